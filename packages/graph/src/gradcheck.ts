@@ -1,0 +1,185 @@
+import { GradstreamError, Rng, Tensor, cpuBackend, formatShape, type Shape } from '@gradstream/tensor';
+import type { AnyOpPlugin } from './op-plugin.js';
+import { createRegistry } from './registry.js';
+import { inferOutputShape } from './shape-errors.js';
+
+/**
+ * What to check an op on.
+ *
+ * @example
+ * ```ts
+ * import type { GradcheckOptions } from '@gradstream/graph';
+ * const opts: GradcheckOptions = { config: { inFeatures: 3, outFeatures: 2 }, inputShapes: [[4, 3]], seed: 1 };
+ * ```
+ */
+export interface GradcheckOptions {
+  /** The op's configuration (validated, defaults applied). */
+  readonly config?: unknown;
+  /** Shapes of the inputs, batch axis first. */
+  readonly inputShapes: readonly Shape[];
+  /** Seed for inputs, parameters and the random projection of the output (default 0). */
+  readonly seed?: number;
+  /** Finite-difference step (default 1e-5). */
+  readonly eps?: number;
+  /** Pass/fail threshold on the relative error (default 1e-6). */
+  readonly tolerance?: number;
+  /** Fills input `index` with valid values (default uniform in [-1, 1]). */
+  readonly fillInput?: (index: number, data: Float64Array, rng: Rng) => void;
+}
+
+/**
+ * The comparison for one input or parameter.
+ *
+ * @example
+ * ```ts
+ * import type { GradcheckEntry } from '@gradstream/graph';
+ * const line = (e: GradcheckEntry) => `${e.kind} ${e.name}: ${e.maxRelError.toExponential(1)}`;
+ * ```
+ */
+export interface GradcheckEntry {
+  readonly kind: 'input' | 'param';
+  readonly name: string;
+  readonly shape: Shape;
+  readonly maxAbsError: number;
+  readonly maxRelError: number;
+  /** The element with the largest relative error. */
+  readonly worst: { readonly index: number; readonly analytic: number; readonly numeric: number };
+}
+
+/**
+ * The result of {@link gradcheck}.
+ *
+ * @example
+ * ```ts
+ * import type { GradcheckReport } from '@gradstream/graph';
+ * const summary = (r: GradcheckReport) => `${r.op}: ${r.ok ? 'ok' : 'FAILED'} (${r.maxRelError.toExponential(2)})`;
+ * ```
+ */
+export interface GradcheckReport {
+  readonly op: string;
+  readonly ok: boolean;
+  readonly tolerance: number;
+  readonly maxAbsError: number;
+  readonly maxRelError: number;
+  readonly entries: readonly GradcheckEntry[];
+}
+
+/* Below this magnitude the relative error is measured against the floor instead: float64
+   central differences carry ~1e-11 absolute noise, which would swamp tiny gradients. */
+const REL_FLOOR = 1e-4;
+
+/**
+ * Checks an op's backward against central finite differences in float64. The output is projected
+ * onto a random tensor R (objective f = Σ R ⊙ forward(...)), so backward is called with dy = R and
+ * every input and parameter gradient is compared element by element with (f(v+h) − f(v−h)) / 2h.
+ * Parameters are drawn uniform in [-1, 1] (not from their initializer) so no zero hides an error.
+ *
+ * Relative error is |analytic − numeric| / max(|analytic|, |numeric|, 1e-4).
+ *
+ * @example
+ * ```ts
+ * import { gradcheck } from '@gradstream/graph';
+ * import { linearOp } from '@gradstream/ops';
+ * const report = gradcheck(linearOp, { config: { inFeatures: 3, outFeatures: 2 }, inputShapes: [[4, 3]] });
+ * console.log(report.ok, report.maxRelError);
+ * ```
+ */
+export function gradcheck(plugin: AnyOpPlugin, options: GradcheckOptions): GradcheckReport {
+  const config = createRegistry([plugin]).validateConfig(plugin.name, options.config ?? {});
+  const seed = options.seed ?? 0;
+  const eps = options.eps ?? 1e-5;
+  const tolerance = options.tolerance ?? 1e-6;
+  const rng = Rng.fromSeed(seed);
+  const inputs = options.inputShapes.map((s, i) => {
+    const t = Tensor.zeros(s, 'float64');
+    if (options.fillInput) options.fillInput(i, t.data as Float64Array, rng);
+    else for (let j = 0; j < t.size; j++) t.data[j] = rng.uniform(-1, 1);
+    return t;
+  });
+  const params: Record<string, Tensor> = {};
+  for (const [name, decl] of Object.entries(plugin.params?.(config) ?? {})) {
+    const t = Tensor.zeros(decl.shape, 'float64');
+    for (let j = 0; j < t.size; j++) t.data[j] = rng.uniform(-1, 1);
+    params[name] = t;
+  }
+  const outShape = inferOutputShape(plugin.name, plugin, options.inputShapes, config);
+  const projection = Tensor.zeros(outShape, 'float64');
+  for (let j = 0; j < projection.size; j++) projection.data[j] = rng.uniform(-1, 1);
+  const scratchShapes = plugin.scratch?.(options.inputShapes, config) ?? {};
+  const scratch: Record<string, Tensor> = {};
+  for (const [k, s] of Object.entries(scratchShapes)) scratch[k] = Tensor.zeros(s, 'float64');
+  const out = Tensor.zeros(outShape, 'float64');
+  const named: Record<string, Tensor> = {};
+  plugin.inputs.forEach((n, i) => (named[n] = inputs[i] as Tensor));
+  const opRngSeed = seed + 1;
+
+  // Every evaluation gets a generator in the same state, so random ops (dropout) draw the same mask.
+  const evaluate = (): number => {
+    plugin.forward({ config, inputs: named, params, out, scratch, backend: cpuBackend, training: true, rng: Rng.fromSeed(opRngSeed) } as never);
+    let f = 0;
+    for (let j = 0; j < out.size; j++) f += (out.data[j] as number) * (projection.data[j] as number);
+    return f;
+  };
+
+  evaluate();
+  const dInputs: Record<string, Tensor> = {};
+  const saved: Record<string, Tensor> = {};
+  plugin.inputs.forEach((n, i) => {
+    if (plugin.save.inputs?.includes(n)) saved[n] = inputs[i] as Tensor;
+    if (!(plugin.nonDifferentiable ?? []).includes(n)) dInputs[n] = Tensor.zeros((inputs[i] as Tensor).shape, 'float64');
+  });
+  const dParams: Record<string, Tensor> = {};
+  for (const [k, p] of Object.entries(params)) dParams[k] = Tensor.zeros(p.shape, 'float64');
+  plugin.backward({
+    config,
+    params,
+    dy: projection,
+    saved: { inputs: saved, output: plugin.save.output ? out : undefined },
+    dInputs,
+    dParams,
+    scratch,
+    backend: cpuBackend,
+  } as never);
+
+  const entries: GradcheckEntry[] = [];
+  const compare = (kind: 'input' | 'param', name: string, value: Tensor, analytic: Tensor): void => {
+    if (analytic.shape.length !== value.shape.length || analytic.size !== value.size) {
+      throw new GradstreamError(
+        'GRADIENT_SHAPE',
+        `op "${plugin.name}": gradient of ${kind} ${name} has shape ${formatShape(analytic.shape)}, expected ${formatShape(value.shape)}`,
+        { op: plugin.name, name },
+      );
+    }
+    let maxAbs = 0;
+    let maxRel = 0;
+    let worst = { index: 0, analytic: analytic.data[0] ?? 0, numeric: 0 };
+    for (let j = 0; j < value.size; j++) {
+      const orig = value.data[j] as number;
+      value.data[j] = orig + eps;
+      const fPlus = evaluate();
+      value.data[j] = orig - eps;
+      const fMinus = evaluate();
+      value.data[j] = orig;
+      const numeric = (fPlus - fMinus) / (2 * eps);
+      const a = analytic.data[j] as number;
+      const abs = Math.abs(a - numeric);
+      const rel = abs / Math.max(Math.abs(a), Math.abs(numeric), REL_FLOOR);
+      // Written as !(x <= max) so a NaN error is reported, never skipped.
+      if (!(abs <= maxAbs)) maxAbs = abs;
+      if (!(rel <= maxRel)) {
+        maxRel = rel;
+        worst = { index: j, analytic: a, numeric };
+      }
+    }
+    entries.push({ kind, name, shape: value.shape, maxAbsError: maxAbs, maxRelError: maxRel, worst });
+  };
+  plugin.inputs.forEach((n, i) => {
+    const g = dInputs[n];
+    if (g !== undefined) compare('input', n, inputs[i] as Tensor, g);
+  });
+  for (const [k, p] of Object.entries(params)) compare('param', k, p, dParams[k] as Tensor);
+  evaluate();
+  const maxRelError = entries.reduce((m, e) => (e.maxRelError > m || Number.isNaN(e.maxRelError) ? e.maxRelError : m), 0);
+  const maxAbsError = entries.reduce((m, e) => Math.max(m, e.maxAbsError), 0);
+  return Object.freeze({ op: plugin.name, ok: maxRelError < tolerance, tolerance, maxAbsError, maxRelError, entries: Object.freeze(entries) });
+}

@@ -1,0 +1,18 @@
+/**
+ * The op plugin contract and registry, models as graphs of nodes, compiled plans, the tape,
+ * nodes as RxJS operators, and gradient checking.
+ *
+ * @packageDocumentation
+ */
+export { GradstreamError, type ErrorCode } from '@gradstream/tensor';
+export type { AnyOpPlugin, BackwardContext, ForwardContext, GradcheckCase, JsonSchema, OpPlugin, ParamDecl } from './op-plugin.js';
+export { defineOp, expectRows, expectSameShape, shapeError, type OpDefinition } from './define-op.js';
+export { Registry, createRegistry, defaultRegistry } from './registry.js';
+export { formatSchemaErrors, problemLines, type SchemaProblem } from './schema-errors.js';
+export { INPUT, SPEC_VERSION, TARGET, type LayerSpec, type ModelSpec } from './spec.js';
+export { GraphNode } from './node.js';
+export { Model, buildModel, sequential, type BuildOptions, type ParamRef } from './model.js';
+export { Plan } from './plan.js';
+export { Tape, runNode, type RunOptions, type TapeEntry, type TapeGradients } from './tape.js';
+export { modelOperator, nodeOperator, type Batch, type ForwardResult } from './operators.js';
+export { gradcheck, type GradcheckEntry, type GradcheckOptions, type GradcheckReport } from './gradcheck.js';

@@ -1,0 +1,168 @@
+import type { Backend, InitSpec, Rng, Shape, Tensor } from '@gradstream/tensor';
+
+/**
+ * A JSON Schema object (draft 2020-12 subset ajv understands) describing an op's configuration.
+ *
+ * @example
+ * ```ts
+ * import type { JsonSchema } from '@gradstream/graph';
+ * const schema: JsonSchema = { type: 'object', properties: { units: { type: 'integer', minimum: 1 } } };
+ * ```
+ */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/**
+ * A trainable parameter an op owns: its shape (no batch axis) and how to initialise it.
+ * `fanIn` / `fanOut` feed the Glorot and He initializers.
+ *
+ * @example
+ * ```ts
+ * import type { ParamDecl } from '@gradstream/graph';
+ * const weight: ParamDecl = { shape: [8, 2], init: { type: 'glorotUniform' }, fanIn: 2, fanOut: 8 };
+ * ```
+ */
+export interface ParamDecl {
+  readonly shape: Shape;
+  readonly init: InitSpec;
+  readonly fanIn: number;
+  readonly fanOut: number;
+}
+
+/**
+ * What an op's `forward` receives. Every tensor in it is preallocated by the engine and reused
+ * across steps: forward writes its result into `out` (and any `scratch`) and allocates nothing.
+ *
+ * @typeParam C - the op's configuration
+ * @typeParam I - names of its inputs
+ * @typeParam P - names of its parameters
+ * @example
+ * ```ts
+ * import type { ForwardContext } from '@gradstream/graph';
+ * function forward({ inputs, out, backend }: ForwardContext<object, 'x', never>): void {
+ *   backend.sigmoid(inputs.x.data, out.data);
+ * }
+ * ```
+ */
+export interface ForwardContext<C, I extends string, P extends string> {
+  /** The node's validated configuration (defaults applied). */
+  readonly config: Readonly<C>;
+  /** The input tensors, by name; the first axis is the batch. */
+  readonly inputs: Readonly<Record<I, Tensor>>;
+  /** The node's parameters, by name. */
+  readonly params: Readonly<Record<P, Tensor>>;
+  /** Where to write the output (shape from `outputShape`). */
+  readonly out: Tensor;
+  /** Buffers the op asked for with `scratch`, kept from forward to backward. */
+  readonly scratch: Readonly<Record<string, Tensor>>;
+  /** The kernels to compute with. */
+  readonly backend: Backend;
+  /** True while training, false in evaluation (dropout and friends behave differently). */
+  readonly training: boolean;
+  /** This node's own seeded generator (for dropout masks and the like). */
+  readonly rng: Rng;
+}
+
+/**
+ * What an op's `backward` receives: the incoming gradient signal `dy` (shaped like the output),
+ * what forward declared it saves, and preallocated buffers to write the gradients into.
+ *
+ * A buffer in `dInputs` is `undefined` when nobody needs that gradient (the model's data input,
+ * a loss target): skip that work. Write (do not accumulate) into each buffer; the engine sums
+ * contributions when a value feeds several nodes.
+ *
+ * @example
+ * ```ts
+ * import type { BackwardContext } from '@gradstream/graph';
+ * function backward({ dy, saved, dInputs, backend }: BackwardContext<object, 'x', never, never>): void {
+ *   if (dInputs.x) backend.sigmoidBackward(saved.output!.data, dy.data, dInputs.x.data);
+ * }
+ * ```
+ */
+export interface BackwardContext<C, I extends string, P extends string, S extends I = I> {
+  readonly config: Readonly<C>;
+  readonly params: Readonly<Record<P, Tensor>>;
+  /** ∂L/∂output: the gradient signal arriving from the nodes after this one. */
+  readonly dy: Tensor;
+  /** What forward declared in `save`: the named inputs and, if asked, the output. */
+  readonly saved: { readonly inputs: Readonly<Record<S, Tensor>>; readonly output: Tensor | undefined };
+  /** Where to write ∂L/∂input, by input name; `undefined` where not needed. */
+  readonly dInputs: Readonly<Partial<Record<I, Tensor>>>;
+  /** Where to write ∂L/∂parameter, by parameter name. */
+  readonly dParams: Readonly<Record<P, Tensor>>;
+  readonly scratch: Readonly<Record<string, Tensor>>;
+  readonly backend: Backend;
+}
+
+/**
+ * A configuration and input shapes to gradient-check an op on, generated from a seeded RNG.
+ *
+ * @example
+ * ```ts
+ * import type { GradcheckCase } from '@gradstream/graph';
+ * const c: GradcheckCase<{ units: number }> = { config: { units: 3 }, inputShapes: [[2, 3]] };
+ * ```
+ */
+export interface GradcheckCase<C> {
+  readonly config: C;
+  readonly inputShapes: readonly Shape[];
+  /** Fills input `index` with valid values (default: uniform in [-1, 1]). */
+  readonly fillInput?: (index: number, data: Float64Array, rng: Rng) => void;
+}
+
+/**
+ * The op plugin contract: a plain frozen object, registered by name. Forward and backward meet
+ * only through what forward declares in `save`. Build one with {@link defineOp}.
+ *
+ * @typeParam C - configuration type
+ * @typeParam I - input names
+ * @typeParam P - parameter names
+ * @typeParam S - names of the inputs saved for backward
+ * @example
+ * ```ts
+ * import { defineOp, type OpPlugin } from '@gradstream/graph';
+ * const double: OpPlugin<object, 'x', never> = defineOp({
+ *   name: 'double', inputs: ['x'], save: {},
+ *   outputShape: ([x]) => x!,
+ *   forward: ({ inputs, out, backend }) => backend.scale(inputs.x.data, 2, out.data),
+ *   backward: ({ dy, dInputs, backend }) => { if (dInputs.x) backend.scale(dy.data, 2, dInputs.x.data); },
+ * });
+ * ```
+ */
+export interface OpPlugin<C = object, I extends string = string, P extends string = string, S extends I = I> {
+  /** Unique registry key, e.g. `'linear'`. */
+  readonly name: string;
+  /** One line saying what the op computes, shown in docs and `explain`. */
+  readonly description?: string;
+  /** JSON Schema of the configuration; compiled once by ajv at registration. */
+  readonly paramsSchema: JsonSchema;
+  /** Input names, in positional order (`['x']`, `['pred', 'target']`, `['a', 'b']`). */
+  readonly inputs: readonly I[];
+  /** Inputs that never receive a gradient (e.g. a loss's target). */
+  readonly nonDifferentiable?: readonly I[];
+  /** What backward needs: named inputs and/or the output. The tape keeps only these. */
+  readonly save: { readonly inputs?: readonly S[]; readonly output?: boolean };
+  /** The trainable parameters the op owns for a configuration (none for sigmoid). */
+  readonly params?: (config: C) => Readonly<Record<P, ParamDecl>>;
+  /** The output shape for the given input shapes (batch axis first); throws `SHAPE_MISMATCH` via {@link expectShape}. */
+  readonly outputShape: (inputShapes: readonly Shape[], config: C) => Shape;
+  /** Extra buffers the op keeps between forward and backward (e.g. a dropout mask). */
+  readonly scratch?: (inputShapes: readonly Shape[], config: C) => Readonly<Record<string, Shape>>;
+  /** Computes the output into `ctx.out`. */
+  readonly forward: (ctx: ForwardContext<C, I, P>) => void;
+  /** Multiplies `ctx.dy` by the local derivative and writes input and parameter gradients. */
+  readonly backward: (ctx: BackwardContext<C, I, P, S>) => void;
+  /** A random but valid configuration and shapes for gradient checking (the registry-wide test uses it). */
+  readonly gradcheckCase?: (rng: Rng) => GradcheckCase<C>;
+}
+
+/**
+ * Any op plugin, whatever its type parameters: what registries and models hold.
+ *
+ * @example
+ * ```ts
+ * import type { AnyOpPlugin } from '@gradstream/graph';
+ * const names = (ops: AnyOpPlugin[]) => ops.map((op) => op.name);
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyOpPlugin = OpPlugin<any, string, string, string>;

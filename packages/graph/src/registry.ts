@@ -1,0 +1,142 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import { GradstreamError } from '@gradstream/tensor';
+import type { AnyOpPlugin } from './op-plugin.js';
+import { formatSchemaErrors, problemLines } from './schema-errors.js';
+
+interface Entry {
+  readonly plugin: AnyOpPlugin;
+  readonly validate: ValidateFunction;
+}
+
+/**
+ * A set of op plugins by name. Each plugin's `paramsSchema` is compiled once, when it is registered.
+ * Apps and tests that want their own ops without touching anyone else's use {@link createRegistry};
+ * the built-in ops live in {@link defaultRegistry}.
+ *
+ * @example
+ * ```ts
+ * import { createRegistry, defineOp } from '@gradstream/graph';
+ * const registry = createRegistry();
+ * registry.register(defineOp({
+ *   name: 'negate', inputs: ['x'], save: {},
+ *   outputShape: ([x]) => x!,
+ *   forward: ({ inputs, out, backend }) => backend.scale(inputs.x.data, -1, out.data),
+ *   backward: ({ dy, dInputs, backend }) => { if (dInputs.x) backend.scale(dy.data, -1, dInputs.x.data); },
+ * }));
+ * registry.names(); // ['negate']
+ * ```
+ */
+export class Registry {
+  private readonly entries = new Map<string, Entry>();
+  private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+
+  /**
+   * Adds a plugin. A name already taken in this registry is a `DUPLICATE_OP` error.
+   *
+   * @returns this registry, for chaining
+   */
+  register(plugin: AnyOpPlugin): this {
+    if (this.entries.has(plugin.name)) {
+      throw new GradstreamError('DUPLICATE_OP', `op "${plugin.name}" is already registered in this registry`, { op: plugin.name });
+    }
+    let validate: ValidateFunction;
+    try {
+      validate = this.ajv.compile(plugin.paramsSchema as object);
+    } catch (e) {
+      throw new GradstreamError('INVALID_PLUGIN', `op "${plugin.name}": paramsSchema does not compile: ${(e as Error).message}`, {
+        op: plugin.name,
+      });
+    }
+    this.entries.set(plugin.name, { plugin, validate });
+    return this;
+  }
+
+  /** True when an op of that name is registered. */
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  /**
+   * The plugin registered under `name`; an unknown name is an `UNKNOWN_OP` error listing the known names.
+   *
+   * @param where - where the name came from, for the message (e.g. `'layers/2/op'`)
+   */
+  get(name: string, where?: string): AnyOpPlugin {
+    const entry = this.entries.get(name);
+    if (entry === undefined) {
+      const known = this.names();
+      throw new GradstreamError(
+        'UNKNOWN_OP',
+        `${where ? `${where}: ` : ''}unknown op "${name}"; registered ops: ${known.length ? known.join(', ') : '(none)'}`,
+        { op: name, known, ...(where === undefined ? {} : { path: where }) },
+      );
+    }
+    return entry.plugin;
+  }
+
+  /** Registered op names, sorted. */
+  names(): string[] {
+    return [...this.entries.keys()].sort();
+  }
+
+  /** Registered plugins, in name order. */
+  plugins(): AnyOpPlugin[] {
+    return this.names().map((n) => (this.entries.get(n) as Entry).plugin);
+  }
+
+  /**
+   * Validates a configuration against the op's schema and returns a copy with schema defaults
+   * applied. Problems are an `INVALID_CONFIG` error with one line per problem and its JSON path.
+   *
+   * @param where - JSON path prefix for messages (default: the op name)
+   * @example
+   * ```ts
+   * import { defaultRegistry } from '@gradstream/graph';
+   * // with @gradstream/ops imported:
+   * // defaultRegistry.validateConfig('linear', { inFeatures: 1, outFeatures: 1.5 });
+   * // → GradstreamError INVALID_CONFIG "linear/outFeatures must be integer"
+   * ```
+   */
+  validateConfig(name: string, config: unknown, where: string = name): Record<string, unknown> {
+    const entry = this.entries.get(name);
+    if (entry === undefined) this.get(name, where);
+    const copy = structuredClone(config ?? {}) as Record<string, unknown>;
+    if (!(entry as Entry).validate(copy)) {
+      const problems = formatSchemaErrors(where, (entry as Entry).validate.errors);
+      throw new GradstreamError('INVALID_CONFIG', `invalid configuration for op "${name}":\n${problemLines(problems)}`, {
+        op: name,
+        problems,
+      });
+    }
+    return copy;
+  }
+}
+
+/**
+ * A new, isolated registry holding the given plugins (none by default).
+ *
+ * @example
+ * ```ts
+ * import { createRegistry } from '@gradstream/graph';
+ * import { builtinOps } from '@gradstream/ops';
+ * const mine = createRegistry(builtinOps); // the built-ins, plus whatever I register
+ * ```
+ */
+export function createRegistry(plugins: readonly AnyOpPlugin[] = []): Registry {
+  const r = new Registry();
+  for (const p of plugins) r.register(p);
+  return r;
+}
+
+/**
+ * The registry `@gradstream/ops` registers the built-in ops into, and the one models use unless
+ * told otherwise.
+ *
+ * @example
+ * ```ts
+ * import { defaultRegistry } from '@gradstream/graph';
+ * import '@gradstream/ops';
+ * defaultRegistry.has('linear'); // true
+ * ```
+ */
+export const defaultRegistry: Registry = createRegistry();

@@ -1,0 +1,71 @@
+import type { ErrorObject } from 'ajv';
+
+/**
+ * One schema problem: the JSON path of the offending value and what is wrong with it.
+ *
+ * @example
+ * ```ts
+ * import type { SchemaProblem } from '@gradstream/graph';
+ * const p: SchemaProblem = { path: 'layers/1/outFeatures', message: 'must be >= 1' };
+ * ```
+ */
+export interface SchemaProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Turns ajv errors into one readable problem per line, each with a JSON path below `base`
+ * (`layers/1/outFeatures must be >= 1`). Required and unknown properties name the property in the path.
+ *
+ * @example
+ * ```ts
+ * import { formatSchemaErrors } from '@gradstream/graph';
+ * formatSchemaErrors('layers/0', [{ instancePath: '/outFeatures', message: 'must be integer', keyword: 'type', schemaPath: '', params: {} }]);
+ * // [{ path: 'layers/0/outFeatures', message: 'must be integer' }]
+ * ```
+ */
+export function formatSchemaErrors(base: string, errors: readonly ErrorObject[] | null | undefined): SchemaProblem[] {
+  const seen = new Set<string>();
+  const out: SchemaProblem[] = [];
+  for (const e of errors ?? []) {
+    // oneOf/anyOf report a summary error beside the branch errors; the branches say more.
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
+    let path = join(base, e.instancePath);
+    let message = e.message ?? 'is invalid';
+    if (e.keyword === 'required') {
+      path = join(path, `/${String((e.params as { missingProperty: string }).missingProperty)}`);
+      message = 'is required';
+    } else if (e.keyword === 'additionalProperties') {
+      path = join(path, `/${String((e.params as { additionalProperty: string }).additionalProperty)}`);
+      message = 'is not a known property';
+    } else if (e.keyword === 'enum') {
+      message = `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
+    } else if (e.keyword === 'const') {
+      message = `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+    }
+    const key = `${path} ${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ path, message });
+  }
+  return out;
+}
+
+function join(base: string, pointer: string): string {
+  if (pointer === '') return base;
+  return base === '' ? pointer.slice(1) : `${base}${pointer}`;
+}
+
+/**
+ * Renders problems as lines: `path message`.
+ *
+ * @example
+ * ```ts
+ * import { problemLines } from '@gradstream/graph';
+ * problemLines([{ path: 'loss/op', message: 'is required' }]); // 'loss/op is required'
+ * ```
+ */
+export function problemLines(problems: readonly SchemaProblem[]): string {
+  return problems.map((p) => `${p.path} ${p.message}`).join('\n');
+}

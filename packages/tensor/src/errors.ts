@@ -1,0 +1,74 @@
+/**
+ * Stable error codes of gradstream. Each code names one kind of failure; the message of the
+ * error says what was expected, what came, and where.
+ *
+ * | code | raised when |
+ * | --- | --- |
+ * | `SHAPE_MISMATCH` | a kernel or node received arrays whose shapes do not fit together |
+ * | `NON_FINITE_INPUT` | an input or target value is NaN or ±Infinity |
+ * | `UNKNOWN_OP` | a spec or model names an op that is not registered |
+ * | `DUPLICATE_OP` | an op name is registered twice in one registry |
+ * | `INVALID_CONFIG` | an op's configuration does not match its JSON schema |
+ * | `INVALID_PLUGIN` | a plugin object does not follow the op plugin contract |
+ * | `INVALID_MODEL` | a model's nodes are wired wrongly (unknown input, cycle, missing loss) |
+ * | `INVALID_SPEC` | a model spec does not match the spec schema |
+ * | `INVALID_DATA` | training data is empty, ragged or of the wrong width |
+ * | `INVALID_OPTION` | an option passed to a function is out of range |
+ * | `GRADIENT_SHAPE` | a plugin's backward returned a gradient whose shape differs from its input |
+ * | `DIVERGED` | training produced a non-finite loss or gradient |
+ * | `CHECKPOINT_INVALID` | a checkpoint is truncated, corrupted, of another version or another model |
+ *
+ * @example
+ * ```ts
+ * import { GradstreamError } from '@gradstream/tensor';
+ * try {
+ *   throw new GradstreamError('SHAPE_MISMATCH', 'matmul: expected [2,3]·[3,4], got [2,3]·[2,4]');
+ * } catch (e) {
+ *   if (e instanceof GradstreamError && e.code === 'SHAPE_MISMATCH') console.log(e.message);
+ * }
+ * ```
+ */
+export type ErrorCode =
+  | 'SHAPE_MISMATCH'
+  | 'NON_FINITE_INPUT'
+  | 'UNKNOWN_OP'
+  | 'DUPLICATE_OP'
+  | 'INVALID_CONFIG'
+  | 'INVALID_PLUGIN'
+  | 'INVALID_MODEL'
+  | 'INVALID_SPEC'
+  | 'INVALID_DATA'
+  | 'INVALID_OPTION'
+  | 'GRADIENT_SHAPE'
+  | 'DIVERGED'
+  | 'CHECKPOINT_INVALID';
+
+/**
+ * The one error class gradstream throws. `code` is stable across versions and safe to branch on;
+ * `details` carries the structured facts (node, input, shapes, JSON paths) the message was built from.
+ *
+ * @example
+ * ```ts
+ * import { GradstreamError } from '@gradstream/tensor';
+ * const err = new GradstreamError('INVALID_DATA', 'fit: data has no rows', { rows: 0 });
+ * console.log(err.code, err.details.rows); // INVALID_DATA 0
+ * ```
+ */
+export class GradstreamError extends Error {
+  /** The stable error code; see {@link ErrorCode}. */
+  readonly code: ErrorCode;
+  /** Structured facts about the failure, for programs (the message is for people). */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  /**
+   * @param code - the stable error code
+   * @param message - what was expected, what came, and where
+   * @param details - structured facts about the failure
+   */
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'GradstreamError';
+    this.code = code;
+    this.details = Object.freeze({ ...details });
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Tensors, kernels, seeded randomness and initializers: the bottom layer of gradstream.
+ * Knows nothing of streams or graphs.
+ *
+ * @packageDocumentation
+ */
+export { GradstreamError, type ErrorCode } from './errors.js';
+export { allocate, dtypeOf, type DType, type TypedArray } from './dtype.js';
+export { assertShape, checkShape, formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
+export { Tensor, type NestedArray } from './tensor.js';
+export { Rng } from './rng.js';
+export { initialize, initSpecSchema, type InitSpec } from './initializers.js';
+export { matmul } from './kernels/matmul.js';
+export { add, addRowBroadcast, axpy, map, mul, scale, sub, zip } from './kernels/elementwise.js';
+export { dot, firstNonFinite, sum, sumCols, sumRows, sumSquares } from './kernels/reduce.js';
+export { sigmoid, sigmoidBackward } from './kernels/activation.js';
+export { cpuBackend, type Backend } from './backend.js';
