@@ -13,6 +13,6 @@ export { INPUT, SPEC_VERSION, TARGET, type LayerSpec, type ModelSpec } from './s
 export { GraphNode } from './node.js';
 export { Model, buildModel, sequential, type BuildOptions, type ParamRef } from './model.js';
 export { Plan } from './plan.js';
-export { Tape, runNode, type RunOptions, type TapeEntry, type TapeGradients } from './tape.js';
+export { Tape, localGradients, runNode, type RunOptions, type TapeEntry, type TapeGradients } from './tape.js';
 export { modelOperator, nodeOperator, type Batch, type ForwardResult } from './operators.js';
 export { gradcheck, type GradcheckEntry, type GradcheckOptions, type GradcheckReport } from './gradcheck.js';

@@ -74,7 +74,8 @@ export class Model {
   readonly dtype: DType;
   readonly registry: Registry;
   readonly backend: Backend;
-  private readonly plans = new Map<number, Plan>();
+  /** Plans kept for {@link Model.predict}, by batch size. */
+  private readonly predictPlans = new Map<number, Plan>();
   private readonly paramRefs: readonly ParamRef[];
 
   /** @internal Use {@link buildModel} or {@link sequential}. */
@@ -108,8 +109,9 @@ export class Model {
   }
 
   /**
-   * The compiled plan for a batch size: activation, gradient and scratch buffers allocated once
-   * and reused by every step. Plans are cached, so a smaller last batch compiles once, not every epoch.
+   * A new compiled plan for a batch size: activation, gradient and scratch buffers allocated once
+   * and reused by every step run through it. Each call allocates a new plan; keep it for as long
+   * as you train at that batch size (the trainer keeps one per batch size for a run).
    *
    * @example
    * ```ts
@@ -122,20 +124,10 @@ export class Model {
    * ```
    */
   compile(batchSize: number): Plan {
-    let plan = this.plans.get(batchSize);
-    if (plan === undefined) {
-      if (!Number.isInteger(batchSize) || batchSize < 1) {
-        throw new GradstreamError('INVALID_OPTION', `compile: batch size must be a positive integer, got ${batchSize}`, { batchSize });
-      }
-      plan = new Plan(this, batchSize);
-      this.plans.set(batchSize, plan);
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new GradstreamError('INVALID_OPTION', `compile: batch size must be a positive integer, got ${batchSize}`, { batchSize });
     }
-    return plan;
-  }
-
-  /** Drops the cached plans and their buffers (the trainer calls this when a run ends). */
-  release(): void {
-    this.plans.clear();
+    return new Plan(this, batchSize);
   }
 
   /**
@@ -146,7 +138,11 @@ export class Model {
   predict(x: Tensor | readonly (readonly number[])[]): Tensor {
     const input = x instanceof Tensor ? x : Tensor.from(x as number[][], { dtype: this.dtype });
     const batch = input.shape[0] ?? 0;
-    const plan = this.compile(batch);
+    let plan = this.predictPlans.get(batch);
+    if (plan === undefined) {
+      plan = this.compile(batch);
+      this.predictPlans.set(batch, plan);
+    }
     plan.setInput(input);
     plan.forward(false);
     return (plan.values.get(this.output) as Tensor).clone();

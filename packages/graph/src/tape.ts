@@ -175,3 +175,31 @@ export function runNode(node: GraphNode, inputs: readonly Tensor[], options: Run
   options.tape?.record({ node, inputs: [...inputs], output: out, scratch });
   return out;
 }
+
+/**
+ * A node's local derivatives at the given inputs: its backward run with the incoming signal
+ * set to ones. For an elementwise op this is the derivative itself (σ′(z) for sigmoid); for
+ * others it is the vector–Jacobian product with ones.
+ *
+ * @example
+ * ```ts
+ * import { localGradients, sequential } from '@gradstream/graph';
+ * import { Tensor } from '@gradstream/tensor';
+ * import { linear, sigmoid, mse } from '@gradstream/ops';
+ * const model = sequential([linear({ inFeatures: 1, outFeatures: 1 }), sigmoid()], { inputShape: [1], loss: mse() });
+ * const { inputs } = localGradients(model.nodes[1]!, [Tensor.from([[0.6]], { dtype: 'float64' })]);
+ * inputs[0]?.data[0]; // σ′(0.6) ≈ 0.2288
+ * ```
+ */
+export function localGradients(
+  node: GraphNode,
+  inputs: readonly Tensor[],
+  backend: Backend = cpuBackend,
+): { readonly inputs: readonly (Tensor | undefined)[]; readonly params: ReadonlyMap<string, Tensor> } {
+  const tape = new Tape();
+  const out = runNode(node, inputs, { tape, training: false, backend });
+  const grads = tape.backward(out, backend);
+  const params = new Map<string, Tensor>();
+  for (const [id, g] of grads.params) params.set(id.slice(node.name.length + 1), g);
+  return { inputs: inputs.map((t) => grads.values.get(t)), params };
+}

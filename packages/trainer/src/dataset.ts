@@ -1,0 +1,152 @@
+import { INPUT, TARGET, type Model } from '@gradstream/graph';
+import { GradstreamError, Tensor, firstNonFinite, formatShape, sizeOf, type DType, type Shape, type TypedArray } from '@gradstream/tensor';
+
+/**
+ * Samples in any of the shapes people keep them: a tensor `[N, ...]`, an array of rows, an array
+ * of numbers (one value per sample), or a flat typed array (split by the model's widths).
+ *
+ * @example
+ * ```ts
+ * import type { Rows } from '@gradstream/trainer';
+ * const xs: Rows = [[0, 0], [0, 1], [1, 0], [1, 1]];
+ * ```
+ */
+export type Rows = Tensor | TypedArray | readonly number[] | readonly ArrayLike<number>[];
+
+/**
+ * Inputs and targets, aligned by index.
+ *
+ * @example
+ * ```ts
+ * import type { ArrayData } from '@gradstream/trainer';
+ * const xor: ArrayData = { x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [[0], [1], [1], [0]] };
+ * ```
+ */
+export interface ArrayData {
+  readonly x: Rows;
+  readonly y: Rows;
+}
+
+/**
+ * Training data checked against a model and packed into two contiguous tensors, so batches are
+ * gathered by copying rows into a plan's buffers (no allocation per batch).
+ *
+ * @example
+ * ```ts
+ * import { Dataset } from '@gradstream/trainer';
+ * import { sequential } from '@gradstream/graph';
+ * import { linear, mse } from '@gradstream/ops';
+ * const model = sequential([linear({ inFeatures: 2, outFeatures: 1 })], { inputShape: [2], loss: mse() });
+ * const data = Dataset.from({ x: [[0, 1], [1, 0]], y: [1, 1] }, model);
+ * console.log(data.size); // 2
+ * ```
+ */
+export class Dataset {
+  private constructor(
+    /** Inputs, `[N, ...inputShape]`. */
+    readonly x: Tensor,
+    /** Targets, `[N, ...outputShape]`. */
+    readonly y: Tensor,
+  ) {}
+
+  /** Number of samples. */
+  get size(): number {
+    return this.x.shape[0] as number;
+  }
+
+  /**
+   * Packs and checks data for a model: equal sample counts, row widths matching the model's
+   * input and output, every value finite. Errors name the node that reads the value.
+   */
+  static from(data: ArrayData, model: Model): Dataset {
+    const x = pack(data.x, model.inputShape, model.dtype, INPUT, model);
+    const y = pack(data.y, model.outputShape, model.dtype, TARGET, model);
+    if (x.shape[0] !== y.shape[0]) {
+      throw new GradstreamError('INVALID_DATA', `data: x has ${x.shape[0]} samples but y has ${y.shape[0]}`, {
+        xSamples: x.shape[0],
+        ySamples: y.shape[0],
+      });
+    }
+    if (x.shape[0] === 0) throw new GradstreamError('INVALID_DATA', 'data: no samples', { samples: 0 });
+    return new Dataset(x, y);
+  }
+
+  /**
+   * Copies the samples `order[start … start+count)` into the given batch buffers.
+   *
+   * @example
+   * ```ts
+   * // dataset.gather(order, 0, plan.batchSize, plan.x, plan.y);
+   * ```
+   */
+  gather(order: Uint32Array, start: number, count: number, xOut: Tensor, yOut: Tensor): void {
+    copyRows(this.x.data, order, start, count, xOut.data, this.x.size / this.size);
+    copyRows(this.y.data, order, start, count, yOut.data, this.y.size / this.size);
+  }
+}
+
+function copyRows(src: TypedArray, order: Uint32Array, start: number, count: number, dst: TypedArray, width: number): void {
+  for (let r = 0; r < count; r++) {
+    const from = (order[start + r] as number) * width;
+    const to = r * width;
+    for (let c = 0; c < width; c++) dst[to + c] = src[from + c] as number;
+  }
+}
+
+function readerOf(model: Model, value: string): string {
+  const node = model.nodes.find((n) => n.inputs.includes(value));
+  if (node === undefined) return `data.${value}`;
+  return `${node.label}, input ${node.op.inputs[node.inputs.indexOf(value)]} (data.${value})`;
+}
+
+function pack(rows: Rows, sampleShape: Shape, dtype: DType, value: string, model: Model): Tensor {
+  const width = sizeOf(sampleShape);
+  const where = readerOf(model, value);
+  let t: Tensor;
+  if (rows instanceof Tensor) {
+    t = rows.dtype === dtype ? rows : rows.clone(dtype);
+    const w = t.size / Math.max(1, t.shape[0] as number);
+    if (w !== width || t.shape.length < 1) widthError(where, sampleShape, t.shape);
+    t = t.reshape([t.shape[0] as number, ...sampleShape]);
+  } else if (ArrayBuffer.isView(rows)) {
+    if (rows.length % width !== 0) widthError(where, sampleShape, [rows.length]);
+    t = new Tensor([rows.length / width, ...sampleShape], dtype === 'float64' ? Float64Array.from(rows) : Float32Array.from(rows));
+  } else {
+    const n = rows.length;
+    t = Tensor.zeros([n, ...sampleShape], dtype);
+    for (let i = 0; i < n; i++) {
+      const row = rows[i] as number | ArrayLike<number>;
+      if (typeof row === 'number') {
+        if (width !== 1) widthError(where, sampleShape, [n], i);
+        t.data[i] = row;
+      } else {
+        if (row.length !== width) widthError(where, sampleShape, [n, row.length], i);
+        for (let c = 0; c < width; c++) t.data[i * width + c] = row[c] as number;
+      }
+    }
+  }
+  const bad = firstNonFinite(t.data);
+  if (bad >= 0) {
+    const v = rows instanceof Tensor || ArrayBuffer.isView(rows) ? t.data[bad] : valueAt(rows, bad, width);
+    throw new GradstreamError(
+      'NON_FINITE_INPUT',
+      `${where}: sample ${Math.floor(bad / width)}, column ${bad % width} is ${v}; values must be finite numbers`,
+      { value, row: Math.floor(bad / width), column: bad % width },
+    );
+  }
+  return t;
+}
+
+function valueAt(rows: readonly number[] | readonly ArrayLike<number>[], flat: number, width: number): unknown {
+  const row = rows[Math.floor(flat / width)];
+  return typeof row === 'number' ? row : row?.[flat % width];
+}
+
+function widthError(where: string, sampleShape: Shape, got: Shape, row?: number): never {
+  const at = row === undefined ? '' : ` (sample ${row})`;
+  throw new GradstreamError(
+    'SHAPE_MISMATCH',
+    `${where}: expected samples of shape ${formatShape(sampleShape)}, i.e. data of shape [N,${sampleShape.join(',')}], got ${formatShape(got)}${at}`,
+    { expected: [...sampleShape], actual: [...got], ...(row === undefined ? {} : { row }) },
+  );
+}

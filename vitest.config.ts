@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+// Tests run against the TypeScript sources, so `pnpm test` needs no build first.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@gradstream/tensor': src('tensor'),
+      '@gradstream/graph': src('graph'),
+      '@gradstream/ops': src('ops'),
+      '@gradstream/trainer': src('trainer'),
+    },
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    testTimeout: 60_000,
+  },
+});
