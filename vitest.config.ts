@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+// CI sets this to collect counts from vitest's JSON reporter; people get the default reporter only.
+const jsonReport = process.env.GRADSTREAM_TEST_REPORT;
 
 // Tests run against the TypeScript sources, so `pnpm test` needs no build first.
 export default defineConfig({
@@ -16,5 +18,6 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     testTimeout: 60_000,
+    reporters: jsonReport ? ['default', ['json', { outputFile: jsonReport }]] : ['default'],
   },
 });

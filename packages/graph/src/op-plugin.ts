@@ -143,7 +143,7 @@ export interface OpPlugin<C = object, I extends string = string, P extends strin
   readonly save: { readonly inputs?: readonly S[]; readonly output?: boolean };
   /** The trainable parameters the op owns for a configuration (none for sigmoid). */
   readonly params?: (config: C) => Readonly<Record<P, ParamDecl>>;
-  /** The output shape for the given input shapes (batch axis first); throws `SHAPE_MISMATCH` via {@link expectShape}. */
+  /** The output shape for the given input shapes (batch axis first); throws `SHAPE_MISMATCH` via {@link shapeError}, {@link expectRows} or {@link expectSameShape}. */
   readonly outputShape: (inputShapes: readonly Shape[], config: C) => Shape;
   /** Extra buffers the op keeps between forward and backward (e.g. a dropout mask). */
   readonly scratch?: (inputShapes: readonly Shape[], config: C) => Readonly<Record<string, Shape>>;

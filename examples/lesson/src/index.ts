@@ -1,0 +1,2 @@
+export { LESSON, lessonData, lessonModel, lessonStep, trainToConvergence, type LessonStep } from './lesson.js';
+export { formatLessonStep } from './report.js';

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { filter, lastValueFrom, take, toArray } from 'rxjs';
+import { createRegistry, defineOp, sequential } from '@gradstream/graph';
+import { builtinOps, linear, mse } from '@gradstream/ops';
+import { GradstreamError } from '@gradstream/tensor';
+import { epochs$, fit, gradients$, sgd, yieldToEventLoop, type BatchEvent, type EpochEvent, type TrainEvent } from '../src/index.js';
+import { mlp, sine, xor } from './fixtures.js';
+
+describe('fit', () => {
+  it('emits start, then per epoch epochStart, batches and epoch, then end', async () => {
+    const events = await lastValueFrom(fit(mlp(2, 3, 1, 1), xor, { epochs: 2, batchSize: 2, optimizer: sgd({ lr: 0.1 }) }).pipe(toArray()));
+    expect(events.map((e) => e.type)).toEqual(['start', 'epochStart', 'batch', 'batch', 'epoch', 'epochStart', 'batch', 'batch', 'epoch', 'end']);
+    const batches = events.filter((e): e is BatchEvent => e.type === 'batch');
+    expect(batches.map((b) => [b.epoch, b.step, b.batch])).toEqual([[1, 1, 1], [1, 2, 2], [2, 3, 1], [2, 4, 2]]);
+    expect(Object.keys(batches[0]!.gradNorms)).toEqual(['linear_1.weight', 'linear_1.bias', 'linear_2.weight', 'linear_2.bias']);
+    const epochs = events.filter((e): e is EpochEvent => e.type === 'epoch');
+    // the epoch loss is the size-weighted mean of its batch losses
+    expect(epochs[0]!.loss).toBeCloseTo((batches[0]!.loss + batches[1]!.loss) / 2, 12);
+    expect(events[0]).toMatchObject({ type: 'start', seed: 0, config: { epochs: 2, batchSize: 2, samples: 4, optimizer: { name: 'sgd', lr: 0.1 } } });
+  });
+
+  it('is cold: nothing trains until subscribed, and each subscription is its own run', async () => {
+    const model = mlp(2, 3, 1, 1);
+    const before = Array.from(model.parameters()[0]!.value.data);
+    const run$ = fit(model, xor, { epochs: 1, batchSize: 4 });
+    await yieldToEventLoop();
+    expect(Array.from(model.parameters()[0]!.value.data)).toEqual(before);
+    const first = await lastValueFrom(epochs$(run$));
+    const second = await lastValueFrom(epochs$(run$));
+    expect(second.loss).not.toBe(first.loss); // the second run starts from the weights the first one left
+  });
+
+  it('computes no 4th batch after unsubscribing at the 3rd batch event', async () => {
+    let forwards = 0;
+    const counter = defineOp({
+      name: 'counter',
+      inputs: ['x'],
+      save: {},
+      outputShape: ([x]: readonly (readonly number[])[]) => x!,
+      forward: ({ inputs, out }) => {
+        forwards++;
+        out.data.set(inputs.x.data);
+      },
+      backward: ({ dy, dInputs }) => dInputs.x?.data.set(dy.data),
+    });
+    const registry = createRegistry([...builtinOps, counter]);
+    const model = sequential([linear({ inFeatures: 1, outFeatures: 1 }), { op: 'counter' }], { inputShape: [1], loss: mse(), registry });
+    const data = sine(20);
+    const seen = await lastValueFrom(
+      fit(model, data, { epochs: 10, batchSize: 2 }).pipe(
+        filter((e): e is BatchEvent => e.type === 'batch'),
+        take(3),
+        toArray(),
+      ),
+    );
+    expect(seen).toHaveLength(3);
+    for (let i = 0; i < 5; i++) await yieldToEventLoop();
+    expect(forwards).toBe(3);
+  });
+
+  it('reports per-parameter gradients when asked, shaped like the parameters', async () => {
+    const model = mlp(2, 3, 1, 1);
+    const grads = await lastValueFrom(gradients$(fit(model, xor, { epochs: 1, batchSize: 4, gradients: true })));
+    expect(grads.step).toBe(1);
+    expect(grads.gradients['linear_1.weight']!.shape).toEqual([3, 2]);
+    expect(Object.isFrozen(grads.gradients['linear_1.weight']!.values)).toBe(true);
+    const none = await lastValueFrom(gradients$(fit(model, xor, { epochs: 1, batchSize: 4 })).pipe(toArray()));
+    expect(none).toEqual([]);
+  });
+
+  it('ends with reason diverged and keeps the last finite parameters', async () => {
+    const model = mlp(1, 16, 1, 1);
+    const events: TrainEvent[] = await lastValueFrom(fit(model, sine(), { epochs: 50, batchSize: 64, optimizer: sgd({ lr: 1e30 }) }).pipe(toArray()));
+    const end = events[events.length - 1]!;
+    expect(end.type).toBe('end');
+    if (end.type !== 'end') return;
+    expect(end.reason).toBe('diverged');
+    expect(end.divergence?.step).toBeGreaterThan(1);
+    for (const p of model.parameters()) for (const v of p.value.data) expect(Number.isFinite(v)).toBe(true);
+  });
+
+  it('rejects bad data with typed errors naming the node and the shapes', async () => {
+    const model = mlp(2, 3, 1, 1);
+    const wide = lastValueFrom(fit(model, { x: [[0, 0, 1]], y: [[0]] }, { epochs: 1 }));
+    await expect(wide).rejects.toBeInstanceOf(GradstreamError);
+    await expect(wide).rejects.toMatchObject({
+      code: 'SHAPE_MISMATCH',
+      message: 'node "linear_1" (linear), input x (data.x): expected samples of shape [2], i.e. data of shape [N,2], got [1,3] (sample 0)',
+    });
+    const nan = lastValueFrom(fit(model, { x: [[0, 0], [1, Number.POSITIVE_INFINITY]], y: [[0], [1]] }, { epochs: 1 }));
+    await expect(nan).rejects.toMatchObject({
+      code: 'NON_FINITE_INPUT',
+      message: 'node "linear_1" (linear), input x (data.x): sample 1, column 1 is Infinity; values must be finite numbers',
+    });
+    const target = lastValueFrom(fit(model, { x: [[0, 0]], y: [[Number.NaN]] }, { epochs: 1 }));
+    await expect(target).rejects.toMatchObject({ code: 'NON_FINITE_INPUT', message: expect.stringContaining('node "mse_1" (mse), input target (data.y)') });
+    await expect(lastValueFrom(fit(model, { x: [[0, 0]], y: [[0], [1]] }, { epochs: 1 }))).rejects.toMatchObject({ code: 'INVALID_DATA' });
+  });
+});
