@@ -20,7 +20,7 @@ export type {
 export { fit, type FitOptions } from './fit.js';
 export { Dataset, type ArrayData, type Rows } from './dataset.js';
 export { evaluate, type Evaluation } from './evaluate.js';
-export type { Optimizer } from './optimizers/optimizer.js';
+export type { Optimizer, OptimizerState } from './optimizers/optimizer.js';
 export { sgd, type SgdOptions } from './optimizers/sgd.js';
 export { epochs$, gradients$, loss$ } from './streams.js';
 export { snapshotAll, snapshotTensor } from './snapshot.js';

@@ -1,8 +1,28 @@
 import type { Tensor } from '@gradstream/tensor';
 
 /**
+ * An optimizer's state as plain JSON (for checkpoints): its name, its settings, how many steps it
+ * has taken, and its per-parameter buffers (moments, velocities) as number arrays, indexed like the
+ * parameters passed to `step`.
+ *
+ * @example
+ * ```ts
+ * import type { OptimizerState } from '@gradstream/trainer';
+ * const fresh: OptimizerState = { name: 'sgd', config: { lr: 0.1 }, steps: 0, slots: {} };
+ * ```
+ */
+export interface OptimizerState {
+  readonly name: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly steps: number;
+  /** Per-parameter buffers by slot name (e.g. `m`, `v`), each a list aligned with the parameters. */
+  readonly slots: Readonly<Record<string, readonly (readonly number[])[]>>;
+}
+
+/**
  * The one interface every optimizer follows. `step` updates each parameter in place from its
- * gradient (the two arrays are aligned) and allocates nothing.
+ * gradient (the two arrays are aligned, in the model's parameter order) and allocates nothing once
+ * its buffers exist (they are created on the first step).
  *
  * @example
  * ```ts
@@ -12,6 +32,8 @@ import type { Tensor } from '@gradstream/tensor';
  *   name: 'plain', lr: 0.1,
  *   step(params, grads) { params.forEach((p, i) => axpy(-this.lr, grads[i]!.data, p.data)); },
  *   config() { return { name: 'plain', lr: this.lr }; },
+ *   state() { return { name: 'plain', config: { lr: this.lr }, steps: 0, slots: {} }; },
+ *   setState() {},
  * };
  * ```
  */
@@ -22,6 +44,10 @@ export interface Optimizer {
   lr: number;
   /** Updates `params[i]` in place from `grads[i]`. */
   step(params: readonly Tensor[], grads: readonly Tensor[]): void;
-  /** The optimizer's settings as a plain object (for the `start` event and checkpoints). */
+  /** The optimizer's settings as a plain object (for the `start` event). */
   config(): Readonly<Record<string, unknown>>;
+  /** A JSON copy of everything needed to continue bit-identically (settings, step count, buffers). */
+  state(): OptimizerState;
+  /** Restores a state from {@link Optimizer.state}; a state of another optimizer is an `INVALID_OPTION` error. */
+  setState(state: OptimizerState): void;
 }

@@ -38,5 +38,14 @@ export function sgd(options: SgdOptions = {}): Optimizer {
     config() {
       return { name: 'sgd', lr: this.lr };
     },
+    state() {
+      return { name: 'sgd', config: { lr: this.lr }, steps: 0, slots: {} };
+    },
+    setState(state) {
+      if (state.name !== 'sgd') {
+        throw new GradstreamError('INVALID_OPTION', `sgd: cannot load the state of a "${state.name}" optimizer`, { name: state.name });
+      }
+      this.lr = Number(state.config.lr ?? this.lr);
+    },
   };
 }
