@@ -72,6 +72,22 @@ export class Dataset {
   }
 
   /**
+   * The samples `[start, end)` as a new dataset (copied).
+   *
+   * @example
+   * ```ts
+   * // const [train, val] = [data.slice(0, 800), data.slice(800, 1000)];
+   * ```
+   */
+  slice(start: number, end: number): Dataset {
+    const n = this.size;
+    const xw = this.x.size / n;
+    const yw = this.y.size / n;
+    const cut = (t: Tensor, w: number): Tensor => new Tensor([end - start, ...t.shape.slice(1)], t.data.slice(start * w, end * w));
+    return new Dataset(cut(this.x, xw), cut(this.y, yw));
+  }
+
+  /**
    * Copies the samples `order[start … start+count)` into the given batch buffers.
    *
    * @example
@@ -83,6 +99,39 @@ export class Dataset {
     copyRows(this.x.data, order, start, count, xOut.data, this.x.size / this.size);
     copyRows(this.y.data, order, start, count, yOut.data, this.y.size / this.size);
   }
+}
+
+/**
+ * One training sample: an input row and its target (a number for a single output).
+ *
+ * @example
+ * ```ts
+ * import type { Sample } from '@gradstream/trainer';
+ * const s: Sample = { x: [0.5, 1], y: 1 };
+ * ```
+ */
+export interface Sample {
+  readonly x: ArrayLike<number> | number;
+  readonly y: ArrayLike<number> | number;
+}
+
+/**
+ * Collects samples from an iterable into aligned input and target rows.
+ *
+ * @example
+ * ```ts
+ * import { samplesToArrays } from '@gradstream/trainer';
+ * samplesToArrays([{ x: [0, 1], y: 1 }]); // { x: [[0, 1]], y: [[1]] }
+ * ```
+ */
+export function samplesToArrays(samples: Iterable<Sample>): ArrayData {
+  const x: ArrayLike<number>[] = [];
+  const y: ArrayLike<number>[] = [];
+  for (const s of samples) {
+    x.push(typeof s.x === 'number' ? [s.x] : s.x);
+    y.push(typeof s.y === 'number' ? [s.y] : s.y);
+  }
+  return { x, y };
 }
 
 function copyRows(src: TypedArray, order: Uint32Array, start: number, count: number, dst: TypedArray, width: number): void {

@@ -1,6 +1,8 @@
 import type { Model, Plan } from '@gradstream/graph';
 import type { Tensor } from '@gradstream/tensor';
 import { Dataset, type ArrayData } from './dataset.js';
+import type { Scores } from './events.js';
+import { createMetric, type Metric, type MetricName } from './metrics.js';
 
 /**
  * Loss and metrics of a model over a whole dataset, in evaluation mode (no training).
@@ -11,12 +13,70 @@ import { Dataset, type ArrayData } from './dataset.js';
  * const show = (e: Evaluation) => `loss ${e.loss.toFixed(4)}, mse ${e.mse.toFixed(4)}`;
  * ```
  */
-export interface Evaluation {
-  /** Mean of the loss over samples (batch losses weighted by batch size). */
-  readonly loss: number;
+export interface Evaluation extends Scores {
   /** Mean squared error of the predictions, `mean (ŷ − y)²` over samples and outputs. */
   readonly mse: number;
   readonly samples: number;
+}
+
+/**
+ * Scores a model on a fixed dataset again and again (after every epoch, say), reusing its plans:
+ * after the first call it allocates no buffers.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, Evaluator } from '@gradstream/trainer';
+ * // const val = new Evaluator(model, Dataset.from(valData, model), ['accuracy']);
+ * // val.run().metrics.accuracy;
+ * ```
+ */
+export class Evaluator {
+  private readonly plans = new Map<number, Plan>();
+  private readonly order: Uint32Array;
+  private readonly metrics: readonly Metric[];
+  private readonly mse = createMetric('mse');
+  private readonly width: number;
+
+  constructor(
+    private readonly model: Model,
+    private readonly data: Dataset,
+    metrics: readonly MetricName[] = [],
+    private readonly batchSize = 256,
+  ) {
+    this.order = new Uint32Array(data.size);
+    for (let i = 0; i < data.size; i++) this.order[i] = i;
+    this.metrics = metrics.map(createMetric);
+    this.width = data.y.size / data.size;
+  }
+
+  /** Number of samples scored. */
+  get samples(): number {
+    return this.data.size;
+  }
+
+  /** Loss, MSE and the requested metrics over the dataset. */
+  run(): Evaluation {
+    const n = this.data.size;
+    let lossSum = 0;
+    for (const m of this.metrics) m.reset();
+    this.mse.reset();
+    for (let start = 0; start < n; start += this.batchSize) {
+      const size = Math.min(this.batchSize, n - start);
+      let plan = this.plans.get(size);
+      if (plan === undefined) {
+        plan = this.model.compile(size);
+        this.plans.set(size, plan);
+      }
+      this.data.gather(this.order, start, size, plan.x, plan.y);
+      lossSum += plan.forward(false) * size;
+      const pred = (plan.values.get(this.model.output) as Tensor).data;
+      this.mse.add(pred, plan.y.data, size, this.width);
+      for (const m of this.metrics) m.add(pred, plan.y.data, size, this.width);
+    }
+    const metrics: Record<string, number> = {};
+    for (const m of this.metrics) metrics[m.name] = m.value();
+    return { loss: lossSum / n, mse: this.mse.value(), metrics, samples: n };
+  }
 }
 
 /**
@@ -25,32 +85,9 @@ export interface Evaluation {
  * @example
  * ```ts
  * import { evaluate } from '@gradstream/trainer';
- * // const { mse } = evaluate(model, { x: [[0, 1]], y: [1] });
+ * // const { mse, metrics } = evaluate(model, { x: [[0, 1]], y: [1] }, ['accuracy']);
  * ```
  */
-export function evaluate(model: Model, data: ArrayData, batchSize = 256): Evaluation {
-  const dataset = Dataset.from(data, model);
-  const n = dataset.size;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const plans = new Map<number, Plan>();
-  const width = dataset.y.size / n;
-  let lossSum = 0;
-  let sq = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const size = Math.min(batchSize, n - start);
-    let plan = plans.get(size);
-    if (plan === undefined) {
-      plan = model.compile(size);
-      plans.set(size, plan);
-    }
-    dataset.gather(order, start, size, plan.x, plan.y);
-    lossSum += plan.forward(false) * size;
-    const p = (plan.values.get(model.output) as Tensor).data;
-    for (let i = 0; i < size * width; i++) {
-      const d = (p[i] as number) - (plan.y.data[i] as number);
-      sq += d * d;
-    }
-  }
-  return { loss: lossSum / n, mse: sq / (n * width), samples: n };
+export function evaluate(model: Model, data: ArrayData, metrics: readonly MetricName[] = [], batchSize = 256): Evaluation {
+  return new Evaluator(model, Dataset.from(data, model), metrics, batchSize).run();
 }

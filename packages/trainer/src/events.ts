@@ -25,8 +25,11 @@ export interface RunConfig {
   readonly epochs: number;
   readonly batchSize: number;
   readonly shuffle: boolean;
-  readonly samples: number;
+  /** Training samples per epoch (`null` for a stream of samples whose length is not known). */
+  readonly samples: number | null;
+  readonly validationSamples: number;
   readonly optimizer: Readonly<Record<string, unknown>>;
+  readonly metrics: readonly string[];
 }
 
 /**
@@ -56,11 +59,13 @@ export interface StartEvent {
 export interface EpochStartEvent {
   readonly type: 'epochStart';
   readonly epoch: number;
+  /** The learning rate the epoch starts with. */
+  readonly lr: number;
 }
 
 /**
  * What one node did in a step, when the run was asked to `trace`: its output value and the
- * gradient signal ∂L/∂output that reached it (before the parameters were updated).
+ * gradient signal ∂L/∂output that reached it.
  *
  * @example
  * ```ts
@@ -76,11 +81,13 @@ export interface NodeTrace {
 }
 
 /**
- * One optimisation step on one batch (steps count from 1 over the whole run; `batch` from 1
- * within the epoch). `loss` is the batch loss before the update.
+ * One step on one batch: the loss and gradients are computed and the update is **about to be
+ * applied** (subscribers that stop the run while handling this event prevent that update). Steps
+ * count from 1 over the whole run; `batch` counts from 1 within the epoch. `loss` is the batch loss.
  *
  * - `gradNorms`: the L2 norm of each parameter's gradient, by parameter id (`linear_1.weight`).
- * - `gradients`: each parameter's gradient, only when the run was started with `gradients: true`.
+ * - `gradients`: each parameter's gradient, only when the run was started with `gradients: true`
+ *   (or use {@link gradients$}, which copies them only while someone subscribes).
  * - `trace`: every node's output and gradient signal, only with `trace: true`.
  *
  * @example
@@ -103,13 +110,28 @@ export interface BatchEvent {
 }
 
 /**
- * An epoch ended: `loss` is the mean batch loss weighted by batch size; `metrics.mse` is the mean
- * squared error of the training predictions seen during the epoch.
+ * Loss and metrics over a set of samples.
+ *
+ * @example
+ * ```ts
+ * import type { Scores } from '@gradstream/trainer';
+ * const s: Scores = { loss: 0.1, metrics: { accuracy: 0.9 } };
+ * ```
+ */
+export interface Scores {
+  readonly loss: number;
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+/**
+ * An epoch ended. `loss` is the mean batch loss weighted by batch size and `metrics` are computed
+ * on the training predictions seen during the epoch (before each step's update, as Keras does);
+ * `validation` is computed on the held-out samples after the epoch, in evaluation mode.
  *
  * @example
  * ```ts
  * import type { EpochEvent } from '@gradstream/trainer';
- * const onEpoch = (e: EpochEvent) => console.log(`epoch ${e.epoch}: ${e.loss}`);
+ * const onEpoch = (e: EpochEvent) => console.log(`epoch ${e.epoch}: ${e.loss}`, e.validation?.loss);
  * ```
  */
 export interface EpochEvent {
@@ -118,6 +140,7 @@ export interface EpochEvent {
   readonly step: number;
   readonly loss: number;
   readonly metrics: Readonly<Record<string, number>>;
+  readonly validation?: Scores;
 }
 
 /**
@@ -137,7 +160,9 @@ export interface ParamsEvent {
 }
 
 /**
- * Why a run ended: all epochs done, the subscriber stopped it, or training diverged.
+ * Why a run ended: all epochs done (`completed`), stopped through the control stream or an
+ * AbortSignal (`stopped`), by the early-stopping policy (`early-stop`), or because the loss or a
+ * gradient stopped being finite or a guard's threshold was crossed (`diverged`).
  *
  * @example
  * ```ts
@@ -148,9 +173,26 @@ export interface ParamsEvent {
 export type EndReason = 'completed' | 'stopped' | 'early-stop' | 'diverged';
 
 /**
- * Last event of a run that was not unsubscribed. With reason `diverged`, `divergence` says at
- * which step the loss or a gradient stopped being finite; that step's update was not applied,
- * so the parameters are the last finite ones.
+ * Where training diverged: the step, and the first node whose output (or, going backward,
+ * whose gradient signal) was not finite.
+ *
+ * @example
+ * ```ts
+ * import type { Divergence } from '@gradstream/trainer';
+ * const say = (d: Divergence) => `step ${d.step}: ${d.where}`;
+ * ```
+ */
+export interface Divergence {
+  readonly step: number;
+  readonly epoch: number;
+  /** E.g. `loss`, `node "linear_2" output`, `node "sigmoid_1" gradient`, or a guard's reason. */
+  readonly where: string;
+  readonly node?: string;
+}
+
+/**
+ * Last event of a run that was not unsubscribed. With reason `diverged`, the offending step's
+ * update was not applied, so the parameters are the last finite ones.
  *
  * @example
  * ```ts
@@ -161,16 +203,42 @@ export type EndReason = 'completed' | 'stopped' | 'early-stop' | 'diverged';
 export interface EndEvent {
   readonly type: 'end';
   readonly reason: EndReason;
+  /** Epochs completed. */
   readonly epochs: number;
+  /** Steps applied. */
   readonly steps: number;
   /** Loss of the last completed epoch (NaN when none completed). */
   readonly loss: number;
-  readonly divergence?: { readonly step: number; readonly epoch: number; readonly where: string };
+  readonly divergence?: Divergence;
+  /** Set by early stopping: the epoch whose parameters were kept. */
+  readonly bestEpoch?: number;
 }
 
 /**
- * Every event a training run emits, discriminated by `type`. Order: `start`; then per epoch
- * `epochStart`, per batch `batch` (followed by `params` when asked), then `epoch`; finally `end`.
+ * Training failed with an error; the Observable errors right after this event. It is here so a
+ * run forwarded over postMessage or a WebSocket can report its failure as data.
+ *
+ * @example
+ * ```ts
+ * import type { ErrorEvent } from '@gradstream/trainer';
+ * const onError = (e: ErrorEvent) => console.error(e.code, e.message);
+ * ```
+ */
+export interface ErrorEvent {
+  readonly type: 'error';
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * Every event a training run emits, discriminated by `type`. The order is a contract:
+ *
+ * ```
+ * start (epochStart (batch params?)* epoch params?)* (end | error)
+ * ```
+ *
+ * `params` follows a batch when asked every N steps, or the epoch with `params: 'epoch'`. A run
+ * that is unsubscribed emits nothing more.
  *
  * @example
  * ```ts
@@ -178,4 +246,4 @@ export interface EndEvent {
  * const log = (e: TrainEvent) => { if (e.type === 'epoch') console.log(e.epoch, e.loss); };
  * ```
  */
-export type TrainEvent = StartEvent | EpochStartEvent | BatchEvent | EpochEvent | ParamsEvent | EndEvent;
+export type TrainEvent = StartEvent | EpochStartEvent | BatchEvent | EpochEvent | ParamsEvent | EndEvent | ErrorEvent;

@@ -1,12 +1,53 @@
-import { Observable } from 'rxjs';
-import type { Model, Plan } from '@gradstream/graph';
-import { GradstreamError, Rng, sumSquares, type Tensor } from '@gradstream/tensor';
-import { Dataset, type ArrayData } from './dataset.js';
-import type { BatchEvent, EndEvent, NodeTrace, TrainEvent } from './events.js';
+import { Observable, from, isObservable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import type { Model } from '@gradstream/graph';
+import { GradstreamError, Rng } from '@gradstream/tensor';
+import { Dataset, samplesToArrays, type ArrayData, type Sample } from './dataset.js';
+import { Evaluator } from './evaluate.js';
+import type { BatchEvent, EndReason, RunConfig, Scores, TrainEvent } from './events.js';
+import type { MetricName } from './metrics.js';
 import type { Optimizer } from './optimizers/optimizer.js';
 import { sgd } from './optimizers/sgd.js';
-import { snapshotAll, snapshotTensor } from './snapshot.js';
-import { yieldToEventLoop } from './yield.js';
+import { RunController, attach } from './run/controller.js';
+import { laterTurn } from './run/macrotask.js';
+import { StepEngine, type CompiledBatch } from './run/step-engine.js';
+import { initialState, withEpoch } from './state.js';
+
+/**
+ * What training can learn from: arrays of inputs and targets (`{ x, y }`, trained for several
+ * shuffled epochs), an iterable of samples (collected first), or — for online learning — an
+ * async iterable or Observable of samples, trained in arrival order, in fixed-size batches,
+ * while they arrive.
+ *
+ * @example
+ * ```ts
+ * import { Subject } from 'rxjs';
+ * import type { Sample, TrainData } from '@gradstream/trainer';
+ * const arrays: TrainData = { x: [[0], [1]], y: [[1], [0]] };
+ * const live: TrainData = new Subject<Sample>();
+ * ```
+ */
+export type TrainData = ArrayData | Iterable<Sample> | AsyncIterable<Sample> | Observable<Sample>;
+
+/**
+ * A command for a live run, sent through the `control` option: pause, resume, run one more batch
+ * while paused (`step`, or `{ type: 'step', count }`), stop, or set the learning rate.
+ *
+ * @example
+ * ```ts
+ * import { Subject } from 'rxjs';
+ * import type { TrainCommand } from '@gradstream/trainer';
+ * const control = new Subject<TrainCommand>();
+ * control.next('pause');
+ * control.next({ type: 'setLr', lr: 0.01 });
+ * ```
+ */
+export type TrainCommand =
+  | 'pause'
+  | 'resume'
+  | 'step'
+  | 'stop'
+  | { readonly type: 'step'; readonly count: number }
+  | { readonly type: 'setLr'; readonly lr: number };
 
 /**
  * Options of {@link fit}.
@@ -18,7 +59,7 @@ import { yieldToEventLoop } from './yield.js';
  * ```
  */
 export interface FitOptions {
-  /** Passes over the data. */
+  /** Passes over the data (for a stream of samples: how many times it is subscribed). */
   readonly epochs: number;
   /** Samples per step (default 32, capped at the number of samples). The last batch may be smaller. */
   readonly batchSize?: number;
@@ -26,21 +67,28 @@ export interface FitOptions {
   readonly optimizer?: Optimizer;
   /** Seed of the shuffling order (default 0). The model's initial weights come from its own seed. */
   readonly seed?: number;
-  /** Reshuffle the samples every epoch (default true). */
+  /** Reshuffle the samples every epoch (default true; streams are never shuffled). */
   readonly shuffle?: boolean;
+  /** Metrics reported per epoch on training and validation data (default `['mse']`). */
+  readonly metrics?: readonly MetricName[];
+  /** Held-out data scored after each epoch: other arrays, or the last `split` fraction of `data` (taken before shuffling). */
+  readonly validation?: ArrayData | { readonly split: number };
   /** Attach each parameter's gradient to every batch event (copies; default false). */
   readonly gradients?: boolean;
   /** Attach every node's output and gradient signal to every batch event (copies; default false). */
   readonly trace?: boolean;
   /** Emit a `params` snapshot after every N steps, or after each epoch with `'epoch'` (default: never). */
   readonly params?: number | 'epoch';
-  /** Longest stretch, in milliseconds, to compute before yielding to the event loop (default 20). */
+  /** Commands for the run: pause, resume, step, stop, setLr. */
+  readonly control?: Observable<TrainCommand>;
+  /** Aborting it stops the run (`end` with reason `stopped`). */
+  readonly signal?: AbortSignal;
+  /** Longest stretch, in milliseconds, to compute before yielding to the event loop (default 20; 0 yields after every batch). */
   readonly sliceMs?: number;
-}
-
-interface CompiledBatch {
-  readonly plan: Plan;
-  readonly grads: readonly Tensor[];
+  /** Where to schedule the continuation after a yield (default: the next macrotask). Tests pass a TestScheduler. */
+  readonly scheduler?: SchedulerLike;
+  /** Delay passed to `scheduler.schedule` when yielding (default 0; in virtual time, 1 makes every slice a frame). */
+  readonly yieldDelay?: number;
 }
 
 /**
@@ -49,9 +97,10 @@ interface CompiledBatch {
  * unsubscribing stops training at the next batch boundary and drops the run's buffers. The run
  * yields to the event loop every `sliceMs`, so timers and UIs stay live.
  *
- * Each step runs a compiled plan: forward, backward, then the optimizer updates every parameter
- * in place. A step whose loss or gradients are not finite is not applied: the run ends with
- * reason `diverged` and the parameters stay as they were.
+ * Each step runs a compiled plan: forward, backward, a `batch` event, then the optimizer updates
+ * every parameter in place. A step whose loss or gradients are not finite is not applied: the run
+ * ends with reason `diverged`, naming the step and the node where the first non-finite value
+ * appeared, and the parameters stay as they were.
  *
  * @example
  * ```ts
@@ -61,150 +110,405 @@ interface CompiledBatch {
  * const model = sequential([linear({ inFeatures: 2, outFeatures: 8 }), sigmoid(), linear({ inFeatures: 8, outFeatures: 1 })], {
  *   inputShape: [2], loss: mse(), seed: 1,
  * });
- * const run$ = fit(model, { x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [0, 1, 1, 0] }, { epochs: 2000, batchSize: 4, optimizer: sgd({ lr: 2 }) });
+ * const run$ = fit(model, { x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [0, 1, 1, 0] }, { epochs: 2000, batchSize: 4, optimizer: sgd({ lr: 0.5 }) });
  * loss$(run$).subscribe((loss) => console.log(loss));
  * ```
  * @returns a cold Observable of training events
  */
-export function fit(model: Model, data: ArrayData, options: FitOptions): Observable<TrainEvent> {
+export function fit(model: Model, data: TrainData, options: FitOptions): Observable<TrainEvent> {
   return new Observable<TrainEvent>((subscriber) => {
-    let cancelled = false;
-    const plans = new Map<number, CompiledBatch>();
-    const emit = (e: TrainEvent): boolean => {
-      if (cancelled || subscriber.closed) return false;
-      subscriber.next(e);
-      return !cancelled && !subscriber.closed;
-    };
-
-    const run = async (): Promise<void> => {
-      const epochs = options.epochs;
-      if (!Number.isInteger(epochs) || epochs < 0) {
-        throw new GradstreamError('INVALID_OPTION', `fit: epochs must be a non-negative integer, got ${epochs}`, { epochs });
-      }
-      const dataset = Dataset.from(data, model);
-      const n = dataset.size;
-      const requested = options.batchSize ?? 32;
-      if (!Number.isInteger(requested) || requested < 1) {
-        throw new GradstreamError('INVALID_OPTION', `fit: batchSize must be a positive integer, got ${requested}`, { batchSize: requested });
-      }
-      const batchSize = Math.min(requested, n);
-      const optimizer = options.optimizer ?? sgd();
-      const seed = options.seed ?? 0;
-      const shuffle = options.shuffle ?? true;
-      const sliceMs = options.sliceMs ?? 20;
-      const rng = Rng.fromSeed(seed);
-      const order = new Uint32Array(n);
-      for (let i = 0; i < n; i++) order[i] = i;
-      const refs = model.parameters();
-      const params = refs.map((p) => p.value);
-      const compiled = (size: number): CompiledBatch => {
-        let c = plans.get(size);
-        if (c === undefined) {
-          const plan = model.compile(size);
-          c = { plan, grads: refs.map((p) => plan.paramGrads.get(p.id) as Tensor) };
-          plans.set(size, c);
-        }
-        return c;
-      };
-
-      if (!emit({ type: 'start', seed, config: { epochs, batchSize, shuffle, samples: n, optimizer: optimizer.config() } })) return;
-      let step = 0;
-      let lastEpochLoss = Number.NaN;
-      let sliceStart = performance.now();
-      const outWidth = dataset.y.size / n;
-      for (let epoch = 1; epoch <= epochs; epoch++) {
-        if (!emit({ type: 'epochStart', epoch })) return;
-        if (shuffle) rng.shuffle(order);
-        let lossSum = 0;
-        let sqErrSum = 0;
-        let batch = 0;
-        for (let start = 0; start < n; start += batchSize) {
-          if (cancelled) return;
-          const size = Math.min(batchSize, n - start);
-          const { plan, grads } = compiled(size);
-          dataset.gather(order, start, size, plan.x, plan.y);
-          const loss = plan.forward(true);
-          plan.backward();
-          step++;
-          batch++;
-          const gradNorms: Record<string, number> = {};
-          let bad: string | undefined = Number.isFinite(loss) ? undefined : 'loss';
-          for (let i = 0; i < refs.length; i++) {
-            const norm = Math.sqrt(sumSquares((grads[i] as Tensor).data));
-            gradNorms[(refs[i] as { id: string }).id] = norm;
-            if (bad === undefined && !Number.isFinite(norm)) bad = `gradient of ${(refs[i] as { id: string }).id}`;
-          }
-          if (bad !== undefined) {
-            const end: EndEvent = { type: 'end', reason: 'diverged', epochs: epoch - 1, steps: step - 1, loss: lastEpochLoss, divergence: { step, epoch, where: bad } };
-            if (emit(end)) subscriber.complete();
-            return;
-          }
-          const event: BatchEvent = {
-            type: 'batch',
-            epoch,
-            step,
-            batch,
-            size,
-            loss,
-            lr: optimizer.lr,
-            gradNorms,
-            ...(options.gradients ? { gradients: snapshotAll(refs.map((p, i) => [p.id, grads[i] as Tensor] as const)) } : {}),
-            ...(options.trace ? { trace: traceOf(plan) } : {}),
-          };
-          optimizer.step(params, grads);
-          lossSum += loss * size;
-          sqErrSum += squaredError(plan, model.output, outWidth * size);
-          if (!emit(event)) return;
-          if (typeof options.params === 'number' && step % options.params === 0) {
-            if (!emit({ type: 'params', epoch, step, params: snapshotAll(refs.map((p) => [p.id, p.value] as const)) })) return;
-          }
-          if (performance.now() - sliceStart > sliceMs) {
-            await yieldToEventLoop();
-            sliceStart = performance.now();
-          }
-        }
-        lastEpochLoss = lossSum / n;
-        if (!emit({ type: 'epoch', epoch, step, loss: lastEpochLoss, metrics: { mse: sqErrSum / (n * outWidth) } })) return;
-        if (options.params === 'epoch') {
-          if (!emit({ type: 'params', epoch, step, params: snapshotAll(refs.map((p) => [p.id, p.value] as const)) })) return;
-        }
-      }
-      if (emit({ type: 'end', reason: 'completed', epochs, steps: step, loss: lastEpochLoss })) subscriber.complete();
-    };
-
-    run()
-      .catch((err: unknown) => {
-        if (!subscriber.closed) subscriber.error(err);
-      })
-      .finally(() => plans.clear());
-    return () => {
-      cancelled = true;
-      plans.clear();
-    };
+    const run = new Run(model, data, options, subscriber);
+    run.begin();
+    return () => run.cancel();
   });
 }
 
-/** Sum of squared prediction errors over a batch (the plan's prediction against its target). */
-function squaredError(plan: Plan, output: string, count: number): number {
-  const p = (plan.values.get(output) as Tensor).data;
-  const t = plan.y.data;
-  let s = 0;
-  for (let i = 0; i < count; i++) {
-    const d = (p[i] as number) - (t[i] as number);
-    s += d * d;
-  }
-  return s;
+function isArrayData(d: TrainData): d is ArrayData {
+  return typeof d === 'object' && d !== null && 'x' in d && 'y' in d && !isObservable(d);
 }
 
-function traceOf(plan: Plan): readonly NodeTrace[] {
-  return Object.freeze(
-    plan.model.nodes.map((node) =>
-      Object.freeze({
-        node: node.name,
-        op: node.op.name,
-        output: snapshotTensor(plan.values.get(node.name) as Tensor),
-        signal: snapshotTensor(plan.grads.get(node.name) as Tensor),
-      }),
-    ),
-  );
+function isAsync(d: TrainData): d is AsyncIterable<Sample> | Observable<Sample> {
+  return isObservable(d) || (typeof d === 'object' && d !== null && Symbol.asyncIterator in d);
+}
+
+/** One subscription's training run. */
+class Run {
+  private readonly engine: StepEngine;
+  private readonly controller: RunController;
+  private readonly sliceMs: number;
+  private readonly metrics: readonly MetricName[];
+  private cancelled = false;
+  private finished = false;
+  private cancelScheduled: (() => void) | undefined;
+  private readonly subs: Subscription[] = [];
+  private gen: Generator<void, void, void> | undefined;
+  private online: OnlineState | undefined;
+  private step = 0;
+  private epochsDone = 0;
+  private lastEpochLoss = Number.NaN;
+  private validator: Evaluator | undefined;
+
+  constructor(
+    private readonly model: Model,
+    private readonly data: TrainData,
+    private readonly options: FitOptions,
+    private readonly subscriber: Subscriber<TrainEvent>,
+  ) {
+    this.engine = new StepEngine(model, options.optimizer ?? sgd(), options.metrics ?? ['mse']);
+    this.metrics = options.metrics ?? ['mse'];
+    this.controller = new RunController(this.engine);
+    this.controller.wake = () => this.wake();
+    this.sliceMs = options.sliceMs ?? 20;
+  }
+
+  begin(): void {
+    try {
+      const { epochs } = this.options;
+      if (!Number.isInteger(epochs) || epochs < 0) {
+        throw new GradstreamError('INVALID_OPTION', `fit: epochs must be a non-negative integer, got ${epochs}`, { epochs });
+      }
+      const requested = this.options.batchSize ?? 32;
+      if (!Number.isInteger(requested) || requested < 1) {
+        throw new GradstreamError('INVALID_OPTION', `fit: batchSize must be a positive integer, got ${requested}`, { batchSize: requested });
+      }
+      if (this.options.control) {
+        this.subs.push(this.options.control.subscribe((c) => this.command(c)));
+      }
+      const signal = this.options.signal;
+      if (signal) {
+        const onAbort = (): void => this.controller.stop('stopped');
+        if (signal.aborted) this.controller.stop('stopped');
+        else signal.addEventListener('abort', onAbort, { once: true });
+        this.subs.push({ unsubscribe: () => signal.removeEventListener('abort', onAbort) } as Subscription);
+      }
+      if (isAsync(this.data)) this.beginOnline(this.data, requested);
+      else this.beginArrays(isArrayData(this.data) ? this.data : samplesToArrays(this.data), requested);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.cancelScheduled?.();
+    this.cancelScheduled = undefined;
+    for (const s of this.subs) s.unsubscribe();
+    this.online?.source?.unsubscribe();
+    this.engine.release();
+  }
+
+  private command(c: TrainCommand): void {
+    const ctl = this.controller;
+    if (c === 'pause') ctl.pause();
+    else if (c === 'resume') ctl.resume();
+    else if (c === 'step') ctl.step(1);
+    else if (c === 'stop') ctl.stop('stopped');
+    else if (c.type === 'step') ctl.step(c.count);
+    else ctl.setLr(c.lr);
+  }
+
+  /** Emits an event linked to this run; false once the subscriber is gone. */
+  private emit(e: TrainEvent): boolean {
+    if (this.cancelled || this.subscriber.closed) return false;
+    this.subscriber.next(attach(e, this.controller));
+    return !this.cancelled && !this.subscriber.closed;
+  }
+
+  private fail(err: unknown): void {
+    if (this.finished || this.cancelled) return;
+    this.finished = true;
+    const code = err instanceof GradstreamError ? err.code : 'INTERNAL';
+    this.emit({ type: 'error', code, message: err instanceof Error ? err.message : String(err) });
+    if (!this.subscriber.closed) this.subscriber.error(err);
+    this.cancel();
+  }
+
+  private end(reason: EndReason): void {
+    if (this.finished) return;
+    this.finished = true;
+    const stop = this.controller.stopping;
+    const event = {
+      type: 'end' as const,
+      reason,
+      epochs: this.epochsDone,
+      steps: this.step,
+      loss: this.lastEpochLoss,
+      ...(stop?.divergence ? { divergence: stop.divergence } : {}),
+      ...(stop?.bestEpoch !== undefined ? { bestEpoch: stop.bestEpoch } : {}),
+    };
+    if (this.emit(event)) this.subscriber.complete();
+    this.cancel();
+  }
+
+  /** The reason of a requested stop (read through a method: it can change during any emit). */
+  private stopReason(): EndReason | undefined {
+    return this.controller.stopping?.reason;
+  }
+
+  private wake(): void {
+    if (this.finished || this.cancelled || this.cancelScheduled !== undefined) return;
+    if (this.online !== undefined) this.drainOnline();
+    else this.scheduleNext();
+  }
+
+  private scheduleNext(): void {
+    this.cancelScheduled = laterTurn(this.pump, this.options.scheduler, this.options.yieldDelay ?? 0);
+  }
+
+  private now(): number {
+    return this.options.scheduler ? this.options.scheduler.now() : performance.now();
+  }
+
+  private runConfig(samples: number | null, batchSize: number, validationSamples: number, shuffle: boolean): RunConfig {
+    return {
+      epochs: this.options.epochs,
+      batchSize,
+      shuffle,
+      samples,
+      validationSamples,
+      optimizer: this.engine.optimizer.config(),
+      metrics: [...this.metrics],
+    };
+  }
+
+  // ---- arrays: a generator paused at batch boundaries, pumped in time slices ----
+
+  private beginArrays(arrays: ArrayData, requested: number): void {
+    let train = Dataset.from(arrays, this.model);
+    const v = this.options.validation;
+    let validation: Dataset | undefined;
+    if (v !== undefined && 'split' in v) {
+      if (!(v.split > 0 && v.split < 1)) {
+        throw new GradstreamError('INVALID_OPTION', `fit: validation.split must be in (0, 1), got ${v.split}`, { split: v.split });
+      }
+      const cut = train.size - Math.round(train.size * v.split);
+      if (cut < 1 || cut >= train.size) {
+        throw new GradstreamError('INVALID_DATA', `fit: validation.split ${v.split} of ${train.size} samples leaves no training or no validation data`, {
+          split: v.split,
+        });
+      }
+      validation = train.slice(cut, train.size);
+      train = train.slice(0, cut);
+    } else if (v !== undefined) {
+      validation = Dataset.from(v, this.model);
+    }
+    if (validation) this.validator = new Evaluator(this.model, validation, this.metrics);
+    const batchSize = Math.min(requested, train.size);
+    const shuffle = this.options.shuffle ?? true;
+    const config = this.runConfig(train.size, batchSize, validation?.size ?? 0, shuffle);
+    this.controller.stateValue = initialState(config);
+    this.gen = this.epochs(train, batchSize, shuffle, config);
+    this.pump();
+  }
+
+  private readonly pump = (): void => {
+    this.cancelScheduled = undefined;
+    const gen = this.gen as Generator<void, void, void>;
+    const t0 = this.now();
+    try {
+      while (!this.finished && !this.cancelled) {
+        if (!this.controller.mayRun()) return;
+        if (gen.next().done) return;
+        if (this.now() - t0 >= this.sliceMs) {
+          if (!this.finished && !this.cancelled) this.scheduleNext();
+          return;
+        }
+      }
+    } catch (e) {
+      this.fail(e);
+    }
+  };
+
+  private *epochs(train: Dataset, batchSize: number, shuffle: boolean, config: RunConfig): Generator<void, void, void> {
+    const seed = this.options.seed ?? 0;
+    if (!this.emit({ type: 'start', seed, config })) return;
+    const rng = Rng.fromSeed(seed);
+    const n = train.size;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    for (let epoch = 1; epoch <= this.options.epochs; epoch++) {
+      if (this.stopReason()) return this.end(this.stopReason() as EndReason);
+      this.controller.applySchedule('epoch', epoch - 1);
+      if (!this.emit({ type: 'epochStart', epoch, lr: this.controller.lr })) return;
+      if (shuffle) rng.shuffle(order);
+      let batch = 0;
+      for (let start = 0; start < n; start += batchSize) {
+        if (this.stopReason()) return this.end(this.stopReason() as EndReason);
+        const size = Math.min(batchSize, n - start);
+        const c = this.engine.compiled(size);
+        train.gather(order, start, size, c.plan.x, c.plan.y);
+        if (!this.trainBatch(c, size, epoch, ++batch)) return;
+        yield;
+      }
+      if (!this.closeEpoch(epoch)) return;
+    }
+    this.end(this.stopReason() ?? 'completed');
+  }
+
+  /** One step on the batch already in the plan's buffers; false when the run ended or was cancelled. */
+  private trainBatch(c: CompiledBatch, size: number, epoch: number, batch: number): boolean {
+    this.controller.applySchedule('step', this.step);
+    const loss = this.engine.compute(c);
+    const step = this.step + 1;
+    const gradNorms = this.engine.gradNorms(c);
+    const divergence = this.engine.divergence(c, loss, gradNorms, step, epoch);
+    if (divergence !== undefined) {
+      this.controller.stop('diverged', { divergence });
+      this.end('diverged');
+      return false;
+    }
+    this.controller.setCurrent(c);
+    const event: BatchEvent = {
+      type: 'batch',
+      epoch,
+      step,
+      batch,
+      size,
+      loss,
+      lr: this.controller.lr,
+      gradNorms,
+      ...(this.options.gradients ? { gradients: this.engine.snapshotGradients(c) } : {}),
+      ...(this.options.trace ? { trace: this.engine.trace(c) } : {}),
+    };
+    const alive = this.emit(event);
+    this.controller.setCurrent(undefined);
+    if (!alive) return false;
+    // A stop requested while the batch event was handled (a guard, a stop button) skips the update.
+    const stop = this.stopReason();
+    if (stop !== undefined) {
+      this.end(stop);
+      return false;
+    }
+    this.engine.apply(c, loss, size);
+    this.step = step;
+    const every = this.options.params;
+    if (typeof every === 'number' && step % every === 0) {
+      return this.emit({ type: 'params', epoch, step, params: this.engine.snapshotParams() });
+    }
+    return true;
+  }
+
+  private closeEpoch(epoch: number): boolean {
+    const { loss, metrics } = this.engine.closeEpoch();
+    const validation: Scores | undefined = this.validator ? pickScores(this.validator.run()) : undefined;
+    this.epochsDone = epoch;
+    this.lastEpochLoss = loss;
+    const summary = { epoch, step: this.step, loss, metrics, ...(validation ? { validation } : {}) };
+    this.controller.stateValue = withEpoch(this.controller.stateValue as NonNullable<typeof this.controller.stateValue>, summary);
+    if (!this.emit({ type: 'epoch', ...summary })) return false;
+    if (this.options.params === 'epoch') return this.emit({ type: 'params', epoch, step: this.step, params: this.engine.snapshotParams() });
+    return true;
+  }
+
+  // ---- streams: batches are trained as samples arrive ----
+
+  private beginOnline(source: AsyncIterable<Sample> | Observable<Sample>, batchSize: number): void {
+    const source$ = isObservable(source) ? source : from(source);
+    const validation = this.options.validation;
+    if (validation !== undefined && 'split' in validation) {
+      throw new GradstreamError('INVALID_OPTION', 'fit: validation.split needs array data; pass validation arrays for a stream', {});
+    }
+    if (validation) this.validator = new Evaluator(this.model, Dataset.from(validation, this.model), this.metrics);
+    const config = this.runConfig(null, batchSize, this.validator?.samples ?? 0, false);
+    this.controller.stateValue = initialState(config);
+    const c = this.engine.compiled(batchSize);
+    this.online = { source$, batchSize, queue: [], head: 0, done: false, epoch: 0, batch: 0, full: c, source: undefined };
+    if (!this.emit({ type: 'start', seed: this.options.seed ?? 0, config })) return;
+    this.nextOnlineEpoch();
+  }
+
+  private nextOnlineEpoch(): void {
+    const o = this.online as OnlineState;
+    if (this.stopReason()) return this.end(this.stopReason() as EndReason);
+    if (o.epoch >= this.options.epochs) return this.end('completed');
+    o.epoch++;
+    o.batch = 0;
+    o.done = false;
+    this.controller.applySchedule('epoch', o.epoch - 1);
+    if (!this.emit({ type: 'epochStart', epoch: o.epoch, lr: this.controller.lr })) return;
+    o.source = o.source$.subscribe({
+      next: (s) => {
+        o.queue.push(s);
+        this.drainOnline();
+      },
+      error: (e: unknown) => this.fail(e),
+      complete: () => {
+        o.done = true;
+        this.drainOnline();
+      },
+    });
+  }
+
+  private drainOnline(): void {
+    const o = this.online as OnlineState;
+    try {
+      while (!this.finished && !this.cancelled) {
+        const available = o.queue.length - o.head;
+        const size = available >= o.batchSize ? o.batchSize : o.done ? available : 0;
+        if (size === 0) break;
+        if (!this.controller.mayRun()) return;
+        const c = size === o.batchSize ? o.full : this.engine.compiled(size);
+        for (let r = 0; r < size; r++) writeSample(c, r, o.queue[o.head + r] as Sample, this.model);
+        o.head += size;
+        if (o.head > 1024 && o.head * 2 > o.queue.length) {
+          o.queue.splice(0, o.head);
+          o.head = 0;
+        }
+        if (!this.trainBatch(c, size, o.epoch, ++o.batch)) return;
+      }
+      if (o.done && o.queue.length === o.head && !this.finished && !this.cancelled) {
+        o.queue.length = 0;
+        o.head = 0;
+        if (o.batch === 0) throw new GradstreamError('INVALID_DATA', 'fit: the sample stream completed without any sample', {});
+        if (!this.closeEpoch(o.epoch)) return;
+        this.nextOnlineEpoch();
+      }
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+}
+
+interface OnlineState {
+  readonly source$: Observable<Sample>;
+  readonly batchSize: number;
+  readonly queue: Sample[];
+  head: number;
+  done: boolean;
+  epoch: number;
+  batch: number;
+  readonly full: CompiledBatch;
+  source: Subscription | undefined;
+}
+
+function pickScores(e: { loss: number; metrics: Readonly<Record<string, number>>; mse: number }): Scores {
+  return { loss: e.loss, metrics: { mse: e.mse, ...e.metrics } };
+}
+
+/** Copies one arriving sample into row `r` of a plan's batch buffers, checking its widths and values. */
+function writeSample(c: CompiledBatch, r: number, s: Sample, model: Model): void {
+  const xs = c.plan.x;
+  const ys = c.plan.y;
+  const xw = xs.size / (xs.shape[0] as number);
+  const yw = ys.size / (ys.shape[0] as number);
+  const put = (dst: Float32Array | Float64Array, w: number, v: ArrayLike<number> | number, name: 'x' | 'y'): void => {
+    const len = typeof v === 'number' ? 1 : v.length;
+    if (len !== w) {
+      const reader = model.nodes.find((n) => n.inputs.includes(name));
+      throw new GradstreamError(
+        'SHAPE_MISMATCH',
+        `${reader ? `${reader.label}, ` : ''}sample.${name}: expected ${w} value(s), got ${len}`,
+        { expected: w, actual: len, value: name },
+      );
+    }
+    for (let j = 0; j < w; j++) {
+      const val = typeof v === 'number' ? v : (v[j] as number);
+      if (!Number.isFinite(val)) {
+        throw new GradstreamError('NON_FINITE_INPUT', `sample.${name}[${j}] is ${val}; values must be finite numbers`, { value: name, column: j });
+      }
+      dst[r * w + j] = val;
+    }
+  };
+  put(xs.data, xw, s.x, 'x');
+  put(ys.data, yw, s.y, 'y');
 }

@@ -64,8 +64,13 @@ describe('fit', () => {
     expect(grads.step).toBe(1);
     expect(grads.gradients['linear_1.weight']!.shape).toEqual([3, 2]);
     expect(Object.isFrozen(grads.gradients['linear_1.weight']!.values)).toBe(true);
-    const none = await lastValueFrom(gradients$(fit(model, xor, { epochs: 1, batchSize: 4 })).pipe(toArray()));
-    expect(none).toEqual([]);
+    // Without the option nothing is copied into the events, but gradients$ copies them on demand.
+    const fresh = () => mlp(2, 3, 1, 1);
+    const events = await lastValueFrom(fit(fresh(), xor, { epochs: 1, batchSize: 4 }).pipe(toArray()));
+    expect(events.some((e) => e.type === 'batch' && e.gradients !== undefined)).toBe(false);
+    const lazy = await lastValueFrom(gradients$(fit(fresh(), xor, { epochs: 1, batchSize: 4 })));
+    const eager = await lastValueFrom(gradients$(fit(fresh(), xor, { epochs: 1, batchSize: 4, gradients: true })));
+    expect(lazy.gradients).toEqual(eager.gradients);
   });
 
   it('ends with reason diverged and keeps the last finite parameters', async () => {
