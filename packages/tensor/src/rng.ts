@@ -1,6 +1,6 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 import { GradstreamError } from './errors.js';
 
@@ -34,10 +34,23 @@ export class Rng {
    * ```
    */
   static fromSeed(seed: number): Rng {
-    if (!Number.isInteger(seed)) {
-      throw new GradstreamError('INVALID_OPTION', `Rng.fromSeed: seed must be an integer, got ${seed}`, { seed });
+    if (!Number.isSafeInteger(seed)) {
+      throw new GradstreamError('INVALID_OPTION', `Rng.fromSeed: seed must be a safe integer, got ${seed}`, { seed });
     }
-    return new Rng(xoroshiro128plus(seed | 0));
+    // xoroshiro128+ seeded directly with a small integer starts in a low-entropy state (its first
+    // draws track the seed), so the seed is spread over all 128 bits with splitmix32 first.
+    let s = (seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32) | 0, 0x9e3779b9);
+    const next = (): number => {
+      s = (s + 0x9e3779b9) | 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) | 0;
+    };
+    const state: number[] = [next(), next(), next(), next()];
+    // An all-zero state would only ever produce zeros.
+    if (!state.some((v) => v !== 0)) state[0] = 1;
+    return new Rng(xoroshiro128plusFromState(state));
   }
 
   /**
@@ -96,6 +109,9 @@ export class Rng {
    * ```
    */
   int(n: number): number {
+    if (!Number.isSafeInteger(n) || n < 1) {
+      throw new GradstreamError('INVALID_OPTION', `Rng.int: n must be a positive integer, got ${n}`, { n });
+    }
     return uniformInt(this.gen, 0, n - 1);
   }
 
@@ -120,7 +136,8 @@ export class Rng {
   }
 
   /**
-   * An independent generator 2⁶⁴ draws ahead (for a sub-task such as dropout), leaving this one untouched.
+   * An independent generator for a sub-task such as dropout: the child takes the stretch 2⁶⁴ draws
+   * ahead, and this generator moves 2·2⁶⁴ ahead, so its own draws and later forks never overlap the child's.
    *
    * @example
    * ```ts
