@@ -212,6 +212,8 @@ export interface EndEvent {
   readonly divergence?: Divergence;
   /** Set by early stopping: the epoch whose parameters were kept. */
   readonly bestEpoch?: number;
+  /** With `profile: true`: milliseconds spent in each node's forward and backward, and in the optimizer. */
+  readonly profile?: Readonly<Record<string, { readonly forwardMs: number; readonly backwardMs: number }>>;
 }
 
 /**

@@ -87,6 +87,8 @@ export interface FitOptions {
   readonly sliceMs?: number;
   /** Where to schedule the continuation after a yield (default: the next macrotask). Tests pass a TestScheduler. */
   readonly scheduler?: SchedulerLike;
+  /** Time every node's forward and backward and the optimizer; the totals come in the `end` event (default false). */
+  readonly profile?: boolean;
   /** Delay passed to `scheduler.schedule` when yielding (default 0; in virtual time, 1 makes every slice a frame). */
   readonly yieldDelay?: number;
 }
@@ -158,6 +160,7 @@ class Run {
     this.metrics = options.metrics ?? ['mse'];
     this.controller = new RunController(this.engine);
     this.controller.wake = () => this.wake();
+    this.engine.profiling = options.profile ?? false;
     this.sliceMs = options.sliceMs ?? 20;
   }
 
@@ -235,6 +238,7 @@ class Run {
       loss: this.lastEpochLoss,
       ...(stop?.divergence ? { divergence: stop.divergence } : {}),
       ...(stop?.bestEpoch !== undefined ? { bestEpoch: stop.bestEpoch } : {}),
+      ...(this.engine.profiling ? { profile: this.engine.profile() } : {}),
     };
     if (this.emit(event)) this.subscriber.complete();
     this.cancel();

@@ -24,6 +24,9 @@ export class StepEngine {
   private lossSum = 0;
   private samples = 0;
   private readonly outWidth: number;
+  private optimizerMs = 0;
+  /** Time every node and the optimizer (set before the first step). */
+  profiling = false;
 
   constructor(
     readonly model: Model,
@@ -41,6 +44,7 @@ export class StepEngine {
     let c = this.plans.get(size);
     if (c === undefined) {
       const plan = this.model.compile(size);
+      if (this.profiling) plan.enableProfiling();
       c = { plan, grads: this.refs.map((p) => plan.paramGrads.get(p.id) as Tensor) };
       this.plans.set(size, c);
     }
@@ -95,7 +99,27 @@ export class StepEngine {
     for (const m of this.metrics) m.add(pred, c.plan.y.data, size, this.outWidth);
     this.lossSum += loss * size;
     this.samples += size;
+    if (!this.profiling) {
+      this.optimizer.step(this.params, c.grads);
+      return;
+    }
+    const t0 = performance.now();
     this.optimizer.step(this.params, c.grads);
+    this.optimizerMs += performance.now() - t0;
+  }
+
+  /** Time per node summed over every plan of the run, plus the optimizer's (as `optimizer`). */
+  profile(): Record<string, { forwardMs: number; backwardMs: number }> {
+    const out: Record<string, { forwardMs: number; backwardMs: number }> = {};
+    for (const { plan } of this.plans.values()) {
+      for (const [node, t] of Object.entries(plan.profile())) {
+        const acc = (out[node] ??= { forwardMs: 0, backwardMs: 0 });
+        acc.forwardMs += t.forwardMs;
+        acc.backwardMs += t.backwardMs;
+      }
+    }
+    out.optimizer = { forwardMs: 0, backwardMs: this.optimizerMs };
+    return out;
   }
 
   /** The epoch's mean loss and metrics so far; then starts a new epoch. */
