@@ -8,11 +8,27 @@ import { defaultRegistry, type AnyOpPlugin } from '@gradstream/graph';
 import { linearOp } from './linear.js';
 import { mseOp } from './mse.js';
 import { sigmoidOp } from './sigmoid.js';
+import { reluOp } from './relu.js';
+import { leakyReluOp } from './leaky-relu.js';
+import { tanhOp } from './tanh.js';
+import { identityOp } from './identity.js';
+import { softmaxOp } from './softmax.js';
+import { softmaxCrossEntropyOp } from './softmax-cross-entropy.js';
+import { dropoutOp } from './dropout.js';
+import { addOp } from './add.js';
 
 export type { LayerOptions } from './layer-options.js';
 export { linear, linearOp, type LinearConfig } from './linear.js';
 export { sigmoid, sigmoidOp } from './sigmoid.js';
 export { mse, mseOp } from './mse.js';
+export { relu, reluOp } from './relu.js';
+export { leakyRelu, leakyReluOp, type LeakyReluConfig } from './leaky-relu.js';
+export { tanh, tanhOp } from './tanh.js';
+export { identity, identityOp } from './identity.js';
+export { softmax, softmaxOp } from './softmax.js';
+export { softmaxCrossEntropy, softmaxCrossEntropyOp } from './softmax-cross-entropy.js';
+export { dropout, dropoutOp, type DropoutConfig } from './dropout.js';
+export { add, addOp } from './add.js';
 
 /**
  * Every built-in op plugin, one entry per op (a test checks the names are unique).
@@ -24,6 +40,18 @@ export { mse, mseOp } from './mse.js';
  * const registry = createRegistry(builtinOps);
  * ```
  */
-export const builtinOps: readonly AnyOpPlugin[] = Object.freeze([linearOp, sigmoidOp, mseOp]);
+export const builtinOps: readonly AnyOpPlugin[] = Object.freeze([
+  linearOp,
+  sigmoidOp,
+  mseOp,
+  reluOp,
+  leakyReluOp,
+  tanhOp,
+  identityOp,
+  softmaxOp,
+  softmaxCrossEntropyOp,
+  dropoutOp,
+  addOp,
+]);
 
 for (const op of builtinOps) if (!defaultRegistry.has(op.name)) defaultRegistry.register(op);

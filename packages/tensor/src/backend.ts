@@ -1,4 +1,18 @@
-import { sigmoid, sigmoidBackward } from './kernels/activation.js';
+import {
+  dropoutMask,
+  leakyRelu,
+  leakyReluBackward,
+  relu,
+  reluBackward,
+  sigmoid,
+  sigmoidBackward,
+  softmaxCrossEntropyRows,
+  softmaxCrossEntropyRowsBackward,
+  softmaxRows,
+  softmaxRowsBackward,
+  tanh,
+  tanhBackward,
+} from './kernels/activation.js';
 import { add, addRowBroadcast, axpy, map, mul, scale, sub, zip } from './kernels/elementwise.js';
 import { matmul } from './kernels/matmul.js';
 import { dot, firstNonFinite, sum, sumCols, sumRows, sumSquares } from './kernels/reduce.js';
@@ -36,6 +50,17 @@ export interface Backend {
   readonly firstNonFinite: typeof firstNonFinite;
   readonly sigmoid: typeof sigmoid;
   readonly sigmoidBackward: typeof sigmoidBackward;
+  readonly relu: typeof relu;
+  readonly reluBackward: typeof reluBackward;
+  readonly leakyRelu: typeof leakyRelu;
+  readonly leakyReluBackward: typeof leakyReluBackward;
+  readonly tanh: typeof tanh;
+  readonly tanhBackward: typeof tanhBackward;
+  readonly softmaxRows: typeof softmaxRows;
+  readonly softmaxRowsBackward: typeof softmaxRowsBackward;
+  readonly softmaxCrossEntropyRows: typeof softmaxCrossEntropyRows;
+  readonly softmaxCrossEntropyRowsBackward: typeof softmaxCrossEntropyRowsBackward;
+  readonly dropoutMask: typeof dropoutMask;
 }
 
 /**
@@ -66,4 +91,15 @@ export const cpuBackend: Backend = Object.freeze({
   firstNonFinite,
   sigmoid,
   sigmoidBackward,
+  relu,
+  reluBackward,
+  leakyRelu,
+  leakyReluBackward,
+  tanh,
+  tanhBackward,
+  softmaxRows,
+  softmaxRowsBackward,
+  softmaxCrossEntropyRows,
+  softmaxCrossEntropyRowsBackward,
+  dropoutMask,
 });

@@ -13,5 +13,19 @@ export { initialize, initSpecSchema, type InitSpec } from './initializers.js';
 export { matmul } from './kernels/matmul.js';
 export { add, addRowBroadcast, axpy, map, mul, scale, sub, zip } from './kernels/elementwise.js';
 export { dot, firstNonFinite, sum, sumCols, sumRows, sumSquares } from './kernels/reduce.js';
-export { sigmoid, sigmoidBackward } from './kernels/activation.js';
+export {
+  dropoutMask,
+  leakyRelu,
+  leakyReluBackward,
+  relu,
+  reluBackward,
+  sigmoid,
+  sigmoidBackward,
+  softmaxCrossEntropyRows,
+  softmaxCrossEntropyRowsBackward,
+  softmaxRows,
+  softmaxRowsBackward,
+  tanh,
+  tanhBackward,
+} from './kernels/activation.js';
 export { cpuBackend, type Backend } from './backend.js';

@@ -69,7 +69,7 @@ export interface FitOptions {
   readonly seed?: number;
   /** Reshuffle the samples every epoch (default true; streams are never shuffled). */
   readonly shuffle?: boolean;
-  /** Metrics reported per epoch on training and validation data (default `['mse']`). */
+  /** Metrics reported per epoch on training and validation data (default `['mse']` for an `mse` loss, none otherwise). */
   readonly metrics?: readonly MetricName[];
   /** Held-out data scored after each epoch: other arrays, or the last `split` fraction of `data` (taken before shuffling). */
   readonly validation?: ArrayData | { readonly split: number };
@@ -156,8 +156,9 @@ class Run {
     private readonly options: FitOptions,
     private readonly subscriber: Subscriber<TrainEvent>,
   ) {
-    this.engine = new StepEngine(model, options.optimizer ?? sgd(), options.metrics ?? ['mse']);
-    this.metrics = options.metrics ?? ['mse'];
+    // MSE means something for regression only; a classifier asks for accuracy.
+    this.metrics = options.metrics ?? (model.lossNode.op.name === 'mse' ? ['mse'] : []);
+    this.engine = new StepEngine(model, options.optimizer ?? sgd(), this.metrics);
     this.controller = new RunController(this.engine);
     this.controller.wake = () => this.wake();
     this.engine.profiling = options.profile ?? false;
@@ -485,8 +486,8 @@ interface OnlineState {
   source: Subscription | undefined;
 }
 
-function pickScores(e: { loss: number; metrics: Readonly<Record<string, number>>; mse: number }): Scores {
-  return { loss: e.loss, metrics: { mse: e.mse, ...e.metrics } };
+function pickScores(e: { loss: number; metrics: Readonly<Record<string, number>> }): Scores {
+  return { loss: e.loss, metrics: e.metrics };
 }
 
 /** Copies one arriving sample into row `r` of a plan's batch buffers, checking its widths and values. */

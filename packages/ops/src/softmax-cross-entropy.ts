@@ -1,0 +1,83 @@
+import { defineOp, expectSameShape, shapeError, type LayerSpec } from '@gradstream/graph';
+import type { Shape } from '@gradstream/tensor';
+import type { LayerOptions } from './layer-options.js';
+
+/**
+ * Softmax cross-entropy loss on logits, fused and numerically stable:
+ * `L = (1/B) · Σ_b −Σ_j target_bj · log softmax(logits_b)_j` over a batch of B rows.
+ *
+ * Inputs: `logits` and `target`, both `[batch, classes]`; each target row is one-hot or any
+ * probability distribution. The target receives no gradient. The log-probabilities come from
+ * log-sum-exp with the row maximum subtracted, so logits of ±1000 still give a finite loss.
+ *
+ * Forward keeps the softmax probabilities `p` in a scratch buffer, so backward never recomputes
+ * an exponential: `∂L/∂logits = dy · (p − target) / B`. (For a target row whose sum `s` is not 1
+ * the exact gradient `dy · (p·s − target) / B` is used, which reduces to the former when `s = 1`.)
+ *
+ * @example
+ * ```ts
+ * import { sequential } from '@gradstream/graph';
+ * import { linear, softmaxCrossEntropy } from '@gradstream/ops';
+ * // 4 features → 3 class logits; targets are one-hot rows of width 3.
+ * const model = sequential([linear({ inFeatures: 4, outFeatures: 3 })], { inputShape: [4], loss: softmaxCrossEntropy() });
+ * ```
+ */
+export const softmaxCrossEntropyOp = defineOp({
+  name: 'softmaxCrossEntropy',
+  description: 'loss L = mean over the batch of −Σ target · log softmax(logits), fused and stable',
+  inputs: ['logits', 'target'],
+  nonDifferentiable: ['target'],
+  save: { inputs: ['target'] },
+  outputShape: ([logits, target]: readonly Shape[]) => {
+    if (logits === undefined || logits.length !== 2) shapeError('logits', '[batch,classes]', logits ?? []);
+    expectSameShape('logits', logits, 'target', target);
+    return [];
+  },
+  scratch: ([logits]: readonly Shape[]) => ({ probs: logits as Shape }),
+  forward({ inputs: { logits, target }, out, scratch, backend }) {
+    const [batch, classes] = logits.shape as [number, number];
+    const total = backend.softmaxCrossEntropyRows(logits.data, target.data, (scratch.probs as { data: Float32Array | Float64Array }).data, batch, classes);
+    out.data[0] = total / (batch || 1);
+  },
+  backward({ dy, saved, dInputs, scratch, backend }) {
+    const dx = dInputs.logits;
+    if (dx === undefined) return;
+    const [batch, classes] = dx.shape as [number, number];
+    const k = (dy.data[0] as number) / (batch || 1);
+    backend.softmaxCrossEntropyRowsBackward((scratch.probs as { data: Float32Array | Float64Array }).data, saved.inputs.target.data, k, dx.data, batch, classes);
+  },
+  gradcheckCase: (rng) => {
+    const classes = 2 + rng.int(5);
+    const shape = [1 + rng.int(5), classes];
+    return {
+      config: {},
+      inputShapes: [shape, shape],
+      fillInput: (index, data, r) => {
+        if (index === 0) {
+          for (let j = 0; j < data.length; j++) data[j] = r.uniform(-3, 3);
+          return;
+        }
+        // Target rows: positive weights normalised to sum to 1 (probability rows).
+        for (let o = 0; o < data.length; o += classes) {
+          let s = 0;
+          for (let c = 0; c < classes; c++) s += data[o + c] = 0.05 + r.next();
+          for (let c = 0; c < classes; c++) data[o + c] = (data[o + c] as number) / s;
+        }
+      },
+    };
+  },
+});
+
+/**
+ * A {@link softmaxCrossEntropyOp} loss for `sequential` or a model spec: the model's last layer
+ * outputs logits, the targets are one-hot (or probability) rows of the same width.
+ *
+ * @example
+ * ```ts
+ * import { softmaxCrossEntropy } from '@gradstream/ops';
+ * softmaxCrossEntropy(); // { op: 'softmaxCrossEntropy' }
+ * ```
+ */
+export function softmaxCrossEntropy(options: LayerOptions = {}): LayerSpec {
+  return { op: softmaxCrossEntropyOp.name, ...options };
+}
