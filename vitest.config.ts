@@ -10,9 +10,12 @@ export default defineConfig({
   resolve: {
     alias: {
       '@gradstream/tensor': src('tensor'),
+      // Before '@gradstream/graph', which would otherwise match it as a prefix.
+      '@gradstream/graph/node': fileURLToPath(new URL('./packages/graph/src/node-entry.ts', import.meta.url)),
       '@gradstream/graph': src('graph'),
       '@gradstream/ops': src('ops'),
       '@gradstream/trainer': src('trainer'),
+      '@gradstream/datasets': src('datasets'),
     },
   },
   test: {

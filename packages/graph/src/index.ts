@@ -3,9 +3,11 @@
  * nodes as RxJS operators, and gradient checking.
  *
  * @packageDocumentation
+ * @mergeModuleWith <project>
  */
 export { GradstreamError, type ErrorCode } from '@gradstream/tensor';
 export type { AnyOpPlugin, BackwardContext, ForwardContext, GradcheckCase, JsonSchema, OpPlugin, ParamDecl } from './op-plugin.js';
+export { defineComposite, type CompositeDefinition } from './composite.js';
 export { defineOp, expectRows, expectSameShape, shapeError, type OpDefinition } from './define-op.js';
 export { Registry, createRegistry, defaultRegistry } from './registry.js';
 export { formatSchemaErrors, problemLines, type SchemaProblem } from './schema-errors.js';
@@ -16,3 +18,21 @@ export { Plan } from './plan.js';
 export { Tape, localGradients, runNode, type RunOptions, type TapeEntry, type TapeGradients } from './tape.js';
 export { modelOperator, nodeOperator, type Batch, type ForwardResult } from './operators.js';
 export { gradcheck, type GradcheckEntry, type GradcheckOptions, type GradcheckReport } from './gradcheck.js';
+export { specSchema } from './spec-schema.js';
+export { fromSpec, toSpec, validateSpec } from './spec-io.js';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  checkpointSchema,
+  fromCheckpoint,
+  loadParams,
+  parseCheckpoint,
+  toCheckpoint,
+  validateCheckpoint,
+  type Checkpoint,
+  type CheckpointExtra,
+  type CheckpointState,
+  type CheckpointTensor,
+  type LoadedCheckpoint,
+} from './checkpoint.js';
+export type { JsonValue } from './json.js';

@@ -29,6 +29,15 @@ interface Entry {
 export class Registry {
   private readonly entries = new Map<string, Entry>();
   private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+  private changes = 0;
+
+  /**
+   * Counts the ops registered so far; it grows with every {@link Registry.register}, so anything
+   * derived from the registry's contents (such as the compiled spec schema) knows when to rebuild.
+   */
+  get version(): number {
+    return this.changes;
+  }
 
   /**
    * Adds a plugin. A name already taken in this registry is a `DUPLICATE_OP` error.
@@ -48,6 +57,7 @@ export class Registry {
       });
     }
     this.entries.set(plugin.name, { plugin, validate });
+    this.changes++;
     return this;
   }
 

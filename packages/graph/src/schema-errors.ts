@@ -43,6 +43,8 @@ export function formatSchemaErrors(base: string, errors: readonly ErrorObject[] 
       message = `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
     } else if (e.keyword === 'const') {
       message = `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+    } else if (e.keyword === 'discriminator') {
+      ({ path, message } = discriminatorProblem(path, e));
     }
     const key = `${path} ${message}`;
     if (seen.has(key)) continue;
@@ -52,13 +54,39 @@ export function formatSchemaErrors(base: string, errors: readonly ErrorObject[] 
   return out;
 }
 
+/**
+ * ajv's `discriminator` reports at the object ("value of tag "op" must be in oneOf"); the
+ * problem is the tag itself, so the line names the tag's path and, when the error carries its
+ * schema (ajv's `verbose`), the values the branches accept.
+ */
+function discriminatorProblem(path: string, e: ErrorObject): SchemaProblem {
+  const { error, tag, tagValue } = e.params as { error: string; tag: string; tagValue: unknown };
+  const tagPath = join(path, `/${tag}`);
+  if (tagValue === undefined) return { path: tagPath, message: 'is required' };
+  if (error === 'tag') return { path: tagPath, message: 'must be string' };
+  const branches = (e.parentSchema as { oneOf?: unknown } | undefined)?.oneOf;
+  const allowed = Array.isArray(branches) ? branches.flatMap((b) => tagValues(b, tag)) : [];
+  const got = `got ${JSON.stringify(tagValue)}`;
+  return {
+    path: tagPath,
+    message: allowed.length > 0 ? `must be one of ${JSON.stringify(allowed)}, ${got}` : `matches no oneOf branch, ${got}`,
+  };
+}
+
+function tagValues(branch: unknown, tag: string): unknown[] {
+  const prop = (branch as { properties?: Record<string, { const?: unknown; enum?: unknown[] }> } | null)?.properties?.[tag];
+  if (prop === undefined) return [];
+  if ('const' in prop) return [prop.const];
+  return Array.isArray(prop.enum) ? prop.enum : [];
+}
+
 function join(base: string, pointer: string): string {
   if (pointer === '') return base;
   return base === '' ? pointer.slice(1) : `${base}${pointer}`;
 }
 
 /**
- * Renders problems as lines: `path message`.
+ * Renders problems as lines: `path message` (the document itself is `(root)`).
  *
  * @example
  * ```ts
@@ -67,5 +95,5 @@ function join(base: string, pointer: string): string {
  * ```
  */
 export function problemLines(problems: readonly SchemaProblem[]): string {
-  return problems.map((p) => `${p.path} ${p.message}`).join('\n');
+  return problems.map((p) => `${p.path === '' ? '(root)' : p.path} ${p.message}`).join('\n');
 }

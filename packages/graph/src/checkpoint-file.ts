@@ -1,0 +1,104 @@
+import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { GradstreamError } from '@gradstream/tensor';
+import { fromCheckpoint, parseCheckpoint, toCheckpoint, type CheckpointExtra, type LoadedCheckpoint } from './checkpoint.js';
+import type { BuildOptions, Model } from './model.js';
+
+let tempCounter = 0;
+
+/**
+ * Writes a model's checkpoint ({@link toCheckpoint}) to a JSON file, atomically: the text goes to a
+ * temporary file in the same directory, which is flushed to disk and then renamed over `path`, and the
+ * directory is flushed too. Readers see the old file or the new one, never a mix; if anything fails,
+ * the old file is left as it was and the temporary file is removed.
+ *
+ * @param extra - optimizer state, generator state, step, epoch, meta (plain JSON)
+ * @example
+ * ```ts
+ * import { sequential } from '@gradstream/graph';
+ * import { saveCheckpoint } from '@gradstream/graph/node';
+ * import { linear, mse } from '@gradstream/ops';
+ * const model = sequential([linear({ inFeatures: 2, outFeatures: 1 })], { inputShape: [2], loss: mse(), seed: 1 });
+ * await saveCheckpoint(model, 'model.ckpt.json', { step: 100 });
+ * ```
+ * @see {@link loadCheckpoint}
+ */
+export async function saveCheckpoint(model: Model, path: string, extra?: CheckpointExtra): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(toCheckpoint(model, extra)));
+}
+
+/**
+ * Reads a checkpoint file written by {@link saveCheckpoint} and rebuilds the model
+ * ({@link fromCheckpoint}). A truncated, corrupted, other-version or inconsistent file is a
+ * `CHECKPOINT_INVALID` error whose message starts with the file's path and names what broke
+ * (`not JSON (truncated at byte 1234?)`, `params/linear_1.weight: expected shape [8,2], got [8,3]`, …).
+ * A missing or unreadable file is the file system's error, unchanged.
+ *
+ * @param options - the registry to resolve ops in, the seed for the nodes' generators, the backend
+ * @example
+ * ```ts
+ * import { loadCheckpoint } from '@gradstream/graph/node';
+ * import '@gradstream/ops';
+ * const { model, step } = await loadCheckpoint('model.ckpt.json');
+ * ```
+ */
+export async function loadCheckpoint(path: string, options: BuildOptions = {}): Promise<LoadedCheckpoint> {
+  const bytes = await readFile(path);
+  try {
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw new GradstreamError('CHECKPOINT_INVALID', 'invalid checkpoint: not UTF-8 text', {});
+    }
+    return fromCheckpoint(parseCheckpoint(text), options);
+  } catch (e) {
+    if (e instanceof GradstreamError && e.code === 'CHECKPOINT_INVALID') {
+      throw new GradstreamError('CHECKPOINT_INVALID', `${path}: ${e.message}`, { ...e.details, file: path });
+    }
+    throw e;
+  }
+}
+
+async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const dir = dirname(path);
+  // Same directory, so the rename never crosses file systems; pid and counter keep concurrent writers apart.
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${++tempCounter}.tmp`);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(temp, 'wx');
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(temp, path);
+  } catch (e) {
+    await handle?.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw e;
+  }
+  await syncDirectory(dir);
+}
+
+// The rename is durable only once the directory entry is on disk.
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: FileHandle;
+  try {
+    handle = await open(dir, 'r');
+  } catch (e) {
+    // Some platforms (Windows) cannot open a directory; the rename is all they offer.
+    if (isCode(e, 'EISDIR', 'EPERM', 'EACCES')) return;
+    throw e;
+  }
+  try {
+    await handle.sync();
+  } catch (e) {
+    if (!isCode(e, 'EINVAL', 'ENOTSUP', 'EPERM')) throw e;
+  } finally {
+    await handle.close();
+  }
+}
+
+function isCode(e: unknown, ...codes: string[]): boolean {
+  return codes.includes((e as { code?: string }).code ?? '');
+}

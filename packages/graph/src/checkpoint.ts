@@ -1,0 +1,428 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { base64 } from '@scure/base';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { GradstreamError, formatShape, shapesEqual, sizeOf, type DType, type Tensor, type TypedArray } from '@gradstream/tensor';
+import { jsonCopy, jsonDiff, type JsonValue } from './json.js';
+import { buildModel, type BuildOptions, type Model } from './model.js';
+import { defaultRegistry, type Registry } from './registry.js';
+import { formatSchemaErrors, problemLines } from './schema-errors.js';
+import { toSpec, validateSpec } from './spec-io.js';
+import type { ModelSpec } from './spec.js';
+
+/** The `format` tag every checkpoint carries. */
+export const CHECKPOINT_FORMAT = 'gradstream-checkpoint';
+/** The checkpoint format version this library writes and reads. */
+export const CHECKPOINT_VERSION = 1;
+
+/**
+ * One parameter in a checkpoint: its shape, element type, and its elements as base64 of their
+ * little-endian bytes.
+ *
+ * @example
+ * ```ts
+ * import type { CheckpointTensor } from '@gradstream/graph';
+ * const bias: CheckpointTensor = { shape: [1], dtype: 'float32', data: 'AAAAAA==' }; // [0]
+ * ```
+ */
+export interface CheckpointTensor {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly data: string;
+}
+
+/**
+ * A model's spec and parameters, plus whatever training state the caller keeps, as one JSON object.
+ * `checksum` is the SHA-256 (hex) of all parameter bytes in the model's parameter order.
+ *
+ * @example
+ * ```ts
+ * import { sequential, toCheckpoint, type Checkpoint } from '@gradstream/graph';
+ * import { linear, mse } from '@gradstream/ops';
+ * const ckpt: Checkpoint = toCheckpoint(sequential([linear({ inFeatures: 1, outFeatures: 1 })], { inputShape: [1], loss: mse() }));
+ * Object.keys(ckpt.params); // ['linear_1.weight', 'linear_1.bias']
+ * ```
+ */
+export interface Checkpoint {
+  readonly format: typeof CHECKPOINT_FORMAT;
+  readonly formatVersion: typeof CHECKPOINT_VERSION;
+  readonly spec: ModelSpec;
+  /** Parameters by id (`node.param`). */
+  readonly params: Readonly<Record<string, CheckpointTensor>>;
+  readonly checksum: string;
+  /** Optimizer state (e.g. `optimizer.state()` from `@gradstream/trainer`). */
+  readonly optimizer?: JsonValue;
+  /** State of the training run's generator (`Rng.state()`). */
+  readonly rng?: readonly number[];
+  readonly step?: number;
+  readonly epoch?: number;
+  /** Anything else the caller wants kept (run name, metrics, …). */
+  readonly meta?: JsonValue;
+}
+
+/**
+ * Training state stored beside the parameters. Every field is optional and must be plain JSON.
+ *
+ * @example
+ * ```ts
+ * import type { CheckpointExtra } from '@gradstream/graph';
+ * const extra: CheckpointExtra = { step: 1200, epoch: 3, meta: { run: 'xor' } };
+ * ```
+ */
+export interface CheckpointExtra {
+  readonly optimizer?: unknown;
+  readonly rng?: readonly number[];
+  readonly step?: number;
+  readonly epoch?: number;
+  readonly meta?: unknown;
+}
+
+/**
+ * The training state read back from a checkpoint (each field `undefined` when it was not saved).
+ *
+ * @example
+ * ```ts
+ * import type { CheckpointState } from '@gradstream/graph';
+ * const resumeAt = (s: CheckpointState) => (s.step ?? 0) + 1;
+ * ```
+ */
+export interface CheckpointState {
+  readonly optimizer: JsonValue | undefined;
+  readonly rng: readonly number[] | undefined;
+  readonly step: number | undefined;
+  readonly epoch: number | undefined;
+  readonly meta: JsonValue | undefined;
+}
+
+/**
+ * What {@link fromCheckpoint} returns: a new model holding the saved parameters, and the saved state.
+ *
+ * @example
+ * ```ts
+ * import type { LoadedCheckpoint } from '@gradstream/graph';
+ * const describe = ({ model, step }: LoadedCheckpoint) => `${model.nodes.length} nodes at step ${step ?? 0}`;
+ * ```
+ */
+export interface LoadedCheckpoint extends CheckpointState {
+  readonly model: Model;
+}
+
+/**
+ * The JSON Schema (draft-07) of a checkpoint's envelope. The embedded `spec` is only required to be an
+ * object here: it is checked against the registry's {@link specSchema} when loaded.
+ *
+ * @example
+ * ```ts
+ * import { checkpointSchema } from '@gradstream/graph';
+ * JSON.stringify(checkpointSchema); // for editors and other tools
+ * ```
+ */
+export const checkpointSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'gradstream checkpoint',
+  type: 'object',
+  required: ['format', 'formatVersion', 'spec', 'params', 'checksum'],
+  additionalProperties: false,
+  properties: {
+    format: { const: CHECKPOINT_FORMAT },
+    formatVersion: { const: CHECKPOINT_VERSION },
+    spec: { type: 'object' },
+    params: { type: 'object', additionalProperties: { $ref: '#/definitions/tensor' } },
+    checksum: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    optimizer: {},
+    rng: { type: 'array', items: { type: 'integer' } },
+    step: { type: 'integer', minimum: 0 },
+    epoch: { type: 'integer', minimum: 0 },
+    meta: {},
+  },
+  definitions: {
+    tensor: {
+      type: 'object',
+      required: ['shape', 'dtype', 'data'],
+      additionalProperties: false,
+      properties: {
+        shape: { type: 'array', items: { type: 'integer', minimum: 0 } },
+        dtype: { enum: ['float32', 'float64'] },
+        data: { type: 'string' },
+      },
+    },
+  },
+} as const;
+
+let validateEnvelope: ValidateFunction | undefined;
+
+/**
+ * A model's parameters and spec, and the given training state, as a {@link Checkpoint} object
+ * (plain JSON: `JSON.stringify` it to store it anywhere).
+ *
+ * @param extra - optimizer state, generator state, step, epoch, meta; each must be plain JSON
+ * @example
+ * ```ts
+ * import { sequential, toCheckpoint } from '@gradstream/graph';
+ * import { linear, mse } from '@gradstream/ops';
+ * const model = sequential([linear({ inFeatures: 2, outFeatures: 1 })], { inputShape: [2], loss: mse(), seed: 1 });
+ * localStorage.setItem('model', JSON.stringify(toCheckpoint(model, { step: 10 })));
+ * ```
+ * @see {@link fromCheckpoint}
+ */
+export function toCheckpoint(model: Model, extra: CheckpointExtra = {}): Checkpoint {
+  const hash = sha256.create();
+  const params: Record<string, CheckpointTensor> = {};
+  for (const p of model.parameters()) {
+    const bytes = littleEndianBytes(p.value.data);
+    hash.update(bytes);
+    params[p.id] = { shape: [...p.value.shape], dtype: p.value.dtype, data: base64.encode(bytes) };
+  }
+  const state = jsonCopy(
+    {
+      optimizer: extra.optimizer,
+      rng: extra.rng === undefined ? undefined : [...extra.rng],
+      step: extra.step,
+      epoch: extra.epoch,
+      meta: extra.meta,
+    },
+    'extra',
+  ) as Partial<Record<keyof CheckpointExtra, JsonValue>>;
+  const checkpoint = {
+    format: CHECKPOINT_FORMAT,
+    formatVersion: CHECKPOINT_VERSION,
+    spec: toSpec(model),
+    params,
+    checksum: bytesToHex(hash.digest()),
+    ...state,
+  };
+  // The state is checked with the same rules as a loaded checkpoint, so what is saved can be loaded.
+  return checkEnvelope(checkpoint, 'INVALID_OPTION');
+}
+
+/**
+ * Parses checkpoint text (as written by `JSON.stringify(toCheckpoint(...))`) and checks its
+ * envelope. Text that is not JSON is a `CHECKPOINT_INVALID` error saying at which byte it broke,
+ * and whether the text looks truncated.
+ *
+ * @example
+ * ```ts
+ * import { fromCheckpoint, parseCheckpoint } from '@gradstream/graph';
+ * import '@gradstream/ops';
+ * const text = await (await fetch('/model.json')).text();
+ * const { model } = fromCheckpoint(parseCheckpoint(text));
+ * ```
+ */
+export function parseCheckpoint(text: string): Checkpoint {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw notJson(text, (e as Error).message);
+  }
+  return validateCheckpoint(json);
+}
+
+function notJson(text: string, reason: string): GradstreamError {
+  const bytes = (s: string): number => new TextEncoder().encode(s).length;
+  const at = /at position (\d+)/.exec(reason);
+  const position = at === null ? undefined : Number(at[1]);
+  if (reason.includes('end of JSON input') || position === text.length) {
+    const end = bytes(text);
+    return checkpointError(`not JSON (truncated at byte ${end}?): the text ends inside a value`, { byte: end });
+  }
+  const clean = reason.replace(/ in JSON at position \d+/, '').replace(/, ".*" is not valid JSON$/s, '');
+  if (position === undefined) return checkpointError(`not JSON: ${clean}`, {});
+  const byte = bytes(text.slice(0, position));
+  return checkpointError(`not JSON at byte ${byte}: ${clean}`, { byte });
+}
+
+/**
+ * Checks that a value is a checkpoint envelope this version reads: the `format` tag, then
+ * `formatVersion`, then every field against {@link checkpointSchema} (all problems at once,
+ * each with its JSON path). Parameters and the spec are checked against a model when loaded.
+ *
+ * @returns the same value, typed
+ * @example
+ * ```ts
+ * import { validateCheckpoint } from '@gradstream/graph';
+ * validateCheckpoint({ format: 'gradstream-checkpoint', formatVersion: 2 });
+ * // GradstreamError CHECKPOINT_INVALID "formatVersion: expected 1, got 2"
+ * ```
+ */
+export function validateCheckpoint(json: unknown): Checkpoint {
+  return checkEnvelope(json, 'CHECKPOINT_INVALID');
+}
+
+/** A checkpoint being loaded is invalid; one being saved means the caller passed bad state. */
+function checkEnvelope(json: unknown, code: 'CHECKPOINT_INVALID' | 'INVALID_OPTION'): Checkpoint {
+  const fail = (message: string, details: Record<string, unknown>): never => {
+    throw new GradstreamError(code, `invalid checkpoint: ${message}`, details);
+  };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    fail(`(root): expected an object, got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`, {});
+  }
+  const { format, formatVersion } = json as { format?: unknown; formatVersion?: unknown };
+  // Tag and version first: a document of another kind or version would fail the schema in ways that say nothing useful.
+  if (format !== CHECKPOINT_FORMAT) {
+    fail(`format: expected ${JSON.stringify(CHECKPOINT_FORMAT)}, got ${show(format)}`, { path: 'format' });
+  }
+  if (formatVersion !== CHECKPOINT_VERSION) {
+    fail(`formatVersion: expected ${CHECKPOINT_VERSION}, got ${show(formatVersion)}`, { path: 'formatVersion' });
+  }
+  validateEnvelope ??= new Ajv({ allErrors: true, strict: false }).compile(checkpointSchema);
+  if (!validateEnvelope(json)) {
+    const problems = formatSchemaErrors('', validateEnvelope.errors);
+    throw new GradstreamError(code, `invalid checkpoint:\n${problemLines(problems)}`, { problems });
+  }
+  return json as Checkpoint;
+}
+
+/**
+ * Rebuilds a model from a checkpoint: checks the envelope and the spec (against the registry's
+ * ops), builds the model, decodes and checks every parameter (shape, dtype, byte count, checksum),
+ * and only then copies them in. Any problem is a `CHECKPOINT_INVALID` error naming the JSON path.
+ *
+ * @param options - the registry to resolve ops in (default: {@link defaultRegistry}); the seed for
+ *   the nodes' own generators (dropout and the like; parameters come from the checkpoint); the backend
+ * @example
+ * ```ts
+ * import { fromCheckpoint, sequential, toCheckpoint } from '@gradstream/graph';
+ * import { linear, mse } from '@gradstream/ops';
+ * const model = sequential([linear({ inFeatures: 2, outFeatures: 1 })], { inputShape: [2], loss: mse(), seed: 1 });
+ * const { model: copy, step } = fromCheckpoint(JSON.parse(JSON.stringify(toCheckpoint(model, { step: 5 }))));
+ * ```
+ * @see {@link toCheckpoint}
+ */
+export function fromCheckpoint(json: unknown, options: BuildOptions = {}): LoadedCheckpoint {
+  const checkpoint = validateCheckpoint(json);
+  const registry = options.registry ?? defaultRegistry;
+  const model = buildFromCheckpointSpec(checkpoint, registry, options);
+  const decoded = decodeParams(model, checkpoint);
+  copyParams(model, decoded);
+  return { model, ...stateOf(checkpoint) };
+}
+
+/**
+ * Loads a checkpoint's parameters into an existing model whose spec matches (same ops, names,
+ * wiring and configurations, as {@link toSpec} spells them). Everything is decoded and checked
+ * before the first parameter is overwritten: a bad checkpoint leaves the model as it was.
+ *
+ * @returns the saved training state (optimizer, generator, step, epoch, meta)
+ * @example
+ * ```ts
+ * import { loadParams, sequential, toCheckpoint } from '@gradstream/graph';
+ * import { linear, mse } from '@gradstream/ops';
+ * const make = (seed: number) => sequential([linear({ inFeatures: 2, outFeatures: 1 })], { inputShape: [2], loss: mse(), seed });
+ * const trained = make(1);
+ * const fresh = make(2);
+ * loadParams(fresh, toCheckpoint(trained)); // fresh now predicts what trained does
+ * ```
+ */
+export function loadParams(model: Model, json: unknown): CheckpointState {
+  const checkpoint = validateCheckpoint(json);
+  const reference = buildFromCheckpointSpec(checkpoint, model.registry, { registry: model.registry });
+  const diffs = jsonDiff(toSpec(model), toSpec(reference), 'spec', 'the model', 'the checkpoint');
+  if (diffs.length > 0) {
+    throw checkpointError(`its spec does not match the model:\n${diffs.join('\n')}`, { diffs });
+  }
+  const decoded = decodeParams(model, checkpoint);
+  copyParams(model, decoded);
+  return stateOf(checkpoint);
+}
+
+function buildFromCheckpointSpec(checkpoint: Checkpoint, registry: Registry, options: BuildOptions): Model {
+  try {
+    return buildModel(validateSpec(checkpoint.spec, registry), { ...options, registry });
+  } catch (e) {
+    if (!(e instanceof GradstreamError)) throw e;
+    // Re-rooted under `spec/` so the paths point into the checkpoint document.
+    const problems = e.details.problems as readonly { path: string; message: string }[] | undefined;
+    const message =
+      problems === undefined
+        ? `spec: ${e.message}`
+        : `its spec is invalid:\n${problemLines(problems.map((p) => ({ path: p.path === '' ? 'spec' : `spec/${p.path}`, message: p.message })))}`;
+    throw checkpointError(message, { cause: e.code });
+  }
+}
+
+/** Decodes every parameter into a fresh buffer and checks it against the model; nothing is copied yet. */
+function decodeParams(model: Model, checkpoint: Checkpoint): Map<string, Uint8Array> {
+  const problems: string[] = [];
+  const decoded = new Map<string, Uint8Array>();
+  const expected = new Set(model.parameters().map((p) => p.id));
+  for (const id of Object.keys(checkpoint.params)) {
+    if (!expected.has(id)) problems.push(`params/${id}: not a parameter of this model (it has ${[...expected].join(', ')})`);
+  }
+  for (const p of model.parameters()) {
+    const path = `params/${p.id}`;
+    const saved = checkpoint.params[p.id];
+    if (saved === undefined) {
+      problems.push(`${path}: missing (the model has ${p.value.dtype} ${formatShape(p.value.shape)})`);
+      continue;
+    }
+    const before = problems.length;
+    if (!shapesEqual(saved.shape, p.value.shape)) {
+      problems.push(`${path}: expected shape ${formatShape(p.value.shape)}, got ${formatShape(saved.shape)}`);
+    }
+    if (saved.dtype !== p.value.dtype) problems.push(`${path}/dtype: expected "${p.value.dtype}", got "${saved.dtype}"`);
+    const bytes = decodeBase64(saved.data, `${path}/data`, problems);
+    if (bytes === undefined || problems.length > before) continue;
+    const want = p.value.size * p.value.data.BYTES_PER_ELEMENT;
+    if (bytes.length !== want) {
+      problems.push(`${path}/data: expected ${want} bytes (${sizeOf(p.value.shape)} ${p.value.dtype}), got ${bytes.length}`);
+      continue;
+    }
+    decoded.set(p.id, bytes);
+  }
+  if (problems.length > 0) throw checkpointError(`its parameters do not fit the model:\n${problems.join('\n')}`, { problems });
+  const hash = sha256.create();
+  for (const p of model.parameters()) hash.update(decoded.get(p.id) as Uint8Array);
+  const actual = bytesToHex(hash.digest());
+  if (actual !== checkpoint.checksum) {
+    throw checkpointError(`checksum mismatch: parameter bytes were altered (stored ${checkpoint.checksum}, computed ${actual})`, {
+      path: 'checksum',
+    });
+  }
+  return decoded;
+}
+
+function decodeBase64(text: string, path: string, problems: string[]): Uint8Array | undefined {
+  if (text.length % 4 !== 0) {
+    problems.push(`${path}: not base64 (length ${text.length} is not a multiple of 4)`);
+    return undefined;
+  }
+  try {
+    return base64.decode(text);
+  } catch (e) {
+    problems.push(`${path}: not base64 (${(e as Error).message})`);
+    return undefined;
+  }
+}
+
+function copyParams(model: Model, decoded: ReadonlyMap<string, Uint8Array>): void {
+  for (const p of model.parameters()) readLittleEndian(decoded.get(p.id) as Uint8Array, p.value);
+}
+
+function stateOf(c: Checkpoint): CheckpointState {
+  return { optimizer: c.optimizer, rng: c.rng, step: c.step, epoch: c.epoch, meta: c.meta };
+}
+
+// DataView fixes the byte order, so checkpoints are the same bytes on any host.
+function littleEndianBytes(data: TypedArray): Uint8Array {
+  const width = data.BYTES_PER_ELEMENT;
+  const view = new DataView(new ArrayBuffer(data.length * width));
+  if (width === 4) for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i] as number, true);
+  else for (let i = 0; i < data.length; i++) view.setFloat64(i * 8, data[i] as number, true);
+  return new Uint8Array(view.buffer);
+}
+
+function readLittleEndian(bytes: Uint8Array, target: Tensor): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const d = target.data;
+  if (d.BYTES_PER_ELEMENT === 4) for (let i = 0; i < d.length; i++) d[i] = view.getFloat32(i * 4, true);
+  else for (let i = 0; i < d.length; i++) d[i] = view.getFloat64(i * 8, true);
+}
+
+function checkpointError(message: string, details: Record<string, unknown>): GradstreamError {
+  return new GradstreamError('CHECKPOINT_INVALID', `invalid checkpoint: ${message}`, details);
+}
+
+function show(v: unknown): string {
+  return v === undefined ? 'nothing' : JSON.stringify(v);
+}

@@ -1,0 +1,109 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import { GradstreamError } from '@gradstream/tensor';
+import { deepFreeze, jsonCopy } from './json.js';
+import { buildModel, type BuildOptions, type Model } from './model.js';
+import type { GraphNode } from './node.js';
+import { defaultRegistry, type Registry } from './registry.js';
+import { formatSchemaErrors, problemLines } from './schema-errors.js';
+import { specSchema } from './spec-schema.js';
+import { SPEC_VERSION, type LayerSpec, type ModelSpec } from './spec.js';
+
+interface Compiled {
+  readonly version: number;
+  readonly validate: ValidateFunction;
+}
+
+// One compiled validator per registry, rebuilt when the registry has gained ops since.
+const compiled = new WeakMap<Registry, Compiled>();
+
+function validatorFor(registry: Registry): ValidateFunction {
+  const cached = compiled.get(registry);
+  if (cached !== undefined && cached.version === registry.version) return cached.validate;
+  // verbose: discriminator errors then carry their schema, so an unknown op's message can list the known ones.
+  const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false, verbose: true });
+  const validate = ajv.compile(specSchema(registry) as object);
+  compiled.set(registry, { version: registry.version, validate });
+  return validate;
+}
+
+/**
+ * Checks a JSON value against {@link specSchema} for the registry's ops, reporting every problem
+ * at once: an `INVALID_SPEC` error with one line per problem and its JSON path
+ * (`layers/1/outFeatures must be >= 1`, `layers/2/op must be one of ["linear","mse","sigmoid"], got "relu"`).
+ * `details.problems` holds them as `{ path, message }`.
+ *
+ * Only the schema is checked here; wiring (unknown inputs, duplicate names) and shapes are
+ * checked when the model is built.
+ *
+ * @param json - a parsed spec, e.g. from `JSON.parse`
+ * @param registry - whose ops layers may name (default: {@link defaultRegistry})
+ * @returns the same value, typed as a spec
+ * @example
+ * ```ts
+ * import { validateSpec } from '@gradstream/graph';
+ * import '@gradstream/ops';
+ * const spec = validateSpec(JSON.parse('{"version":1,"inputShape":[1],"layers":[{"op":"sigmoid"}],"loss":{"op":"mse"}}'));
+ * ```
+ * @see {@link fromSpec}
+ */
+export function validateSpec(json: unknown, registry: Registry = defaultRegistry): ModelSpec {
+  const validate = validatorFor(registry);
+  if (!validate(json)) {
+    const problems = formatSchemaErrors('', validate.errors);
+    throw new GradstreamError('INVALID_SPEC', `invalid model spec:\n${problemLines(problems)}`, { problems });
+  }
+  return json as ModelSpec;
+}
+
+/**
+ * The model's spec as plain, deep-frozen JSON: every node's name and inputs spelled out and each
+ * layer's configuration with its schema defaults filled in, so that the spec rebuilds the same
+ * model even if an op's defaults change later. Feed it to {@link fromSpec}, or keep it in a
+ * checkpoint.
+ *
+ * @example
+ * ```ts
+ * import { sequential, toSpec } from '@gradstream/graph';
+ * import { linear, mse } from '@gradstream/ops';
+ * const model = sequential([linear({ inFeatures: 2, outFeatures: 1 })], { inputShape: [2], loss: mse() });
+ * JSON.stringify(toSpec(model));
+ * // {"version":1,"inputShape":[2],"layers":[{"op":"linear","name":"linear_1","inputs":["x"],"inFeatures":2,…}],…}
+ * ```
+ */
+export function toSpec(model: Model): ModelSpec {
+  const layer = (node: GraphNode, path: string): LayerSpec => ({
+    op: node.op.name,
+    name: node.name,
+    inputs: [...node.inputs],
+    ...(jsonCopy(node.config, path) as Record<string, unknown>),
+  });
+  const spec: ModelSpec = {
+    version: SPEC_VERSION,
+    inputShape: [...model.inputShape],
+    layers: model.spec.layers.map((l, i) => layer(model.node(l.name as string), `layers/${i}`)),
+    loss: layer(model.lossNode, 'loss'),
+    output: model.output,
+    dtype: model.dtype,
+  };
+  return deepFreeze(spec);
+}
+
+/**
+ * Builds a model from a JSON spec: {@link validateSpec} (every schema problem at once), then
+ * {@link buildModel}. Parameters are initialised from the seed, so the same spec and seed give a
+ * model with bit-identical outputs; to carry trained parameters over, use a checkpoint.
+ *
+ * @param json - a parsed spec
+ * @param options - the registry to resolve ops in, the seed, the backend
+ * @example
+ * ```ts
+ * import { fromSpec, toSpec } from '@gradstream/graph';
+ * import '@gradstream/ops';
+ * const model = fromSpec(JSON.parse('{"version":1,"inputShape":[2],"layers":[{"op":"linear","inFeatures":2,"outFeatures":1}],"loss":{"op":"mse"}}'), { seed: 3 });
+ * const again = fromSpec(JSON.parse(JSON.stringify(toSpec(model))), { seed: 3 }); // same outputs
+ * ```
+ * @see {@link toSpec}
+ */
+export function fromSpec(json: unknown, options: BuildOptions = {}): Model {
+  return buildModel(validateSpec(json, options.registry ?? defaultRegistry), options);
+}

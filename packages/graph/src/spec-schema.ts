@@ -1,0 +1,83 @@
+import type { AnyOpPlugin, JsonSchema } from './op-plugin.js';
+import { defaultRegistry, type Registry } from './registry.js';
+import { SPEC_VERSION } from './spec.js';
+
+/**
+ * The JSON Schema (draft-07) of a whole model spec for the ops of a registry: `version`, the
+ * per-sample `inputShape`, the `layers`, the `loss`, and optionally `output` and `dtype`. A layer is
+ * a union discriminated on `op`: one branch per registered op, made of the op's `paramsSchema`
+ * plus `op`, an optional node `name` and optional `inputs`.
+ *
+ * The result is a fresh plain JSON object: write it to a file and point an editor at it to get
+ * completion and validation while writing specs. The `discriminator` keyword is ajv's (editors
+ * ignore it; the plain `oneOf` still holds).
+ *
+ * @param registry - whose ops layers may name (default: {@link defaultRegistry})
+ * @returns a JSON-serializable schema object
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { specSchema } from '@gradstream/graph';
+ * import '@gradstream/ops';
+ * writeFileSync('gradstream-spec.schema.json', JSON.stringify(specSchema(), null, 2));
+ * ```
+ * @see {@link validateSpec}
+ */
+export function specSchema(registry: Registry = defaultRegistry): JsonSchema {
+  const plugins = registry.plugins();
+  const layer =
+    plugins.length === 0
+      ? // An empty registry accepts no layer at all; the enum says so with the op's path.
+        { type: 'object', required: ['op'], properties: { op: { type: 'string', enum: [] } } }
+      : {
+          type: 'object',
+          required: ['op'],
+          properties: { op: { type: 'string' } },
+          discriminator: { propertyName: 'op' },
+          oneOf: plugins.map(layerBranch),
+        };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'gradstream model spec',
+    type: 'object',
+    required: ['version', 'inputShape', 'layers', 'loss'],
+    additionalProperties: false,
+    properties: {
+      version: { const: SPEC_VERSION, description: 'format version of the spec' },
+      inputShape: {
+        type: 'array',
+        items: { type: 'integer', minimum: 1 },
+        description: 'shape of one input sample, without the batch axis',
+      },
+      layers: { type: 'array', minItems: 1, items: { $ref: '#/definitions/layer' } },
+      loss: { $ref: '#/definitions/layer' },
+      output: { type: 'string', minLength: 1, description: 'the value the model predicts (default: the last layer)' },
+      dtype: { enum: ['float32', 'float64'], description: 'element type of parameters and activations (default float32)' },
+    },
+    definitions: { layer },
+  };
+}
+
+/** The op's own schema, widened by the fields every layer may carry. */
+function layerBranch(plugin: AnyOpPlugin): JsonSchema {
+  // A copy through JSON: the plugin's schema is frozen and may share objects with other plugins.
+  const own = JSON.parse(JSON.stringify(plugin.paramsSchema)) as Record<string, unknown>;
+  // A nested $schema or $id would make ajv treat the branch as a separate document.
+  delete own.$schema;
+  delete own.$id;
+  const properties = (own.properties ?? {}) as Record<string, unknown>;
+  const required = Array.isArray(own.required) ? (own.required as unknown[]).filter((r) => r !== 'op') : [];
+  return {
+    ...own,
+    title: plugin.name,
+    ...(plugin.description === undefined || own.description !== undefined ? {} : { description: plugin.description }),
+    type: 'object',
+    properties: {
+      ...properties,
+      op: { const: plugin.name },
+      name: { type: 'string', minLength: 1, description: 'node name, unique in the model (default: op_N)' },
+      inputs: { type: 'array', items: { type: 'string' }, description: 'names of the values the node reads' },
+    },
+    required: ['op', ...required],
+  };
+}
