@@ -1,27 +1,47 @@
 /**
- * Training as an RxJS Observable of events: {@link fit}, optimizers, data handling, and helpers
- * that derive the loss, epoch and gradient streams.
+ * Training as an RxJS Observable of events: {@link fit}, its control, optimizers, policies as
+ * operators, data handling, metrics, and helpers that derive the loss, epoch, gradient and
+ * gradient-signal streams.
  *
  * @packageDocumentation
  */
 export type {
   BatchEvent,
+  Divergence,
   EndEvent,
   EndReason,
   EpochEvent,
   EpochStartEvent,
+  ErrorEvent,
   NodeTrace,
   ParamsEvent,
   RunConfig,
+  Scores,
   StartEvent,
   TensorSnapshot,
   TrainEvent,
 } from './events.js';
-export { fit, type FitOptions } from './fit.js';
-export { Dataset, type ArrayData, type Rows } from './dataset.js';
-export { evaluate, type Evaluation } from './evaluate.js';
+export { fit, type FitOptions, type TrainCommand, type TrainData } from './fit.js';
+export { RunController, controllerOf, type SchedulePer, type StopRequest } from './run/controller.js';
+export { Dataset, samplesToArrays, type ArrayData, type Rows, type Sample } from './dataset.js';
+export { Evaluator, evaluate, type Evaluation } from './evaluate.js';
+export { createMetric, type Metric, type MetricName } from './metrics.js';
 export type { Optimizer, OptimizerState } from './optimizers/optimizer.js';
 export { sgd, type SgdOptions } from './optimizers/sgd.js';
-export { epochs$, gradients$, loss$ } from './streams.js';
+export { momentum, type MomentumOptions } from './optimizers/momentum.js';
+export { adam, type AdamOptions } from './optimizers/adam.js';
+export { adamw, type AdamWOptions } from './optimizers/adamw.js';
+export { clipGlobalNorm } from './optimizers/clip.js';
+export type { LrSchedule } from './schedules/lr-schedule.js';
+export { stepDecay, type StepDecayOptions } from './schedules/step-decay.js';
+export { exponentialDecay, type ExponentialDecayOptions } from './schedules/exponential-decay.js';
+export { cosineDecay, type CosineDecayOptions } from './schedules/cosine-decay.js';
+export { reduceOnPlateau, type PlateauState, type ReduceOnPlateau, type ReduceOnPlateauOptions } from './schedules/reduce-on-plateau.js';
+export { end$, epochs$, flattenMetrics, gradients$, loss$, metrics$, signalNorms$, signals$, state$ } from './streams.js';
 export { snapshotAll, snapshotTensor } from './snapshot.js';
+export { type EpochSummary, type TrainerState } from './state.js';
 export { yieldToEventLoop } from './yield.js';
+export { earlyStopping, type EarlyStoppingOptions } from './policies/early-stopping.js';
+export { lrSchedule, reduceLrOnPlateau } from './policies/lr-policy.js';
+export { divergenceGuard, type DivergenceGuardOptions } from './policies/divergence-guard.js';
+export type { MonitorMode } from './policies/monitor.js';

@@ -1,4 +1,5 @@
-import { GradstreamError, axpy, type Tensor } from '@gradstream/tensor';
+import { axpy } from '@gradstream/tensor';
+import { createOptimizer, type UpdateRule } from './create-optimizer.js';
 import type { Optimizer } from './optimizer.js';
 
 /**
@@ -7,13 +8,26 @@ import type { Optimizer } from './optimizer.js';
  * @example
  * ```ts
  * import type { SgdOptions } from '@gradstream/trainer';
- * const o: SgdOptions = { lr: 0.1 };
+ * const o: SgdOptions = { lr: 0.1, clipNorm: 1 };
  * ```
  */
 export interface SgdOptions {
   /** Learning rate α (default 0.01). */
   readonly lr?: number;
+  /** Clip the gradients to this global norm before each step (see {@link clipGlobalNorm}); default: no clipping. */
+  readonly clipNorm?: number;
 }
+
+const rule: UpdateRule<Record<string, never>> = {
+  name: 'sgd',
+  defaultLr: 0.01,
+  slots: [],
+  keys: [],
+  settings: () => ({}),
+  update(w, g, _slots, lr) {
+    axpy(-lr, g, w);
+  },
+};
 
 /**
  * Plain gradient descent: `w ← w − α·∂L/∂w` for every parameter, in place.
@@ -25,27 +39,5 @@ export interface SgdOptions {
  * ```
  */
 export function sgd(options: SgdOptions = {}): Optimizer {
-  const lr = options.lr ?? 0.01;
-  if (!(lr > 0) || !Number.isFinite(lr)) {
-    throw new GradstreamError('INVALID_OPTION', `sgd: lr must be a positive finite number, got ${lr}`, { lr });
-  }
-  return {
-    name: 'sgd',
-    lr,
-    step(params: readonly Tensor[], grads: readonly Tensor[]): void {
-      for (let i = 0; i < params.length; i++) axpy(-this.lr, (grads[i] as Tensor).data, (params[i] as Tensor).data);
-    },
-    config() {
-      return { name: 'sgd', lr: this.lr };
-    },
-    state() {
-      return { name: 'sgd', config: { lr: this.lr }, steps: 0, slots: {} };
-    },
-    setState(state) {
-      if (state.name !== 'sgd') {
-        throw new GradstreamError('INVALID_OPTION', `sgd: cannot load the state of a "${state.name}" optimizer`, { name: state.name });
-      }
-      this.lr = Number(state.config.lr ?? this.lr);
-    },
-  };
+  return createOptimizer(rule, options);
 }

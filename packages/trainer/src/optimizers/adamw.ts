@@ -1,0 +1,52 @@
+import type { TypedArray } from '@gradstream/tensor';
+import { adamUpdate, readAdamSettings, type AdamOptions, type AdamSettings } from './adam.js';
+import { createOptimizer, type UpdateRule } from './create-optimizer.js';
+import type { Optimizer } from './optimizer.js';
+
+/**
+ * Options of {@link adamw}: those of {@link adam} and the weight decay.
+ *
+ * @example
+ * ```ts
+ * import type { AdamWOptions } from '@gradstream/trainer';
+ * const o: AdamWOptions = { lr: 0.01, weightDecay: 0.05 };
+ * ```
+ */
+export interface AdamWOptions extends AdamOptions {
+  /** Decoupled weight decay λ ≥ 0 (default 0.01): each step first shrinks `w` by the factor `1 − α·λ`. */
+  readonly weightDecay?: number;
+}
+
+interface AdamWSettings extends AdamSettings {
+  readonly weightDecay: number;
+}
+
+const rule: UpdateRule<AdamWSettings> = {
+  name: 'adamw',
+  defaultLr: 0.001,
+  slots: ['m', 'v'],
+  keys: ['beta1', 'beta2', 'epsilon', 'weightDecay'],
+  settings: (read) => ({ ...readAdamSettings(read), weightDecay: read.number('weightDecay', { atLeast: 0 }, 0.01) }),
+  update(w, g, slots, lr, t, s) {
+    // Decoupled: the decay acts on the weight itself, never through the gradient, so Adam's
+    // per-weight scaling does not weaken it for weights with large gradients.
+    const keep = 1 - lr * s.weightDecay;
+    if (keep !== 1) for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) * keep;
+    adamUpdate(w, g, slots[0] as TypedArray, slots[1] as TypedArray, lr, t, s);
+  },
+};
+
+/**
+ * AdamW (Loshchilov & Hutter, 2019), as PyTorch's `AdamW`: each step first decays every weight,
+ * `w ← w − α·λ·w`, then takes the bias-corrected {@link adam} step. Unlike an L2 penalty added to
+ * the loss, the decay does not pass through Adam's moment estimates.
+ *
+ * @example
+ * ```ts
+ * import { adamw } from '@gradstream/trainer';
+ * const optimizer = adamw({ lr: 0.01, weightDecay: 0.01 });
+ * ```
+ */
+export function adamw(options: AdamWOptions = {}): Optimizer {
+  return createOptimizer(rule, options);
+}
