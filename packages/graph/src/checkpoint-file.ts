@@ -1,7 +1,7 @@
 import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GradstreamError } from '@gradstream/tensor';
-import { fromCheckpoint, parseCheckpoint, toCheckpoint, type CheckpointExtra, type LoadedCheckpoint } from './checkpoint.js';
+import { fromCheckpoint, parseCheckpoint, toCheckpoint, type Checkpoint, type CheckpointExtra, type LoadedCheckpoint } from './checkpoint.js';
 import type { BuildOptions, Model } from './model.js';
 
 let tempCounter = 0;
@@ -24,7 +24,26 @@ let tempCounter = 0;
  * @see {@link loadCheckpoint}
  */
 export async function saveCheckpoint(model: Model, path: string, extra?: CheckpointExtra): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(toCheckpoint(model, extra)));
+  await writeCheckpointFile(toCheckpoint(model, extra), path);
+}
+
+/**
+ * Writes a checkpoint object taken earlier with {@link toCheckpoint} to a file, atomically (see
+ * {@link saveCheckpoint}). Useful when the parameters must be captured now and written later,
+ * while training goes on.
+ *
+ * @example
+ * ```ts
+ * import { sequential, toCheckpoint } from '@gradstream/graph';
+ * import { writeCheckpointFile } from '@gradstream/graph/node';
+ * import { linear, mse } from '@gradstream/ops';
+ * const model = sequential([linear({ inFeatures: 2, outFeatures: 1 })], { inputShape: [2], loss: mse(), seed: 1 });
+ * const snapshot = toCheckpoint(model, { epoch: 3 });
+ * await writeCheckpointFile(snapshot, 'best.ckpt.json');
+ * ```
+ */
+export async function writeCheckpointFile(checkpoint: Checkpoint, path: string): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(checkpoint));
 }
 
 /**

@@ -5,4 +5,4 @@
  *
  * @module node
  */
-export { loadCheckpoint, saveCheckpoint } from './checkpoint-file.js';
+export { loadCheckpoint, saveCheckpoint, writeCheckpointFile } from './checkpoint-file.js';

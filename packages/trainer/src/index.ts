@@ -45,3 +45,4 @@ export { earlyStopping, type EarlyStoppingOptions } from './policies/early-stopp
 export { lrSchedule, reduceLrOnPlateau } from './policies/lr-policy.js';
 export { divergenceGuard, type DivergenceGuardOptions } from './policies/divergence-guard.js';
 export type { MonitorMode } from './policies/monitor.js';
+export { checkpointBest, type CheckpointBestOptions } from './policies/checkpoint-best.js';
