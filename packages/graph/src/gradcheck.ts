@@ -1,6 +1,7 @@
 import { GradstreamError, Rng, Tensor, cpuBackend, formatShape, type Shape } from '@gradstream/tensor';
 import type { AnyOpPlugin } from './op-plugin.js';
-import { createRegistry } from './registry.js';
+import { Ajv } from 'ajv';
+import { compileConfigValidator } from './config-validator.js';
 import { inferOutputShape } from './shape-errors.js';
 
 /**
@@ -64,6 +65,8 @@ export interface GradcheckReport {
   readonly entries: readonly GradcheckEntry[];
 }
 
+const checkAjv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+
 /* Below this magnitude the relative error is measured against the floor instead: float64
    central differences carry ~1e-11 absolute noise, which would swamp tiny gradients. */
 const REL_FLOOR = 1e-4;
@@ -87,7 +90,7 @@ const REL_FLOOR = 1e-4;
  * ```
  */
 export function gradcheck(plugin: AnyOpPlugin, options: GradcheckOptions): GradcheckReport {
-  const config = createRegistry([plugin]).validateConfig(plugin.name, options.config ?? {});
+  const config = compileConfigValidator(checkAjv, plugin)(options.config ?? {}, plugin.name);
   const seed = options.seed ?? 0;
   const eps = options.eps ?? 1e-3;
   const tolerance = options.tolerance ?? 1e-6;
@@ -187,4 +190,95 @@ export function gradcheck(plugin: AnyOpPlugin, options: GradcheckOptions): Gradc
   const maxRelError = entries.reduce((m, e) => (e.maxRelError > m || Number.isNaN(e.maxRelError) ? e.maxRelError : m), 0);
   const maxAbsError = entries.reduce((m, e) => Math.max(m, e.maxAbsError), 0);
   return Object.freeze({ op: plugin.name, ok: maxRelError < tolerance, tolerance, maxAbsError, maxRelError, entries: Object.freeze(entries) });
+}
+
+/**
+ * Options of {@link checkGradients}: what {@link gradcheck} takes, with the shapes and config
+ * optional — by default they come from the plugin's own `gradcheckCase` drawn with `seed`.
+ *
+ * @example
+ * ```ts
+ * import type { CheckGradientsOptions } from '@gradstream/graph';
+ * const o: CheckGradientsOptions = { shapes: [[4, 3]], config: { features: 3 }, seed: 7 };
+ * ```
+ */
+export interface CheckGradientsOptions {
+  readonly shapes?: readonly Shape[];
+  readonly config?: unknown;
+  readonly seed?: number;
+  readonly tolerance?: number;
+  readonly fillInput?: (index: number, data: Float64Array, rng: Rng) => void;
+}
+
+/**
+ * A {@link GradcheckReport} that can print itself and assert.
+ *
+ * @example
+ * ```ts
+ * import { checkGradients } from '@gradstream/graph';
+ * import { tanhOp } from '@gradstream/ops';
+ * const report = checkGradients(tanhOp);
+ * console.log(report.format());
+ * report.assert(); // throws GRADIENT_MISMATCH with the table when it fails
+ * ```
+ */
+export interface GradientReport extends GradcheckReport {
+  /** One line per input and parameter: max absolute and relative error, and the worst element. */
+  format(): string;
+  /** Throws a `GRADIENT_MISMATCH` error carrying {@link GradientReport.format} when not ok; any test runner shows it. */
+  assert(): void;
+}
+
+/**
+ * Gradient-checks a plugin for its author: central differences in float64 against its backward,
+ * for every input and parameter (see {@link gradcheck}), on the given shapes or on a case drawn
+ * from the plugin's own `gradcheckCase`. Use `report.assert()` inside a test.
+ *
+ * @example
+ * ```ts
+ * import { checkGradients } from '@gradstream/graph';
+ * import { linearOp } from '@gradstream/ops';
+ * // in a vitest test:
+ * checkGradients(linearOp, { shapes: [[4, 3]], config: { inFeatures: 3, outFeatures: 2 }, seed: 1 }).assert();
+ * ```
+ */
+export function checkGradients(plugin: AnyOpPlugin, options: CheckGradientsOptions = {}): GradientReport {
+  const seed = options.seed ?? 0;
+  let shapes = options.shapes;
+  let config = options.config;
+  let fillInput = options.fillInput;
+  if (shapes === undefined) {
+    const c = plugin.gradcheckCase?.(Rng.fromSeed(seed));
+    if (c === undefined) {
+      throw new GradstreamError('INVALID_OPTION', `checkGradients(${plugin.name}): give shapes, or declare a gradcheckCase on the op`, {
+        op: plugin.name,
+      });
+    }
+    shapes = c.inputShapes;
+    config ??= c.config;
+    fillInput ??= c.fillInput;
+  }
+  const report = gradcheck(plugin, {
+    inputShapes: shapes,
+    seed,
+    ...(config === undefined ? {} : { config }),
+    ...(options.tolerance === undefined ? {} : { tolerance: options.tolerance }),
+    ...(fillInput === undefined ? {} : { fillInput }),
+  });
+  const format = (): string =>
+    [
+      `gradient check of op "${report.op}": ${report.ok ? 'ok' : 'FAILED'} (tolerance ${report.tolerance.toExponential(0)})`,
+      ...report.entries.map(
+        (e) =>
+          `  ${e.kind} ${e.name} ${formatShape(e.shape)}: max abs ${e.maxAbsError.toExponential(2)}, max rel ${e.maxRelError.toExponential(2)}` +
+          `, worst [${e.worst.index}] analytic ${e.worst.analytic.toPrecision(6)} vs numeric ${e.worst.numeric.toPrecision(6)}`,
+      ),
+    ].join('\n');
+  return Object.freeze({
+    ...report,
+    format,
+    assert(): void {
+      if (!report.ok) throw new GradstreamError('GRADIENT_MISMATCH', format(), { op: report.op, maxRelError: report.maxRelError });
+    },
+  });
 }

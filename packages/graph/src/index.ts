@@ -9,7 +9,7 @@ export { GradstreamError, type ErrorCode } from '@gradstream/tensor';
 export type { AnyOpPlugin, BackwardContext, ForwardContext, GradcheckCase, JsonSchema, OpPlugin, ParamDecl } from './op-plugin.js';
 export { defineComposite, type CompositeDefinition } from './composite.js';
 export { defineOp, expectRows, expectSameShape, shapeError, type OpDefinition } from './define-op.js';
-export { Registry, createRegistry, defaultRegistry } from './registry.js';
+export { Registry, createRegistry, defaultRegistry, type RegistryOptions } from './registry.js';
 export { formatSchemaErrors, problemLines, type SchemaProblem } from './schema-errors.js';
 export { INPUT, SPEC_VERSION, TARGET, type LayerSpec, type ModelSpec } from './spec.js';
 export { GraphNode } from './node.js';
@@ -17,7 +17,7 @@ export { Model, buildModel, sequential, type BuildOptions, type ParamRef } from 
 export { Plan } from './plan.js';
 export { Tape, localGradients, runNode, type RunOptions, type TapeEntry, type TapeGradients } from './tape.js';
 export { modelOperator, nodeOperator, type Batch, type ForwardResult } from './operators.js';
-export { gradcheck, type GradcheckEntry, type GradcheckOptions, type GradcheckReport } from './gradcheck.js';
+export { checkGradients, gradcheck, type CheckGradientsOptions, type GradcheckEntry, type GradcheckOptions, type GradcheckReport, type GradientReport } from './gradcheck.js';
 export { specSchema } from './spec-schema.js';
 export { fromSpec, toSpec, validateSpec } from './spec-io.js';
 export {

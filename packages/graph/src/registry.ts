@@ -1,11 +1,37 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv } from 'ajv';
 import { GradstreamError } from '@gradstream/tensor';
+import { compileConfigValidator, type ConfigValidator } from './config-validator.js';
+import { checkGradients } from './gradcheck.js';
 import type { AnyOpPlugin } from './op-plugin.js';
-import { formatSchemaErrors, problemLines } from './schema-errors.js';
 
 interface Entry {
   readonly plugin: AnyOpPlugin;
-  readonly validate: ValidateFunction;
+  readonly validate: ConfigValidator;
+}
+
+/**
+ * Options of a {@link Registry}.
+ *
+ * @example
+ * ```ts
+ * import { createRegistry, type RegistryOptions } from '@gradstream/graph';
+ * const options: RegistryOptions = { checkGradients: true };
+ * const dev = createRegistry([], options);
+ * ```
+ */
+export interface RegistryOptions {
+  /**
+   * Gradient-check every op that declares a `gradcheckCase` when it is registered, and refuse it
+   * (`GRADIENT_MISMATCH`) if backward disagrees with finite differences. Costs a few forward
+   * passes per parameter element, so it is meant for development; by default it is on when
+   * `NODE_ENV` is `development`.
+   */
+  readonly checkGradients?: boolean;
+}
+
+function developmentMode(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.NODE_ENV === 'development';
 }
 
 /**
@@ -30,6 +56,12 @@ export class Registry {
   private readonly entries = new Map<string, Entry>();
   private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
   private changes = 0;
+  private readonly checkOnRegister: boolean;
+
+  /** @param options - see {@link RegistryOptions} */
+  constructor(options: RegistryOptions = {}) {
+    this.checkOnRegister = options.checkGradients ?? developmentMode();
+  }
 
   /**
    * Counts the ops registered so far; it grows with every {@link Registry.register}, so anything
@@ -48,14 +80,8 @@ export class Registry {
     if (this.entries.has(plugin.name)) {
       throw new GradstreamError('DUPLICATE_OP', `op "${plugin.name}" is already registered in this registry`, { op: plugin.name });
     }
-    let validate: ValidateFunction;
-    try {
-      validate = this.ajv.compile(plugin.paramsSchema as object);
-    } catch (e) {
-      throw new GradstreamError('INVALID_PLUGIN', `op "${plugin.name}": paramsSchema does not compile: ${(e as Error).message}`, {
-        op: plugin.name,
-      });
-    }
+    const validate = compileConfigValidator(this.ajv, plugin);
+    if (this.checkOnRegister && plugin.gradcheckCase !== undefined) checkGradients(plugin).assert();
     this.entries.set(plugin.name, { plugin, validate });
     this.changes++;
     return this;
@@ -110,20 +136,13 @@ export class Registry {
   validateConfig(name: string, config: unknown, where: string = name): Record<string, unknown> {
     const entry = this.entries.get(name);
     if (entry === undefined) this.get(name, where);
-    const copy = structuredClone(config ?? {}) as Record<string, unknown>;
-    if (!(entry as Entry).validate(copy)) {
-      const problems = formatSchemaErrors(where, (entry as Entry).validate.errors);
-      throw new GradstreamError('INVALID_CONFIG', `invalid configuration for op "${name}":\n${problemLines(problems)}`, {
-        op: name,
-        problems,
-      });
-    }
-    return copy;
+    return (entry as Entry).validate(config, where);
   }
 }
 
 /**
- * A new, isolated registry holding the given plugins (none by default).
+ * A new, isolated registry holding the given plugins (none by default). With
+ * `{ checkGradients: true }` every op is gradient-checked as it is registered.
  *
  * @example
  * ```ts
@@ -132,8 +151,8 @@ export class Registry {
  * const mine = createRegistry(builtinOps); // the built-ins, plus whatever I register
  * ```
  */
-export function createRegistry(plugins: readonly AnyOpPlugin[] = []): Registry {
-  const r = new Registry();
+export function createRegistry(plugins: readonly AnyOpPlugin[] = [], options: RegistryOptions = {}): Registry {
+  const r = new Registry(options);
   for (const p of plugins) r.register(p);
   return r;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineOp, gradcheck } from '../src/index.js';
+import { GradstreamError } from '@gradstream/tensor';
+import { checkGradients, createRegistry, defineOp, gradcheck } from '../src/index.js';
 
 const cube = (wrongBackward: boolean) =>
   defineOp({
@@ -35,5 +36,43 @@ describe('gradcheck', () => {
     expect(r.maxRelError).toBeGreaterThan(0.6);
     const w = r.entries[0]!.worst;
     expect(w.analytic * 3).toBeCloseTo(w.numeric, 6);
+  });
+});
+
+describe('checkGradients', () => {
+  it('draws shapes from the op’s gradcheckCase when none are given, and formats a report', () => {
+    const op = defineOp({
+      ...cube(false),
+      gradcheckCase: () => ({ config: {}, inputShapes: [[2, 3]] }),
+    });
+    const report = checkGradients(op, { seed: 3 });
+    expect(report.entries[0]!.shape).toEqual([2, 3]);
+    expect(report.format()).toMatch(/^gradient check of op "cube": ok \(tolerance 1e-6\)\n {2}input x \[2,3\]: max abs .*, max rel .*, worst \[\d+\]/);
+    expect(() => report.assert()).not.toThrow();
+  });
+
+  it('assert() throws GRADIENT_MISMATCH with the table when backward is wrong', () => {
+    const report = checkGradients(cube(true), { shapes: [[3, 2]], seed: 1 });
+    let err: unknown;
+    try {
+      report.assert();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(GradstreamError);
+    expect((err as GradstreamError).code).toBe('GRADIENT_MISMATCH');
+    expect((err as GradstreamError).message).toContain('gradient check of op "cube": FAILED');
+  });
+
+  it('needs shapes or a gradcheckCase', () => {
+    expect(() => checkGradients(cube(false))).toThrow(/give shapes, or declare a gradcheckCase/);
+  });
+
+  it('a registry made with checkGradients refuses an op whose backward is wrong', () => {
+    const wrong = defineOp({ ...cube(true), gradcheckCase: () => ({ config: {}, inputShapes: [[2, 2]] }) });
+    const right = defineOp({ ...cube(false), gradcheckCase: () => ({ config: {}, inputShapes: [[2, 2]] }) });
+    expect(() => createRegistry([wrong], { checkGradients: true })).toThrow(/FAILED/);
+    expect(createRegistry([right], { checkGradients: true }).has('cube')).toBe(true);
+    expect(createRegistry([wrong], { checkGradients: false }).has('cube')).toBe(true);
   });
 });

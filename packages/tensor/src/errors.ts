@@ -15,6 +15,7 @@
  * | `INVALID_DATA` | training data is empty, ragged or of the wrong width |
  * | `INVALID_OPTION` | an option passed to a function is out of range |
  * | `GRADIENT_SHAPE` | a plugin's backward returned a gradient whose shape differs from its input |
+ * | `GRADIENT_MISMATCH` | a plugin's backward disagrees with finite differences (`checkGradients`) |
  * | `DIVERGED` | training produced a non-finite loss or gradient |
  * | `CHECKPOINT_INVALID` | a checkpoint is truncated, corrupted, of another version or another model |
  *
@@ -40,6 +41,7 @@ export type ErrorCode =
   | 'INVALID_DATA'
   | 'INVALID_OPTION'
   | 'GRADIENT_SHAPE'
+  | 'GRADIENT_MISMATCH'
   | 'DIVERGED'
   | 'CHECKPOINT_INVALID';
 
