@@ -66,8 +66,8 @@ interface Runtime {
  * ```ts
  * import { defineComposite, defaultRegistry } from '@gradstream/graph';
  * import '@gradstream/ops';
- * const dense = defineComposite({
- *   name: 'dense',
+ * const block = defineComposite({
+ *   name: 'sigmoidLayer',
  *   paramsSchema: {
  *     type: 'object',
  *     properties: { inFeatures: { type: 'integer', minimum: 1 }, outFeatures: { type: 'integer', minimum: 1 } },
@@ -78,7 +78,7 @@ interface Runtime {
  *     { op: 'sigmoid' },
  *   ],
  * });
- * defaultRegistry.register(dense);
+ * defaultRegistry.register(block);
  * ```
  */
 export function defineComposite<C extends object>(def: CompositeDefinition<C>): OpPlugin<C, string, string, string> {

@@ -16,6 +16,7 @@ import { softmaxOp } from './softmax.js';
 import { softmaxCrossEntropyOp } from './softmax-cross-entropy.js';
 import { dropoutOp } from './dropout.js';
 import { addOp } from './add.js';
+import { denseOp } from './dense.js';
 
 export type { LayerOptions } from './layer-options.js';
 export { linear, linearOp, type LinearConfig } from './linear.js';
@@ -29,6 +30,7 @@ export { softmax, softmaxOp } from './softmax.js';
 export { softmaxCrossEntropy, softmaxCrossEntropyOp } from './softmax-cross-entropy.js';
 export { dropout, dropoutOp, type DropoutConfig } from './dropout.js';
 export { add, addOp } from './add.js';
+export { dense, denseOp, type DenseConfig } from './dense.js';
 
 /**
  * Every built-in op plugin, one entry per op (a test checks the names are unique).
@@ -52,6 +54,7 @@ export const builtinOps: readonly AnyOpPlugin[] = Object.freeze([
   softmaxCrossEntropyOp,
   dropoutOp,
   addOp,
+  denseOp,
 ]);
 
 for (const op of builtinOps) if (!defaultRegistry.has(op.name)) defaultRegistry.register(op);

@@ -15,6 +15,7 @@ import {
 } from './kernels/activation.js';
 import { add, addRowBroadcast, axpy, map, mul, scale, sub, zip } from './kernels/elementwise.js';
 import { matmul } from './kernels/matmul.js';
+import { activationBiasBackward, biasActivation } from './kernels/fused.js';
 import { dot, firstNonFinite, sum, sumCols, sumRows, sumSquares } from './kernels/reduce.js';
 
 /**
@@ -48,6 +49,8 @@ export interface Backend {
   readonly sumSquares: typeof sumSquares;
   readonly dot: typeof dot;
   readonly firstNonFinite: typeof firstNonFinite;
+  readonly biasActivation: typeof biasActivation;
+  readonly activationBiasBackward: typeof activationBiasBackward;
   readonly sigmoid: typeof sigmoid;
   readonly sigmoidBackward: typeof sigmoidBackward;
   readonly relu: typeof relu;
@@ -102,4 +105,6 @@ export const cpuBackend: Backend = Object.freeze({
   softmaxCrossEntropyRows,
   softmaxCrossEntropyRowsBackward,
   dropoutMask,
+  biasActivation,
+  activationBiasBackward,
 });

@@ -28,4 +28,5 @@ export {
   tanh,
   tanhBackward,
 } from './kernels/activation.js';
+export { ACTIVATIONS, activationBiasBackward, biasActivation, type ActivationName } from './kernels/fused.js';
 export { cpuBackend, type Backend } from './backend.js';
