@@ -337,6 +337,14 @@ function buildFromCheckpointSpec(checkpoint: Checkpoint, registry: Registry, opt
       problems === undefined
         ? `spec: ${e.message}`
         : `its spec is invalid:\n${problemLines(problems.map((p) => ({ path: p.path === '' ? 'spec' : `spec/${p.path}`, message: p.message })))}`;
+    // An op missing from the registry is not damage to the file: say so with the registry's code.
+    const unknownOp = problems?.some((p) => p.path.endsWith('/op') && p.message.startsWith('must be one of'));
+    if (unknownOp || e.code === 'UNKNOWN_OP') {
+      throw new GradstreamError('UNKNOWN_OP', `invalid checkpoint: ${message.replace(/^its spec is invalid:/, 'its spec names ops this registry does not hold:')}`, {
+        cause: e.code,
+        ...(problems ? { problems } : {}),
+      });
+    }
     throw checkpointError(message, { cause: e.code });
   }
 }

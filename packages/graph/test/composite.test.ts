@@ -18,7 +18,7 @@ const denseSchema = {
 function registryWithDense() {
   const registry = createRegistry(builtinOps);
   const dense = defineComposite({
-    name: 'dense',
+    name: 'denseComposite',
     paramsSchema: denseSchema,
     registry,
     layers: (c: DenseConfig) => [{ op: 'linear', inFeatures: c.inFeatures, outFeatures: c.outFeatures }, { op: 'sigmoid' }],
@@ -42,7 +42,7 @@ describe('composite layers', () => {
 
   it('compute exactly what the same parts as separate layers compute', () => {
     const { registry } = registryWithDense();
-    const composite = sequential([{ op: 'dense', inFeatures: 2, outFeatures: 3 }, linear({ inFeatures: 3, outFeatures: 1 })], {
+    const composite = sequential([{ op: 'denseComposite', inFeatures: 2, outFeatures: 3 }, linear({ inFeatures: 3, outFeatures: 1 })], {
       inputShape: [2], loss: mse(), seed: 9, registry,
     });
     const flat = sequential([linear({ inFeatures: 2, outFeatures: 3 }), sigmoid(), linear({ inFeatures: 3, outFeatures: 1 })], {
