@@ -10,7 +10,7 @@ import { sgd } from './optimizers/sgd.js';
 import { RunController, attach } from './run/controller.js';
 import { laterTurn } from './run/macrotask.js';
 import { StepEngine, type CompiledBatch } from './run/step-engine.js';
-import { initialState, withEpoch } from './state.js';
+import { StateKeeper } from './state.js';
 
 /**
  * What training can learn from: arrays of inputs and targets (`{ x, y }`, trained for several
@@ -301,7 +301,7 @@ class Run {
     const batchSize = Math.min(requested, train.size);
     const shuffle = this.options.shuffle ?? true;
     const config = this.runConfig(train.size, batchSize, validation?.size ?? 0, shuffle);
-    this.controller.stateValue = initialState(config);
+    this.controller.stateKeeper = new StateKeeper(config);
     this.gen = this.epochs(train, batchSize, shuffle, config);
     this.pump();
   }
@@ -399,7 +399,7 @@ class Run {
     this.epochsDone = epoch;
     this.lastEpochLoss = loss;
     const summary = { epoch, step: this.step, loss, metrics, ...(validation ? { validation } : {}) };
-    this.controller.stateValue = withEpoch(this.controller.stateValue as NonNullable<typeof this.controller.stateValue>, summary);
+    this.controller.stateKeeper?.add(summary);
     if (!this.emit({ type: 'epoch', ...summary })) return false;
     if (this.options.params === 'epoch') return this.emit({ type: 'params', epoch, step: this.step, params: this.engine.snapshotParams() });
     return true;
@@ -415,7 +415,7 @@ class Run {
     }
     if (validation) this.validator = new Evaluator(this.model, Dataset.from(validation, this.model), this.metrics);
     const config = this.runConfig(null, batchSize, this.validator?.samples ?? 0, false);
-    this.controller.stateValue = initialState(config);
+    this.controller.stateKeeper = new StateKeeper(config);
     const c = this.engine.compiled(batchSize);
     this.online = { source$, batchSize, queue: [], head: 0, done: false, epoch: 0, batch: 0, full: c, source: undefined };
     if (!this.emit({ type: 'start', seed: this.options.seed ?? 0, config })) return;

@@ -36,18 +36,42 @@ export interface TrainerState {
   readonly best?: { readonly epoch: number; readonly loss: number };
 }
 
-/** The state before the first epoch. */
-export function initialState(config: RunConfig): TrainerState {
-  return freeze({ config, epoch: 0, step: 0, history: [] }, true);
-}
+/**
+ * Keeps a run's history cheaply and hands out immutable states on request: each epoch's summary is
+ * appended to a plain list (O(1), no copy), and a frozen {@link TrainerState} is produced with
+ * immer only when someone reads it, sharing the entries (and the previous state's structure)
+ * instead of copying them.
+ */
+export class StateKeeper {
+  private readonly summaries: EpochSummary[] = [];
+  private best: { epoch: number; loss: number } | undefined;
+  private cached: TrainerState;
 
-/** The state after an epoch: appended to the history, best updated. */
-export function withEpoch(state: TrainerState, summary: EpochSummary): TrainerState {
-  return produce(state, (draft: Draft<TrainerState>) => {
-    draft.epoch = summary.epoch;
-    draft.step = summary.step;
-    draft.history.push(summary as Draft<EpochSummary>);
-    const loss = summary.validation?.loss ?? summary.loss;
-    if (draft.best === undefined || loss < draft.best.loss) draft.best = { epoch: summary.epoch, loss };
-  });
+  constructor(config: RunConfig) {
+    this.cached = freeze({ config, epoch: 0, step: 0, history: [] }, true);
+  }
+
+  /** Records an epoch. */
+  add(summary: EpochSummary): void {
+    const entry = freeze(summary, true);
+    this.summaries.push(entry);
+    const loss = entry.validation?.loss ?? entry.loss;
+    if (this.best === undefined || loss < this.best.loss) this.best = { epoch: entry.epoch, loss };
+  }
+
+  /** The state after the last recorded epoch (the same object until another epoch is recorded). */
+  state(): TrainerState {
+    const have = this.cached.history.length;
+    if (have === this.summaries.length) return this.cached;
+    const summaries = this.summaries;
+    const best = this.best;
+    this.cached = produce(this.cached, (draft: Draft<TrainerState>) => {
+      for (let i = have; i < summaries.length; i++) draft.history.push(summaries[i] as Draft<EpochSummary>);
+      const last = summaries[summaries.length - 1] as EpochSummary;
+      draft.epoch = last.epoch;
+      draft.step = last.step;
+      if (best !== undefined) draft.best = { ...best };
+    });
+    return this.cached;
+  }
 }

@@ -42,6 +42,9 @@ class RuleOptimizer<S extends Settings> implements Optimizer {
   private steps = 0;
   /** `buffers[i][k]`: slot `k` of parameter `i`; made on the first step. */
   private buffers: TypedArray[][] | undefined;
+  /** The parameter and gradient arrays last checked against each other and the buffers. */
+  private checkedParams: readonly Tensor[] | undefined;
+  private checkedGrads: readonly Tensor[] | undefined;
   /** Slot values from `setState`, `restored[k][i]`, copied into the buffers when they are made. */
   private restored: number[][][] | undefined;
 
@@ -64,6 +67,20 @@ class RuleOptimizer<S extends Settings> implements Optimizer {
       });
     }
     const buffers = this.buffers ?? this.makeBuffers(params);
+    // A training loop passes the same two arrays every step: check them once, not every step.
+    if (params !== this.checkedParams || grads !== this.checkedGrads) {
+      this.check(params, grads, buffers);
+      this.checkedParams = params;
+      this.checkedGrads = grads;
+    }
+    if (this.clipNorm !== undefined) clipGlobalNorm(grads, this.clipNorm);
+    const t = ++this.steps;
+    for (let i = 0; i < params.length; i++) {
+      this.rule.update((params[i] as Tensor).data, (grads[i] as Tensor).data, buffers[i] as TypedArray[], this.lr, t, this.settings);
+    }
+  }
+
+  private check(params: readonly Tensor[], grads: readonly Tensor[], buffers: TypedArray[][]): void {
     if (buffers.length !== params.length) {
       throw new GradstreamError(
         'SHAPE_MISMATCH',
@@ -82,11 +99,6 @@ class RuleOptimizer<S extends Settings> implements Optimizer {
           { index: i, param: size, grad: (grads[i] as Tensor).size, ...(first === undefined ? {} : { buffer: first.length }) },
         );
       }
-    }
-    if (this.clipNorm !== undefined) clipGlobalNorm(grads, this.clipNorm);
-    const t = ++this.steps;
-    for (let i = 0; i < params.length; i++) {
-      this.rule.update((params[i] as Tensor).data, (grads[i] as Tensor).data, buffers[i] as TypedArray[], this.lr, t, this.settings);
     }
   }
 
@@ -125,6 +137,7 @@ class RuleOptimizer<S extends Settings> implements Optimizer {
     this.settings = parsed.settings;
     this.steps = steps;
     this.buffers = undefined;
+    this.checkedParams = undefined;
     this.restored = restored;
   }
 

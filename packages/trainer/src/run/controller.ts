@@ -2,7 +2,7 @@ import type { Model } from '@gradstream/graph';
 import { GradstreamError } from '@gradstream/tensor';
 import type { Divergence, EndReason, TensorSnapshot, TrainEvent } from '../events.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
-import type { TrainerState } from '../state.js';
+import type { StateKeeper, TrainerState } from '../state.js';
 import type { CompiledBatch, StepEngine } from './step-engine.js';
 
 /**
@@ -47,8 +47,8 @@ export class RunController {
   private current: CompiledBatch | undefined;
   /** @internal Called by the loop when the run may continue (resume, step, stop). */
   wake: () => void = () => {};
-  /** @internal The latest trainer state. */
-  stateValue: TrainerState | undefined;
+  /** @internal Keeps the run's history and produces its states. */
+  stateKeeper: StateKeeper | undefined;
 
   /** @internal Created by `fit`. */
   constructor(private readonly engine: StepEngine) {}
@@ -65,8 +65,8 @@ export class RunController {
 
   /** The trainer state after the last completed epoch (immutable). */
   get state(): TrainerState {
-    if (this.stateValue === undefined) throw new GradstreamError('INVALID_OPTION', 'the run has not started yet', {});
-    return this.stateValue;
+    if (this.stateKeeper === undefined) throw new GradstreamError('INVALID_OPTION', 'the run has not started yet', {});
+    return this.stateKeeper.state();
   }
 
   /** True while paused (between batches). */
