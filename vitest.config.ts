@@ -16,6 +16,7 @@ export default defineConfig({
       '@gradstream/ops': src('ops'),
       '@gradstream/trainer': src('trainer'),
       '@gradstream/datasets': src('datasets'),
+      '@gradstream/cli': src('cli'),
     },
   },
   test: {

@@ -1,5 +1,5 @@
-import { lessonModel, lessonStep, trainToConvergence, LESSON } from './lesson.js';
-import { formatLessonStep } from './report.js';
+import { LESSON, formatLessonStep, lessonModel, lessonStep } from '@gradstream/cli';
+import { trainToConvergence } from './lesson.js';
 
 const model = lessonModel();
 console.log(formatLessonStep(await lessonStep(model)));

@@ -43,6 +43,8 @@ describe('the online-learning example', () => {
     const seen: TrainEvent[] = [];
     const done = lastValueFrom(onlineRun$(lineModel(), samples$, { batchSize: 8 }).pipe(tap((e) => seen.push(e)), toArray()));
     const steps = (): number => seen.filter((e) => e.type === 'batch').length;
+    // the run starts on the next turn of the event loop; from then on it steps as samples arrive
+    await new Promise((resolve) => setImmediate(resolve));
     const line = noisyLine({ samples: 20 });
     line.slice(0, 7).forEach((s) => samples$.next(s));
     expect(steps()).toBe(0);

@@ -6,3 +6,4 @@
  */
 export type { Labeled } from './labeled.js';
 export { circles, moons, sine, spirals, xor, xorCloud, type ToyOptions } from './toy.js';
+export { DIGIT_COUNT, DIGIT_PIXELS, DIGIT_SIDE, digits, type DigitSplit, type DigitsOptions } from './digits.js';

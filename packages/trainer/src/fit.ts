@@ -95,7 +95,8 @@ export interface FitOptions {
 
 /**
  * Trains a model and reports it as a **cold** Observable of {@link TrainEvent}s: nothing runs until
- * you subscribe; each subscription is an independent run (use `share()` to fan one run out);
+ * you subscribe, and the run starts on the next turn of the event loop; each subscription is an
+ * independent run (use `share()` to fan one run out to every subscriber that subscribes in the same turn);
  * unsubscribing stops training at the next batch boundary and drops the run's buffers. The run
  * yields to the event loop every `sliceMs`, so timers and UIs stay live.
  *
@@ -140,11 +141,13 @@ class Run {
   private readonly sliceMs: number;
   private readonly metrics: readonly MetricName[];
   private cancelled = false;
+  private started = false;
   private finished = false;
   private cancelScheduled: (() => void) | undefined;
   private readonly subs: Subscription[] = [];
   private gen: Generator<void, void, void> | undefined;
   private online: OnlineState | undefined;
+  private readonly arrivals: Arrivals = { queue: [], head: 0, done: false, failure: undefined, subscription: undefined };
   private step = 0;
   private epochsDone = 0;
   private lastEpochLoss = Number.NaN;
@@ -165,7 +168,25 @@ class Run {
     this.sliceMs = options.sliceMs ?? 20;
   }
 
+  /**
+   * Starts on a later turn of the event loop (or the scheduler's next action), never inside
+   * `subscribe`: every subscriber of a `share()`d run is then in place before the first event.
+   */
   begin(): void {
+    // A stream of samples may be hot: listen now, so nothing that arrives before the start is lost.
+    if (isAsync(this.data)) this.listen(isObservable(this.data) ? this.data : from(this.data));
+    this.cancelScheduled = laterTurn(
+      () => {
+        this.cancelScheduled = undefined;
+        this.start();
+      },
+      this.options.scheduler,
+      0,
+    );
+  }
+
+  private start(): void {
+    this.started = true;
     try {
       const { epochs } = this.options;
       if (!Number.isInteger(epochs) || epochs < 0) {
@@ -197,7 +218,7 @@ class Run {
     this.cancelScheduled?.();
     this.cancelScheduled = undefined;
     for (const s of this.subs) s.unsubscribe();
-    this.online?.source?.unsubscribe();
+    this.arrivals.subscription?.unsubscribe();
     this.engine.release();
   }
 
@@ -251,7 +272,7 @@ class Run {
   }
 
   private wake(): void {
-    if (this.finished || this.cancelled || this.cancelScheduled !== undefined) return;
+    if (!this.started || this.finished || this.cancelled || this.cancelScheduled !== undefined) return;
     if (this.online !== undefined) this.drainOnline();
     else this.scheduleNext();
   }
@@ -407,6 +428,26 @@ class Run {
 
   // ---- streams: batches are trained as samples arrive ----
 
+  /** Subscribes to the sample stream for one pass, queueing what arrives. */
+  private listen(source$: Observable<Sample>): void {
+    const q = this.arrivals;
+    q.done = false;
+    q.subscription = source$.subscribe({
+      next: (s) => {
+        q.queue.push(s);
+        if (this.online !== undefined) this.drainOnline();
+      },
+      error: (e: unknown) => {
+        if (this.online !== undefined) this.fail(e);
+        else q.failure = { error: e };
+      },
+      complete: () => {
+        q.done = true;
+        if (this.online !== undefined) this.drainOnline();
+      },
+    });
+  }
+
   private beginOnline(source: AsyncIterable<Sample> | Observable<Sample>, batchSize: number): void {
     const source$ = isObservable(source) ? source : from(source);
     const validation = this.options.validation;
@@ -417,8 +458,10 @@ class Run {
     const config = this.runConfig(null, batchSize, this.validator?.samples ?? 0, false);
     this.controller.stateKeeper = new StateKeeper(config);
     const c = this.engine.compiled(batchSize);
-    this.online = { source$, batchSize, queue: [], head: 0, done: false, epoch: 0, batch: 0, full: c, source: undefined };
     if (!this.emit({ type: 'start', seed: this.options.seed ?? 0, config })) return;
+    this.online = { source$, batchSize, epoch: 0, batch: 0, full: c };
+    const failure = this.arrivals.failure;
+    if (failure !== undefined) return this.fail(failure.error);
     this.nextOnlineEpoch();
   }
 
@@ -428,42 +471,34 @@ class Run {
     if (o.epoch >= this.options.epochs) return this.end('completed');
     o.epoch++;
     o.batch = 0;
-    o.done = false;
     this.controller.applySchedule('epoch', o.epoch - 1);
     if (!this.emit({ type: 'epochStart', epoch: o.epoch, lr: this.controller.lr })) return;
-    o.source = o.source$.subscribe({
-      next: (s) => {
-        o.queue.push(s);
-        this.drainOnline();
-      },
-      error: (e: unknown) => this.fail(e),
-      complete: () => {
-        o.done = true;
-        this.drainOnline();
-      },
-    });
+    // The first pass has been listened to since subscribe; later passes subscribe again (a cold source replays).
+    if (o.epoch > 1) this.listen(o.source$);
+    this.drainOnline();
   }
 
   private drainOnline(): void {
     const o = this.online as OnlineState;
+    const q = this.arrivals;
     try {
       while (!this.finished && !this.cancelled) {
-        const available = o.queue.length - o.head;
-        const size = available >= o.batchSize ? o.batchSize : o.done ? available : 0;
+        const available = q.queue.length - q.head;
+        const size = available >= o.batchSize ? o.batchSize : q.done ? available : 0;
         if (size === 0) break;
         if (!this.controller.mayRun()) return;
         const c = size === o.batchSize ? o.full : this.engine.compiled(size);
-        for (let r = 0; r < size; r++) writeSample(c, r, o.queue[o.head + r] as Sample, this.model);
-        o.head += size;
-        if (o.head > 1024 && o.head * 2 > o.queue.length) {
-          o.queue.splice(0, o.head);
-          o.head = 0;
+        for (let r = 0; r < size; r++) writeSample(c, r, q.queue[q.head + r] as Sample, this.model);
+        q.head += size;
+        if (q.head > 1024 && q.head * 2 > q.queue.length) {
+          q.queue.splice(0, q.head);
+          q.head = 0;
         }
         if (!this.trainBatch(c, size, o.epoch, ++o.batch)) return;
       }
-      if (o.done && o.queue.length === o.head && !this.finished && !this.cancelled) {
-        o.queue.length = 0;
-        o.head = 0;
+      if (q.done && q.queue.length === q.head && !this.finished && !this.cancelled) {
+        q.queue.length = 0;
+        q.head = 0;
         if (o.batch === 0) throw new GradstreamError('INVALID_DATA', 'fit: the sample stream completed without any sample', {});
         if (!this.closeEpoch(o.epoch)) return;
         this.nextOnlineEpoch();
@@ -477,13 +512,18 @@ class Run {
 interface OnlineState {
   readonly source$: Observable<Sample>;
   readonly batchSize: number;
-  readonly queue: Sample[];
-  head: number;
-  done: boolean;
   epoch: number;
   batch: number;
   readonly full: CompiledBatch;
-  source: Subscription | undefined;
+}
+
+/** Samples received from a stream and not trained on yet, and how the stream stands. */
+interface Arrivals {
+  readonly queue: Sample[];
+  head: number;
+  done: boolean;
+  failure: { readonly error: unknown } | undefined;
+  subscription: Subscription | undefined;
 }
 
 function pickScores(e: { loss: number; metrics: Readonly<Record<string, number>> }): Scores {

@@ -104,6 +104,11 @@ describe('control', () => {
     const [batches, epochs] = await both;
     expect(batches).toHaveLength(5);
     expect(epochs).toHaveLength(5);
+    // the run starts after the current turn, so subscribers that join in it miss nothing
+    const shared$ = fit(mlp(2, 3, 1, 1), xor, { epochs: 3, batchSize: 4 }).pipe(share());
+    const [a, b] = await Promise.all([lastValueFrom(shared$.pipe(toArray())), lastValueFrom(shared$.pipe(toArray()))]);
+    expect(a.map((e) => e.type)).toEqual(['start', 'epochStart', 'batch', 'epoch', 'epochStart', 'batch', 'epoch', 'epochStart', 'batch', 'epoch', 'end']);
+    expect(b).toEqual(a);
   });
 
   it('keeps timers running while training: the loop yields every slice', async () => {

@@ -1,4 +1,6 @@
 import type { TypedArray } from '../dtype.js';
+import { gemmF32 } from './matmul/f32.js';
+import { gemmF64 } from './matmul/f64.js';
 
 /**
  * General matrix multiply into a preallocated buffer: `out = op(A)·op(B)` (or `out += …` when
@@ -6,6 +8,13 @@ import type { TypedArray } from '../dtype.js';
  *
  * With `transA`, `a` is stored as `k×m` and read transposed; with `transB`, `b` is stored as
  * `n×k`. No transposed copy is ever made: backward passes need `A·B`, `Aᵀ·B` and `A·Bᵀ`.
+ *
+ * Register-tiled (3×4 output tiles summed in local variables) and cache-blocked over `k` and `n`
+ * in all four transpose combinations, with no allocation. Sums are carried in float64 and rounded
+ * to `out`'s type once per block of 256 along `k`. Only the first `m·n` elements of `out` are
+ * written, and without `accumulate` they are never read. `out` must not overlap `a` or `b`.
+ * `a`, `b` and `out` should share one dtype: mixing float32 and float64 works but takes a slow,
+ * untiled path.
  *
  * @param a - left operand, `m×k` (or `k×m` when `transA`)
  * @param b - right operand, `k×n` (or `n×k` when `transB`)
@@ -30,29 +39,47 @@ export function matmul(
   transB = false,
   accumulate = false,
 ): void {
-  if (!accumulate) out.fill(0, 0, m * n);
-  // Strides chosen so the innermost loop walks `b` and `out` contiguously when B is not transposed.
-  const aRow = transA ? 1 : k;
-  const aCol = transA ? m : 1;
-  if (!transB) {
-    for (let i = 0; i < m; i++) {
-      const oi = i * n;
-      for (let p = 0; p < k; p++) {
-        const av = a[i * aRow + p * aCol] as number;
-        if (av === 0) continue;
-        const bp = p * n;
-        for (let j = 0; j < n; j++) out[oi + j] = (out[oi + j] as number) + av * (b[bp + j] as number);
-      }
+  // Dispatch on dtype so each kernel copy only ever sees one typed-array type (see matmul/f32.ts).
+  if (out instanceof Float32Array) {
+    if (a instanceof Float32Array && b instanceof Float32Array) {
+      gemmF32(a, b, out, m, n, k, transA, transB, accumulate);
+      return;
     }
+  } else if (a instanceof Float64Array && b instanceof Float64Array) {
+    gemmF64(a, b, out, m, n, k, transA, transB, accumulate);
     return;
   }
+  matmulMixed(a, b, out, m, n, k, transA, transB, accumulate);
+}
+
+/** Mixed-dtype fallback: one float64 dot product per output element, through the same strides. */
+function matmulMixed(
+  a: TypedArray,
+  b: TypedArray,
+  out: TypedArray,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+  accumulate: boolean,
+): void {
+  const aRs = transA ? 1 : k;
+  const aPs = transA ? m : 1;
+  const bPs = transB ? 1 : n;
+  const bCs = transB ? k : 1;
   for (let i = 0; i < m; i++) {
-    const oi = i * n;
     for (let j = 0; j < n; j++) {
-      const bj = j * k;
       let s = 0;
-      for (let p = 0; p < k; p++) s += (a[i * aRow + p * aCol] as number) * (b[bj + p] as number);
-      out[oi + j] = (out[oi + j] as number) + s;
+      let ap = i * aRs;
+      let bp = j * bCs;
+      for (let p = 0; p < k; p++) {
+        s += (a[ap] as number) * (b[bp] as number);
+        ap += aPs;
+        bp += bPs;
+      }
+      const o = i * n + j;
+      out[o] = accumulate ? (out[o] as number) + s : s;
     }
   }
 }

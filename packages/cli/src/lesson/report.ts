@@ -2,7 +2,17 @@ import { LESSON, type LessonStep } from './lesson.js';
 
 const f4 = (v: number): string => v.toFixed(4);
 
-/** The lesson's worked step as a table: forward values, the gradient signal, the updated parameters. */
+/**
+ * The lesson's worked step as a table, computed values shown to 4 decimals: the forward values,
+ * the gradient signal from L back to x, the updated parameters. Rows where the lesson's
+ * hand-worked figures differ (it rounds a₁ before reusing it) carry a † and a footnote.
+ *
+ * @example
+ * ```ts
+ * import { formatLessonStep, lessonStep } from '@gradstream/cli';
+ * console.log(formatLessonStep(await lessonStep()));
+ * ```
+ */
 export function formatLessonStep(s: LessonStep): string {
   const lines: string[] = [];
   // Rows marked † differ from the lesson's hand-worked figures in the 4th decimal; see the footnote.
@@ -33,8 +43,9 @@ export function formatLessonStep(s: LessonStep): string {
     lines.push(`  ${name.padEnd(7)} = ${how.padEnd(22)} ${f4(value).padStart(8)}${marked ? ' †' : ''}`);
   });
   lines.push(
-    `\n† Computed exactly (a₁ = ${s.a1.toFixed(6)}…, ŷ = ${s.yHat.toFixed(6)}…). The lesson shows ŷ ≈ 0.7166, L ≈ 0.0401,` +
-      '\n  ∂L/∂ŷ = ∂L/∂b₂ ≈ -0.2834 and ∂L/∂a₁ ≈ -0.2267 because it rounds a₁ to 0.6457 before reusing it.' +
+    `\n† Computed exactly (a₁ = ${s.a1.toFixed(6)}…, ŷ = ${s.yHat.toFixed(6)}…). The lesson shows ŷ ≈ 0.7166,` +
+      '\n  ∂L/∂ŷ = ∂L/∂b₂ ≈ -0.2834 and ∂L/∂a₁ ≈ -0.2267 because it rounds a₁ to 0.6457 before reusing it,' +
+      '\n  and L ≈ 0.0401 because it cuts ½·0.2834² = 0.04016 short instead of rounding it.' +
       '\n  The updated parameters agree with the lesson exactly.',
   );
   return lines.join('\n');

@@ -1,0 +1,49 @@
+import type { Digits } from './data/mnist.js';
+
+/** The seed's 1-1-1 network: one sample, its initial parameters and the learning rate. */
+export const LESSON = Object.freeze({ x: 1, y: 1, w1: 0.5, b1: 0.1, w2: 0.8, b2: 0.2, lr: 0.1 });
+
+/**
+ * Parameters of a one-hidden-layer MLP in gradstream's layout: each weight is `[out, in]`
+ * (row i holds the weights into unit i) and a layer computes `z = x·Wᵀ + b`.
+ */
+export interface MlpWeights {
+  readonly inputs: number;
+  readonly hidden: number;
+  readonly outputs: number;
+  readonly w1: Float32Array;
+  readonly b1: Float32Array;
+  readonly w2: Float32Array;
+  readonly b2: Float32Array;
+}
+
+/**
+ * The MLP workload every library trains: the same samples in the same order, cut into
+ * `batches` consecutive batches of `batchSize`, from the same initial weights.
+ */
+export interface MlpTask {
+  readonly data: Digits;
+  readonly batchSize: number;
+  readonly batches: number;
+  readonly lr: number;
+  readonly init: MlpWeights;
+}
+
+/**
+ * A library set up to train one workload. `run(n)` takes n steps (the MLP walks the batches in
+ * order, wrapping around); `loss()` evaluates the loss at the current parameters (the MLP on
+ * batch 0) without training.
+ */
+export interface Trainer {
+  readonly prepare?: () => void | Promise<void>;
+  readonly run: (steps: number) => void | Promise<void>;
+  readonly loss: () => number | Promise<number>;
+  /** Frees what the library holds outside the JS heap (TF.js tensors). */
+  readonly dispose?: () => void;
+}
+
+/** The `[start, end)` element range of batch `b` in a row-major `[n, width]` array. */
+export function batchRange(task: MlpTask, b: number, width: number): readonly [number, number] {
+  const start = b * task.batchSize * width;
+  return [start, start + task.batchSize * width];
+}

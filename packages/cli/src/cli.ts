@@ -1,0 +1,133 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError, Option } from 'commander';
+import '@gradstream/ops';
+import { GradstreamError } from '@gradstream/tensor';
+import { evalCommand } from './commands/eval.js';
+import { explainCommand } from './commands/explain.js';
+import { GRAPH_FORMATS, graphCommand } from './commands/graph.js';
+import { trainCommand } from './commands/train.js';
+import { validateCommand } from './commands/validate.js';
+import type { CommandContext } from './commands/context.js';
+import { describeBuiltins } from './data/builtin.js';
+import { EXIT } from './exit-codes.js';
+import { println, type CliIo } from './io.js';
+import { parse } from './options.js';
+import { OPTIMIZERS } from './train/optimizer-option.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+const DATA_HELP = `
+--data takes a CSV file, a JSON file or a built-in dataset:
+  file.csv    numbers, one sample per row, an optional header row; the first columns are the
+              input (as many as the spec's inputShape holds), the rest the target (as many as the
+              model outputs, or one class-index column for a classifier)
+  file.json   { "x": [[…], …], "y": [[…], …] } or [{ "x": […], "y": […] }, …]
+${describeBuiltins()
+  .split('\n')
+  .map((l) => l.replace(/^(\S+)\s+/, '  $1\n              '))
+  .join('\n')}`;
+
+/**
+ * Runs the `gradstream` command line in this process: parses `argv` (the arguments after the
+ * program name), runs the command, writes to `io`, and resolves to the exit code (see
+ * {@link EXIT}). Errors are reported on `io.stderr` as `error (CODE): message`, never thrown.
+ *
+ * @param argv - e.g. `['validate', 'spec.json']`
+ * @param io - output streams, working directory and an abort signal (default: the process's)
+ * @returns the exit code
+ * @example
+ * ```ts
+ * import { runCli } from '@gradstream/cli';
+ * let out = '';
+ * const code = await runCli(['graph', 'examples/specs/xor.json', '--format', 'mermaid'], {
+ *   stdout: { write: (t: string) => (out += t) },
+ *   stderr: process.stderr,
+ * });
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const ctx: CommandContext = { io, cwd: io.cwd ?? process.cwd() };
+  let code: number = EXIT.ok;
+  const program = buildProgram(ctx, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has already printed its message (or the help).
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+    }
+    println(io.stderr, describeError(e));
+    return EXIT.failure;
+  }
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof GradstreamError) return `error (${e.code}): ${e.message}`;
+  const fsError = e as { code?: unknown; path?: unknown; message?: unknown };
+  if (fsError.code === 'ENOENT' && typeof fsError.path === 'string') return `error: cannot read ${fsError.path}: no such file`;
+  if (fsError.code === 'EISDIR' && typeof fsError.path === 'string') return `error: cannot read ${fsError.path}: it is a directory`;
+  return `error: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+function buildProgram(ctx: CommandContext, exit: (code: number) => void): Command {
+  const program = new Command('gradstream')
+    .description('Train, check, explain, evaluate and draw gradstream model specs.')
+    .version(version)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.io.stdout.write(s), writeErr: (s) => ctx.io.stderr.write(s) })
+    .showHelpAfterError('(add --help for usage)');
+
+  program
+    .command('train')
+    .description('train the model of a spec on data')
+    .argument('<spec>', 'model spec (JSON)')
+    .requiredOption('--data <file|builtin:name>', 'training data: a CSV or JSON file, or builtin:NAME')
+    .option('--epochs <n>', 'passes over the data', parse.positiveInt, 10)
+    .option('--batch <n>', 'samples per step', parse.positiveInt, 32)
+    .addOption(new Option('--optimizer <name>', 'update rule').choices(OPTIMIZERS).default('sgd'))
+    .option('--lr <rate>', "learning rate (default: the optimizer's own; 0.01 for sgd and momentum, 0.001 for adam and adamw)", parse.positiveNumber)
+    .option('--seed <n>', 'seed of the initial parameters and the shuffling', parse.integer, 0)
+    .option('--val <fraction>', 'hold out the last fraction of the data and score it after each epoch', parse.fraction)
+    .option('--checkpoint <file>', 'keep the best epoch (lowest validation loss, else training loss) in this file')
+    .option('--json', 'print every training event as a line of JSON instead of the bar and the chart', false)
+    .addHelpText('after', DATA_HELP)
+    .action(async (spec: string, options: Parameters<typeof trainCommand>[1]) => exit(await trainCommand(spec, options, ctx)));
+
+  program
+    .command('validate')
+    .description('check a spec: every problem with its JSON path')
+    .argument('<spec>', 'model spec (JSON)')
+    .action(async (spec: string) => exit(await validateCommand(spec, ctx)));
+
+  program
+    .command('explain')
+    .description("one training step, number by number (without a spec: the lesson's network)")
+    .argument('[spec]', 'model spec (JSON); leave out for the lesson')
+    .option('--x <values>', 'the sample input, e.g. 1,0', parse.numbers)
+    .option('--y <values>', 'its target, e.g. 1 (or a class index for a classifier)', parse.numbers)
+    .option('--data <file|builtin:name>', 'take the first sample of this data instead')
+    .addOption(new Option('--optimizer <name>', 'update rule').choices(OPTIMIZERS).default('sgd'))
+    .option('--lr <rate>', 'learning rate', parse.positiveNumber, 0.1)
+    .option('--seed <n>', 'seed of the initial parameters', parse.integer, 0)
+    .action(async (spec: string | undefined, options: Parameters<typeof explainCommand>[1]) => exit(await explainCommand(spec, options, ctx)));
+
+  program
+    .command('eval')
+    .description('loss and metrics of a checkpoint on data')
+    .argument('<checkpoint>', 'checkpoint file written by train --checkpoint')
+    .requiredOption('--data <file|builtin:name>', 'data to score: a CSV or JSON file, or builtin:NAME')
+    .option('--batch <n>', 'samples per forward pass', parse.positiveInt, 256)
+    .option('--json', 'print the result as one JSON object', false)
+    .addHelpText('after', DATA_HELP)
+    .action(async (checkpoint: string, options: Parameters<typeof evalCommand>[1]) => exit(await evalCommand(checkpoint, options, ctx)));
+
+  program
+    .command('graph')
+    .description('draw the model of a spec as Graphviz DOT or a Mermaid flowchart')
+    .argument('<spec>', 'model spec (JSON)')
+    .addOption(new Option('--format <format>', 'output format').choices(GRAPH_FORMATS).default('dot'))
+    .action(async (spec: string, options: Parameters<typeof graphCommand>[1]) => exit(await graphCommand(spec, options, ctx)));
+
+  return program;
+}

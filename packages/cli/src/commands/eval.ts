@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { loadCheckpoint } from '@gradstream/graph/node';
+import { evaluate } from '@gradstream/trainer';
+import { loadData } from '../data/load-data.js';
+import { EXIT } from '../exit-codes.js';
+import { formatNumber } from '../format.js';
+import { println } from '../io.js';
+import { chooseMetrics } from '../metrics-choice.js';
+import type { CommandContext } from './context.js';
+
+/** Options of `gradstream eval`. */
+export interface EvalOptions {
+  readonly data: string;
+  readonly batch: number;
+  readonly json: boolean;
+}
+
+/** `gradstream eval <checkpoint> --data …`: the checkpoint's loss and metrics on the data, in evaluation mode. */
+export async function evalCommand(path: string, options: EvalOptions, ctx: CommandContext): Promise<number> {
+  const { model, epoch } = await loadCheckpoint(resolve(ctx.cwd, path));
+  const data = await loadData(options.data, model, ctx.cwd);
+  const metrics = chooseMetrics(model, data.y);
+  const result = evaluate(model, data, metrics, options.batch);
+  const scores = Object.fromEntries(metrics.map((m) => [m, m === 'mse' ? result.mse : (result.metrics[m] as number)]));
+  const out = ctx.io.stdout;
+  if (options.json) {
+    println(out, JSON.stringify({ checkpoint: path, epoch: epoch ?? null, data: data.source, samples: result.samples, loss: result.loss, metrics: scores }));
+    return EXIT.ok;
+  }
+  println(out, `checkpoint  ${path}${epoch === undefined ? '' : ` (epoch ${epoch})`}`);
+  println(out, `data        ${data.source} (${result.samples} samples)`);
+  println(out, `loss        ${formatNumber(result.loss)}`);
+  for (const [name, value] of Object.entries(scores)) {
+    const hits = name === 'accuracy' ? ` (${Math.round(value * result.samples)}/${result.samples})` : '';
+    println(out, `${name.padEnd(11)} ${formatNumber(value)}${hits}`);
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,23 @@
+/**
+ * The `gradstream` command line (train, validate, explain, eval, graph) and its programmatic
+ * pieces: {@link runCli} to run it in-process, the data loaders behind `--data`, the step
+ * walkthrough behind `explain`, the lesson's worked step, and the DOT and Mermaid renderers.
+ *
+ * @packageDocumentation
+ */
+export { runCli } from './cli.js';
+export { EXIT } from './exit-codes.js';
+export type { CliIo, CliOutput } from './io.js';
+export type { RawSamples } from './data/samples.js';
+export { parseCsv, splitColumns, type CsvTable } from './data/csv.js';
+export { parseJsonSamples } from './data/json.js';
+export { BUILTIN_DATASETS, builtinSamples, describeBuiltins } from './data/builtin.js';
+export { fitSamples, type LoadedData } from './data/fit-samples.js';
+export { loadData } from './data/load-data.js';
+export { chooseMetrics } from './metrics-choice.js';
+export { walkthrough, type Walkthrough, type WalkthroughNode, type WalkthroughParam } from './explain/walkthrough.js';
+export { formatWalkthrough } from './explain/format-walkthrough.js';
+export { LESSON, lessonData, lessonModel, lessonStep, type LessonStep } from './lesson/lesson.js';
+export { formatLessonStep } from './lesson/report.js';
+export { toDot } from './render/dot.js';
+export { toMermaid } from './render/mermaid.js';

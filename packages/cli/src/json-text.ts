@@ -1,0 +1,30 @@
+import { GradstreamError, type ErrorCode } from '@gradstream/tensor';
+
+/**
+ * Parses JSON text read from `source`, turning a syntax error into a `code` error that names the
+ * file and the line and column (JSON.parse only gives a character offset, if that).
+ */
+export function parseJsonText(text: string, source: string, code: ErrorCode, what: string): unknown {
+  if (text.trim() === '') throw new GradstreamError(code, `${source}: the file is empty; expected ${what}`, { file: source });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    // V8 quotes a snippet of the text in some messages; keep the message on one line.
+    const reason = (e as Error).message.replace(/\r?\n/g, '\\n');
+    const at = /position (\d+)/.exec(reason);
+    const where = at === null ? '' : ` (${lineColumn(text, Number(at[1]))})`;
+    throw new GradstreamError(code, `${source}: not a JSON file${where}: ${reason}; expected ${what}`, { file: source });
+  }
+}
+
+function lineColumn(text: string, offset: number): string {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return `line ${line}, column ${offset - start + 1}`;
+}

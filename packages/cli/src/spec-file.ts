@@ -1,0 +1,15 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fromSpec, type Model } from '@gradstream/graph';
+import { parseJsonText } from './json-text.js';
+
+/** Reads a model spec file as JSON; a file that is not JSON is an `INVALID_SPEC` error naming the line and column. */
+export async function readSpecJson(path: string, cwd: string): Promise<unknown> {
+  const text = await readFile(resolve(cwd, path), 'utf8');
+  return parseJsonText(text, path, 'INVALID_SPEC', 'a model spec: { "version": 1, "inputShape": […], "layers": […], "loss": {…} }');
+}
+
+/** Reads, validates and builds the model of a spec file, its parameters initialised from `seed`. */
+export async function readModel(path: string, cwd: string, seed: number): Promise<Model> {
+  return fromSpec(await readSpecJson(path, cwd), { seed });
+}

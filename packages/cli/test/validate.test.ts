@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { run, tempDir } from './capture.js';
+
+const spec = (layers: unknown[], extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({ version: 1, inputShape: [2], layers, loss: { op: 'mse' }, ...extra });
+
+describe('gradstream validate', () => {
+  it('says a good spec is valid, with its layer and parameter counts', async () => {
+    // xor.json: linear 2→8 (16 weights + 8 biases), tanh, linear 8→1 (8 + 1) = 33 parameters
+    const { code, stdout } = await run(['validate', 'examples/specs/xor.json']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe('valid: 3 layers, 33 parameters');
+  });
+
+  it('prints every schema problem with its JSON path, one per line, and exits 1', async () => {
+    const t = tempDir({
+      'bad.json': spec([
+        { op: 'linear', inFeatures: 2, outFeatures: 4 },
+        { op: 'linear', inFeatures: 4, outFeatures: 0 },
+        { op: 'sigmoidd' },
+      ]),
+    });
+    try {
+      const { code, stdout, stderr } = await run(['validate', 'bad.json'], { cwd: t.dir });
+      expect(code).toBe(1);
+      const lines = stdout.trim().split('\n');
+      expect(lines).toContain('layers/1/outFeatures must be >= 1');
+      expect(lines.some((l) => l.startsWith('layers/2/op must be one of ['))).toBe(true);
+      expect(lines).toHaveLength(2);
+      expect(stderr).toContain('bad.json: invalid model spec, 2 problem(s)');
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('names the layer of a wiring or shape problem found while building', async () => {
+    const t = tempDir({
+      'wiring.json': spec([{ op: 'linear', inFeatures: 2, outFeatures: 4 }, { op: 'add', inputs: ['linear_1', 'nowhere'] }]),
+      'shapes.json': spec([{ op: 'linear', inFeatures: 2, outFeatures: 4 }, { op: 'tanh' }, { op: 'linear', inFeatures: 3, outFeatures: 1 }]),
+    });
+    try {
+      const wiring = await run(['validate', 'wiring.json'], { cwd: t.dir });
+      expect(wiring.code).toBe(1);
+      expect(wiring.stdout).toMatch(/^layers\/1\/inputs\/1: unknown value "nowhere"/);
+      const shapes = await run(['validate', 'shapes.json'], { cwd: t.dir });
+      expect(shapes.code).toBe(1);
+      // the third layer (linear_2) expects 3 features but reads tanh_1's 4
+      expect(shapes.stdout).toMatch(/^layers\/2: node "linear_2" \(linear\)/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('says clearly when the file is not JSON', async () => {
+    const t = tempDir({ 'data.csv': 'a,b\n1,2\n', 'empty.json': '' });
+    try {
+      const csv = await run(['validate', 'data.csv'], { cwd: t.dir });
+      expect(csv.code).toBe(1);
+      expect(csv.stderr).toMatch(/^error \(INVALID_SPEC\): data\.csv: not a JSON file/);
+      const empty = await run(['validate', 'empty.json'], { cwd: t.dir });
+      expect(empty.code).toBe(1);
+      expect(empty.stderr).toContain('empty.json: the file is empty');
+      const missing = await run(['validate', 'nope.json'], { cwd: t.dir });
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/cannot read .*nope\.json: no such file/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('exits 2 on a usage error', async () => {
+    const { code, stderr } = await run(['validate']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/missing required argument 'spec'/);
+    expect((await run(['frobnicate'])).code).toBe(2);
+  });
+});

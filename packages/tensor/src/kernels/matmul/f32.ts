@@ -1,0 +1,231 @@
+/*
+ * The float32 GEMM behind `matmul` (../matmul.ts), used when `a`, `b` and `out` are all
+ * `Float32Array`s. f64.ts holds the same code for `Float64Array`s.
+ *
+ * The duplication is deliberate: V8 keeps type feedback per function literal, so one copy called
+ * with both array types runs its hot loops polymorphically (about 15 % slower here). Below the
+ * marker line the two files must be identical once `Float32Array`/`F32` are renamed
+ * `Float64Array`/`F64` (test/matmul.test.ts checks it): edit this file, then copy everything
+ * below the marker into f64.ts with those two renames.
+ */
+
+// ---- shared kernel source: f32.ts and f64.ts agree from here on, up to the dtype ----
+
+/*
+ * Layout: `op(A)` is `m×k` and `op(B)` is `k×n`, both read through strides, so the four
+ * transA/transB combinations share one code path and nothing is ever transposed or packed.
+ *
+ * The product is split into KC×NC blocks of `op(B)` (256 KB in float32, 512 KB in float64: sized
+ * to stay in L2 while all of `op(A)` streams past). Within a block the output is computed in 3×4
+ * tiles whose twelve sums stay in local variables over a KC-long run of `k`, so each step loads
+ * 3 + 4 values for 12 multiply-adds. Ragged edges use 3×1, 1×4 and 1×1 variants of the same loop.
+ * Sums are carried in float64 and rounded to the output's type once per block.
+ *
+ * Why 3×4 rather than 4×4: V8 (TurboFan) gives doubles 15 registers and schedules all of a step's
+ * products before its additions, so a 4×4 tile spills about twice as much and measured 5–10 %
+ * slower on this machine; 3×4, 3×3 and 2×5 were within noise of each other, 4×8 in between.
+ */
+
+/** Block length along `k`: the run each tile's register accumulators cover. */
+const KC = 256;
+/** Block width along `n` (a multiple of 4, so full tiles never straddle two blocks). */
+const NC = 256;
+
+/**
+ * `out = op(A)·op(B)` (or `out += …`); see `matmul` for the contract. Never allocates.
+ */
+export function gemmF32(
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+  accumulate: boolean,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) out.fill(0, 0, m * n);
+    return;
+  }
+  const aRs = transA ? 1 : k; // op(A): step to the next row
+  const aPs = transA ? m : 1; // op(A): step along k
+  const bPs = transB ? 1 : n; // op(B): step along k
+  const bCs = transB ? k : 1; // op(B): step to the next column
+  const m3 = m - (m % 3);
+  const n4 = n - (n & 3);
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = Math.min(KC, k - p0);
+    // The first k-block overwrites (unless accumulating), so `out` never needs a zero fill.
+    const add = accumulate || p0 > 0;
+    const aK = p0 * aPs;
+    const bK = p0 * bPs;
+    for (let j0 = 0; j0 < n; j0 += NC) {
+      const jEnd = Math.min(j0 + NC, n);
+      const jEnd4 = Math.min(jEnd, n4);
+      for (let i = 0; i < m3; i += 3) {
+        const ai = aK + i * aRs;
+        const oi = i * n;
+        let j = j0;
+        for (; j < jEnd4; j += 4) tile3x4F32(a, b, out, ai, aRs, aPs, bK + j * bCs, bPs, bCs, oi + j, n, kc, add);
+        for (; j < jEnd; j++) tile3x1F32(a, b, out, ai, aRs, aPs, bK + j * bCs, bPs, oi + j, n, kc, add);
+      }
+      for (let i = m3; i < m; i++) {
+        const ai = aK + i * aRs;
+        const oi = i * n;
+        let j = j0;
+        for (; j < jEnd4; j += 4) tile1x4F32(a, b, out, ai, aPs, bK + j * bCs, bPs, bCs, oi + j, kc, add);
+        for (; j < jEnd; j++) tile1x1F32(a, b, out, ai, aPs, bK + j * bCs, bPs, oi + j, kc, add);
+      }
+    }
+  }
+}
+
+/**
+ * The micro-kernel: the 3×4 tile of `out` at `o` (row stride `n`) from the 3 rows of `op(A)`
+ * starting at `ap` and the 4 columns of `op(B)` starting at `bp`, over `kc` steps of `k`.
+ */
+function tile3x4F32(
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  ap: number,
+  aRs: number,
+  aPs: number,
+  bp: number,
+  bPs: number,
+  bCs: number,
+  o: number,
+  n: number,
+  kc: number,
+  add: boolean,
+): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  const aR2 = 2 * aRs;
+  const bC2 = 2 * bCs;
+  const bC3 = 3 * bCs;
+  for (let p = 0; p < kc; p++) {
+    const a0 = a[ap] as number;
+    const a1 = a[ap + aRs] as number;
+    const a2 = a[ap + aR2] as number;
+    const b0 = b[bp] as number;
+    const b1 = b[bp + bCs] as number;
+    const b2 = b[bp + bC2] as number;
+    const b3 = b[bp + bC3] as number;
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    ap += aPs;
+    bp += bPs;
+  }
+  const o1 = o + n;
+  const o2 = o1 + n;
+  if (add) {
+    c00 += out[o] as number; c01 += out[o + 1] as number; c02 += out[o + 2] as number; c03 += out[o + 3] as number;
+    c10 += out[o1] as number; c11 += out[o1 + 1] as number; c12 += out[o1 + 2] as number; c13 += out[o1 + 3] as number;
+    c20 += out[o2] as number; c21 += out[o2 + 1] as number; c22 += out[o2 + 2] as number; c23 += out[o2 + 3] as number;
+  }
+  out[o] = c00; out[o + 1] = c01; out[o + 2] = c02; out[o + 3] = c03;
+  out[o1] = c10; out[o1 + 1] = c11; out[o1 + 2] = c12; out[o1 + 3] = c13;
+  out[o2] = c20; out[o2 + 1] = c21; out[o2 + 2] = c22; out[o2 + 3] = c23;
+}
+
+/** Right-edge tile: 3 rows × 1 column. */
+function tile3x1F32(
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  ap: number,
+  aRs: number,
+  aPs: number,
+  bp: number,
+  bPs: number,
+  o: number,
+  n: number,
+  kc: number,
+  add: boolean,
+): void {
+  let c0 = 0, c1 = 0, c2 = 0;
+  const aR2 = 2 * aRs;
+  for (let p = 0; p < kc; p++) {
+    const bv = b[bp] as number;
+    c0 += (a[ap] as number) * bv;
+    c1 += (a[ap + aRs] as number) * bv;
+    c2 += (a[ap + aR2] as number) * bv;
+    ap += aPs;
+    bp += bPs;
+  }
+  const o1 = o + n;
+  const o2 = o1 + n;
+  if (add) {
+    c0 += out[o] as number;
+    c1 += out[o1] as number;
+    c2 += out[o2] as number;
+  }
+  out[o] = c0;
+  out[o1] = c1;
+  out[o2] = c2;
+}
+/** Bottom-edge tile: 1 row × 4 columns. */
+function tile1x4F32(
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  ap: number,
+  aPs: number,
+  bp: number,
+  bPs: number,
+  bCs: number,
+  o: number,
+  kc: number,
+  add: boolean,
+): void {
+  let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+  const bC2 = 2 * bCs;
+  const bC3 = 3 * bCs;
+  for (let p = 0; p < kc; p++) {
+    const av = a[ap] as number;
+    c0 += av * (b[bp] as number);
+    c1 += av * (b[bp + bCs] as number);
+    c2 += av * (b[bp + bC2] as number);
+    c3 += av * (b[bp + bC3] as number);
+    ap += aPs;
+    bp += bPs;
+  }
+  if (add) {
+    c0 += out[o] as number;
+    c1 += out[o + 1] as number;
+    c2 += out[o + 2] as number;
+    c3 += out[o + 3] as number;
+  }
+  out[o] = c0;
+  out[o + 1] = c1;
+  out[o + 2] = c2;
+  out[o + 3] = c3;
+}
+
+/** Corner tile: a single dot product. */
+function tile1x1F32(
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  ap: number,
+  aPs: number,
+  bp: number,
+  bPs: number,
+  o: number,
+  kc: number,
+  add: boolean,
+): void {
+  let c = 0;
+  for (let p = 0; p < kc; p++) {
+    c += (a[ap] as number) * (b[bp] as number);
+    ap += aPs;
+    bp += bPs;
+  }
+  out[o] = add ? (out[o] as number) + c : c;
+}
