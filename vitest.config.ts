@@ -15,6 +15,7 @@ export default defineConfig({
       '@gradstream/graph': src('graph'),
       '@gradstream/ops': src('ops'),
       '@gradstream/trainer': src('trainer'),
+      '@gradstream/datasets/digits': fileURLToPath(new URL('./packages/datasets/src/digits.ts', import.meta.url)),
       '@gradstream/datasets': src('datasets'),
       '@gradstream/cli': src('cli'),
     },

@@ -20,7 +20,8 @@ describe('the README quick start', () => {
 
   it('names scripts that exist and the pinned package manager', () => {
     expect(pkg.packageManager).toBe('pnpm@12.4.2');
-    expect(pkg.scripts.start).toContain('example-lesson');
+    expect(pkg.scripts.start).toContain('gradstream explain');
+    expect(pkg.scripts.start).toContain('example-digits');
     expect(pkg.scripts.test).toContain('vitest');
   });
 });

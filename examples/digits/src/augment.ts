@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
-import { DIGIT_PIXELS, type Labeled } from '@gradstream/datasets';
+import type { Labeled } from '@gradstream/datasets';
+import { DIGIT_PIXELS } from '@gradstream/datasets/digits';
 import { GradstreamError, Rng } from '@gradstream/tensor';
 import type { Sample } from '@gradstream/trainer';
 import { shiftImage } from './shift.js';

@@ -1,4 +1,4 @@
-import { DIGIT_COUNT } from '@gradstream/datasets';
+import { DIGIT_COUNT } from '@gradstream/datasets/digits';
 import { parseDigitsArgs, type DigitsArgs } from './args.js';
 import { formatConfusion } from './confusion.js';
 import { progress } from './progress.js';

@@ -1,4 +1,4 @@
-import { DIGIT_PIXELS } from '@gradstream/datasets';
+import { DIGIT_PIXELS } from '@gradstream/datasets/digits';
 import { sequential, type Model } from '@gradstream/graph';
 import { dropout, linear, relu, softmaxCrossEntropy } from '@gradstream/ops';
 

@@ -1,4 +1,4 @@
-import { DIGIT_SIDE } from '@gradstream/datasets';
+import { DIGIT_SIDE } from '@gradstream/datasets/digits';
 
 /**
  * Copies the 28×28 image at `src[srcOffset …]` into `dst[dstOffset …]` moved right by `dx` and down

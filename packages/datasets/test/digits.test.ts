@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GradstreamError } from '@gradstream/tensor';
-import { DIGIT_PIXELS, digits, type DigitSplit } from '../src/index.js';
+import { DIGIT_PIXELS, digits, type DigitSplit } from '../src/digits.js';
 
 /** The package itself, read independently of `digits()`: image (as a string key) → its digit. */
 const mnist = createRequire(import.meta.url)('mnist') as Record<number, { raw: number[] }>;

@@ -534,26 +534,26 @@ function pickScores(e: { loss: number; metrics: Readonly<Record<string, number>>
 function writeSample(c: CompiledBatch, r: number, s: Sample, model: Model): void {
   const xs = c.plan.x;
   const ys = c.plan.y;
-  const xw = xs.size / (xs.shape[0] as number);
-  const yw = ys.size / (ys.shape[0] as number);
-  const put = (dst: Float32Array | Float64Array, w: number, v: ArrayLike<number> | number, name: 'x' | 'y'): void => {
-    const len = typeof v === 'number' ? 1 : v.length;
-    if (len !== w) {
-      const reader = model.nodes.find((n) => n.inputs.includes(name));
-      throw new GradstreamError(
-        'SHAPE_MISMATCH',
-        `${reader ? `${reader.label}, ` : ''}sample.${name}: expected ${w} value(s), got ${len}`,
-        { expected: w, actual: len, value: name },
-      );
+  putRow(xs.data, xs.size / (xs.shape[0] as number), r, s.x, 'x', model);
+  putRow(ys.data, ys.size / (ys.shape[0] as number), r, s.y, 'y', model);
+}
+
+function putRow(dst: Float32Array | Float64Array, w: number, r: number, v: ArrayLike<number> | number, name: 'x' | 'y', model: Model): void {
+  const len = typeof v === 'number' ? 1 : v.length;
+  if (len !== w) {
+    const reader = model.nodes.find((n) => n.inputs.includes(name));
+    throw new GradstreamError('SHAPE_MISMATCH', `${reader ? `${reader.label}, ` : ''}sample.${name}: expected ${w} value(s), got ${len}`, {
+      expected: w,
+      actual: len,
+      value: name,
+    });
+  }
+  for (let j = 0; j < w; j++) {
+    const val = typeof v === 'number' ? v : (v[j] as number);
+    // val - val is NaN exactly for NaN and ±Infinity.
+    if (val - val !== 0) {
+      throw new GradstreamError('NON_FINITE_INPUT', `sample.${name}[${j}] is ${val}; values must be finite numbers`, { value: name, column: j });
     }
-    for (let j = 0; j < w; j++) {
-      const val = typeof v === 'number' ? v : (v[j] as number);
-      if (!Number.isFinite(val)) {
-        throw new GradstreamError('NON_FINITE_INPUT', `sample.${name}[${j}] is ${val}; values must be finite numbers`, { value: name, column: j });
-      }
-      dst[r * w + j] = val;
-    }
-  };
-  put(xs.data, xw, s.x, 'x');
-  put(ys.data, yw, s.y, 'y');
+    dst[r * w + j] = val;
+  }
 }

@@ -1,4 +1,5 @@
-import { circles, digits, moons, sine, spirals, xor, xorCloud, type Labeled } from '@gradstream/datasets';
+import { circles, moons, sine, spirals, xor, xorCloud, type Labeled } from '@gradstream/datasets';
+import { digits } from '@gradstream/datasets/digits';
 import { GradstreamError } from '@gradstream/tensor';
 import type { RawSamples } from './samples.js';
 
