@@ -102,3 +102,19 @@ describe('fit', () => {
     await expect(lastValueFrom(fit(model, { x: [[0, 0]], y: [[0], [1]] }, { epochs: 1 }))).rejects.toMatchObject({ code: 'INVALID_DATA' });
   });
 });
+
+describe('profiling', () => {
+  it('reports time per node, forward and backward, and the optimizer’s, in the end event', async () => {
+    const end = await lastValueFrom(fit(mlp(1, 32, 1, 1), sine(64), { epochs: 20, batchSize: 8, profile: true }));
+    expect(end.type).toBe('end');
+    if (end.type !== 'end') return;
+    const profile = end.profile!;
+    expect(Object.keys(profile)).toEqual(['linear_1', 'sigmoid_1', 'linear_2', 'mse_1', 'optimizer']);
+    for (const [node, t] of Object.entries(profile)) {
+      expect(t.backwardMs, node).toBeGreaterThan(0);
+      if (node !== 'optimizer') expect(t.forwardMs, node).toBeGreaterThan(0);
+    }
+    const plain = await lastValueFrom(fit(mlp(1, 4, 1, 1), sine(8), { epochs: 1 }));
+    expect(plain.type === 'end' && plain.profile).toBeUndefined();
+  });
+});
