@@ -17,6 +17,7 @@ import {
   type Checkpoint,
   type Model,
 } from '../src/index.js';
+import { catchGradstream } from '../../../test/support/errors.js';
 
 // Only the three ops this file relies on, so ops added to the built-in set later change nothing here.
 const registry = createRegistry([linearOp, sigmoidOp, mseOp]);
@@ -62,16 +63,6 @@ async function rejection(p: Promise<unknown>): Promise<GradstreamError> {
   throw new Error('expected a GradstreamError');
 }
 
-function thrown(fn: () => unknown): GradstreamError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GradstreamError);
-    return e as GradstreamError;
-  }
-  throw new Error('expected a GradstreamError');
-}
-
 describe('toCheckpoint', () => {
   it('stores parameters as base64 of little-endian bytes and their SHA-256', () => {
     const model = sequential(
@@ -90,10 +81,10 @@ describe('toCheckpoint', () => {
   });
 
   it('refuses training state that is not plain JSON', () => {
-    const e = thrown(() => toCheckpoint(build(1), { optimizer: { slots: { w: new Float32Array(2) } } }));
+    const e = catchGradstream(() => toCheckpoint(build(1), { optimizer: { slots: { w: new Float32Array(2) } } }));
     expect(e.code).toBe('INVALID_OPTION');
     expect(e.message).toContain('extra/optimizer/slots/w');
-    expect(thrown(() => toCheckpoint(build(1), { step: -1 })).message).toContain('step must be >= 0');
+    expect(catchGradstream(() => toCheckpoint(build(1), { step: -1 })).message).toContain('step must be >= 0');
   });
 });
 
@@ -208,7 +199,7 @@ describe('corrupted checkpoints', () => {
   ];
 
   it.each(cases)('%s → CHECKPOINT_INVALID naming the path', (_what, corrupt, line) => {
-    const e = thrown(() => fromCheckpoint(corrupt(base()), { registry }));
+    const e = catchGradstream(() => fromCheckpoint(corrupt(base()), { registry }));
     expect(e.code).toBe('CHECKPOINT_INVALID');
     expect(e.message).toContain(line);
   });
@@ -216,7 +207,7 @@ describe('corrupted checkpoints', () => {
   it('a spec naming an op the registry lacks is UNKNOWN_OP (the registry, not the file, is short), with the path', () => {
     const c = base();
     c.spec.layers[1].op = 'gelu';
-    const e = thrown(() => fromCheckpoint(c, { registry }));
+    const e = catchGradstream(() => fromCheckpoint(c, { registry }));
     expect(e.code).toBe('UNKNOWN_OP');
     expect(e.message).toContain('spec/layers/1/op must be one of ["linear","mse","sigmoid"], got "gelu"');
   });
@@ -225,7 +216,7 @@ describe('corrupted checkpoints', () => {
     const c = base();
     delete c.params['linear_2.bias'];
     c.params['linear_1.weight'].shape = [2, 4];
-    const e = thrown(() => fromCheckpoint(c, { registry }));
+    const e = catchGradstream(() => fromCheckpoint(c, { registry }));
     expect(e.message.split('\n').slice(1)).toEqual(['params/linear_1.weight: expected shape [4,2], got [2,4]', 'params/linear_2.bias: missing (the model has float32 [1])']);
   });
 });
@@ -241,7 +232,7 @@ describe('loadParams', () => {
 
   it('rejects a checkpoint of another model, naming where the specs differ', () => {
     const target = build(8, 4);
-    const e = thrown(() => loadParams(target, toCheckpoint(build(1, 5))));
+    const e = catchGradstream(() => loadParams(target, toCheckpoint(build(1, 5))));
     expect(e.code).toBe('CHECKPOINT_INVALID');
     expect(e.message).toContain('spec/layers/0/outFeatures: the model has 4, the checkpoint has 5');
     expect(e.message).toContain('spec/layers/2/inFeatures: the model has 4, the checkpoint has 5');
@@ -253,12 +244,12 @@ describe('loadParams', () => {
     const c = copy(toCheckpoint(trained()));
     // linear_1's parameters are fine and come first; only the last one is broken.
     c.params['linear_2.bias'].data = Buffer.from(Float32Array.from([1e9]).buffer).toString('base64');
-    const e = thrown(() => loadParams(target, c));
+    const e = catchGradstream(() => loadParams(target, c));
     expect(e.message).toContain('checksum mismatch');
     expect(paramBits(target)).toEqual(before);
     const shape = copy(toCheckpoint(trained()));
     shape.params['linear_2.weight'].shape = [4, 1];
-    expect(thrown(() => loadParams(target, shape)).message).toContain('params/linear_2.weight: expected shape [1,4], got [4,1]');
+    expect(catchGradstream(() => loadParams(target, shape)).message).toContain('params/linear_2.weight: expected shape [1,4], got [4,1]');
     expect(paramBits(target)).toEqual(before);
   });
 });
@@ -269,7 +260,7 @@ describe('parseCheckpoint', () => {
   it('says where text that is not JSON broke', () => {
     const t = text();
     const comma = t.indexOf(',');
-    const e = thrown(() => parseCheckpoint(`${t.slice(0, comma)};${t.slice(comma + 1)}`));
+    const e = catchGradstream(() => parseCheckpoint(`${t.slice(0, comma)};${t.slice(comma + 1)}`));
     expect(e.code).toBe('CHECKPOINT_INVALID');
     expect(e.message).toContain(`not JSON at byte ${comma}`);
   });
@@ -277,7 +268,7 @@ describe('parseCheckpoint', () => {
   it('calls text that ends early truncated', () => {
     const t = text();
     for (const cut of [1, 100, Math.floor(t.length / 2), t.length - 1]) {
-      const e = thrown(() => parseCheckpoint(t.slice(0, cut)));
+      const e = catchGradstream(() => parseCheckpoint(t.slice(0, cut)));
       expect(e.message).toContain(`not JSON (truncated at byte ${cut}?)`);
     }
   });

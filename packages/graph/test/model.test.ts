@@ -3,16 +3,7 @@ import { firstValueFrom, of } from 'rxjs';
 import { GradstreamError, Tensor } from '@gradstream/tensor';
 import { linear, mse, sigmoid } from '@gradstream/ops';
 import { Tape, buildModel, modelOperator, nodeOperator, sequential } from '../src/index.js';
-
-function thrown(fn: () => unknown): GradstreamError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GradstreamError);
-    return e as GradstreamError;
-  }
-  throw new Error('expected a GradstreamError');
-}
+import { catchGradstream } from '../../../test/support/errors.js';
 
 const mlp = (seed = 3) =>
   sequential([linear({ inFeatures: 3, outFeatures: 5 }), sigmoid(), linear({ inFeatures: 5, outFeatures: 2 })], {
@@ -41,7 +32,7 @@ describe('building models', () => {
   });
 
   it('names the node and both shapes when layer widths do not chain', () => {
-    const e = thrown(() =>
+    const e = catchGradstream(() =>
       sequential([linear({ inFeatures: 3, outFeatures: 5 }), linear({ inFeatures: 4, outFeatures: 1 })], { inputShape: [3], loss: mse() }),
     );
     expect(e.code).toBe('SHAPE_MISMATCH');
@@ -51,7 +42,7 @@ describe('building models', () => {
 
   it('names the node, the input and the shapes for a batch of the wrong width', () => {
     const plan = mlp().compile(4);
-    const e = thrown(() => plan.setInput(Tensor.zeros([4, 2])));
+    const e = catchGradstream(() => plan.setInput(Tensor.zeros([4, 2])));
     expect(e.code).toBe('SHAPE_MISMATCH');
     expect(e.message).toBe('node "linear_1" (linear), input x (x): expected shape [4,3], got [4,2]');
   });
@@ -60,16 +51,16 @@ describe('building models', () => {
     const plan = mlp().compile(2);
     const x = Tensor.zeros([2, 3]);
     x.data[4] = Number.NaN;
-    const e = thrown(() => plan.setInput(x));
+    const e = catchGradstream(() => plan.setInput(x));
     expect(e.code).toBe('NON_FINITE_INPUT');
     expect(e.message).toBe('node "linear_1" (linear), input x (x): value at row 1, column 1 is NaN; inputs must be finite');
   });
 
   it('reports unknown ops and bad configs with their JSON path', () => {
-    const unknown = thrown(() => buildModel({ version: 1, inputShape: [1], layers: [{ op: 'linaer' }], loss: { op: 'mse' } }));
+    const unknown = catchGradstream(() => buildModel({ version: 1, inputShape: [1], layers: [{ op: 'linaer' }], loss: { op: 'mse' } }));
     expect(unknown.code).toBe('UNKNOWN_OP');
     expect(unknown.message).toMatch(/^layers\/0\/op: unknown op "linaer"; registered ops: .*linear.*mse.*sigmoid/);
-    const bad = thrown(() =>
+    const bad = catchGradstream(() =>
       buildModel({ version: 1, inputShape: [1], layers: [{ op: 'linear', inFeatures: 1, outFeatures: 1.5 }], loss: { op: 'mse' } }),
     );
     expect(bad.code).toBe('INVALID_CONFIG');
@@ -77,9 +68,9 @@ describe('building models', () => {
   });
 
   it('rejects a loss that does not output a scalar and inputs that do not exist', () => {
-    const e = thrown(() => sequential([linear({ inFeatures: 1, outFeatures: 1 })], { inputShape: [1], loss: sigmoid() }));
+    const e = catchGradstream(() => sequential([linear({ inFeatures: 1, outFeatures: 1 })], { inputShape: [1], loss: sigmoid() }));
     expect(e.code).toBe('INVALID_MODEL');
-    const wiring = thrown(() => sequential([linear({ inFeatures: 1, outFeatures: 1, inputs: ['nope'] })], { inputShape: [1], loss: mse() }));
+    const wiring = catchGradstream(() => sequential([linear({ inFeatures: 1, outFeatures: 1, inputs: ['nope'] })], { inputShape: [1], loss: mse() }));
     expect(wiring.message).toContain('layers/0/inputs/0: unknown value "nope"');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GradstreamError } from '@gradstream/tensor';
 import { createRegistry, defineOp } from '../src/index.js';
+import { catchGradstream } from '../../../test/support/errors.js';
 
 const scaleOp = (name = 'scaleBy') =>
   defineOp({
@@ -20,27 +21,17 @@ const scaleOp = (name = 'scaleBy') =>
     },
   });
 
-function thrown(fn: () => unknown): GradstreamError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GradstreamError);
-    return e as GradstreamError;
-  }
-  throw new Error('expected a GradstreamError');
-}
-
 describe('Registry', () => {
   it('rejects a second op under the same name', () => {
     const r = createRegistry([scaleOp()]);
-    const e = thrown(() => r.register(scaleOp()));
+    const e = catchGradstream(() => r.register(scaleOp()));
     expect(e.code).toBe('DUPLICATE_OP');
     expect(e.message).toContain('"scaleBy"');
   });
 
   it('lists the known names when asked for an unknown op', () => {
     const r = createRegistry([scaleOp('b'), scaleOp('a')]);
-    const e = thrown(() => r.get('c', 'layers/0/op'));
+    const e = catchGradstream(() => r.get('c', 'layers/0/op'));
     expect(e.code).toBe('UNKNOWN_OP');
     expect(e.message).toBe('layers/0/op: unknown op "c"; registered ops: a, b');
   });
@@ -50,14 +41,14 @@ describe('Registry', () => {
     const config = { factor: 2 };
     expect(r.validateConfig('scaleBy', config)).toEqual({ factor: 2, times: 1 });
     expect(config).toEqual({ factor: 2 });
-    const e = thrown(() => r.validateConfig('scaleBy', { factor: 'x', times: 0, extra: 1 }, 'layers/3'));
+    const e = catchGradstream(() => r.validateConfig('scaleBy', { factor: 'x', times: 0, extra: 1 }, 'layers/3'));
     expect(e.code).toBe('INVALID_CONFIG');
     expect(e.message.split('\n').slice(1).sort()).toEqual([
       'layers/3/extra is not a known property',
       'layers/3/factor must be number',
       'layers/3/times must be >= 1',
     ]);
-    const missing = thrown(() => r.validateConfig('scaleBy', {}));
+    const missing = catchGradstream(() => r.validateConfig('scaleBy', {}));
     expect(missing.message).toContain('scaleBy/factor is required');
   });
 
@@ -72,7 +63,7 @@ describe('Registry', () => {
     expect(() => defineOp({ name: '', inputs: ['x'], save: {}, outputShape: (s) => s[0]!, forward: () => {}, backward: () => {} })).toThrow(
       /name must be a non-empty identifier/,
     );
-    const e = thrown(() =>
+    const e = catchGradstream(() =>
       defineOp({ name: 'bad', inputs: ['x'], save: { inputs: ['y' as 'x'] }, outputShape: (s) => s[0]!, forward: () => {}, backward: () => {} }),
     );
     expect(e.code).toBe('INVALID_PLUGIN');

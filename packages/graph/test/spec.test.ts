@@ -3,21 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { GradstreamError, Tensor } from '@gradstream/tensor';
 import { linearOp, mseOp, sigmoidOp } from '@gradstream/ops';
 import { createRegistry, defineOp, fromSpec, sequential, specSchema, toSpec, validateSpec, type Model } from '../src/index.js';
+import { catchGradstream } from '../../../test/support/errors.js';
 
 // Only the three ops this file relies on, so ops added to the built-in set later change nothing here.
 const fresh = () => createRegistry([linearOp, sigmoidOp, mseOp]);
 const shared = fresh();
 const registry = () => shared;
-
-function thrown(fn: () => unknown): GradstreamError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GradstreamError);
-    return e as GradstreamError;
-  }
-  throw new Error('expected a GradstreamError');
-}
 
 const good = () => ({
   version: 1,
@@ -84,7 +75,7 @@ describe('validateSpec', () => {
   ];
 
   it.each(cases)('rejects %s with its JSON path', (_what, mutate, line) => {
-    const e = thrown(() => validateSpec(mutate(good()), registry()));
+    const e = catchGradstream(() => validateSpec(mutate(good()), registry()));
     expect(e.code).toBe('INVALID_SPEC');
     expect(e.message.split('\n')).toContain(line);
   });
@@ -96,7 +87,7 @@ describe('validateSpec', () => {
       layers: [{ op: 'linear', inFeatures: 2, outFeatures: 0 }, { op: 'relu' }],
       loss: { op: 'mse', extra: true },
     };
-    const e = thrown(() => validateSpec(bad, registry()));
+    const e = catchGradstream(() => validateSpec(bad, registry()));
     expect(e.message.split('\n').slice(1).sort()).toEqual(
       [
         'inputShape/0 must be >= 1',
@@ -116,7 +107,7 @@ describe('validateSpec', () => {
   it('sees ops registered after a first validation', () => {
     const r = fresh();
     const spec = { ...good(), layers: [...good().layers, { op: 'negate' }] };
-    expect(thrown(() => validateSpec(spec, r)).message).toContain('layers/3/op must be one of ["linear","mse","sigmoid"]');
+    expect(catchGradstream(() => validateSpec(spec, r)).message).toContain('layers/3/op must be one of ["linear","mse","sigmoid"]');
     r.register(
       defineOp({
         name: 'negate',
@@ -182,7 +173,7 @@ describe('toSpec / fromSpec', () => {
   });
 
   it('throws INVALID_SPEC before building anything', () => {
-    const e = thrown(() => fromSpec({ ...good(), layers: [{ op: 'linear', inFeatures: 2 }] }, { registry: registry() }));
+    const e = catchGradstream(() => fromSpec({ ...good(), layers: [{ op: 'linear', inFeatures: 2 }] }, { registry: registry() }));
     expect(e.code).toBe('INVALID_SPEC');
     expect(e.message).toContain('layers/0/outFeatures is required');
   });
@@ -223,7 +214,7 @@ describe('isolated registries', () => {
   });
 
   it('validate a layer against the op of the registry passed', () => {
-    expect(thrown(() => validateSpec(spec({ factor: 3 }), a)).message).toContain('layers/1/factor is not a known property');
-    expect(thrown(() => validateSpec(spec({}), b)).message).toContain('layers/1/factor is required');
+    expect(catchGradstream(() => validateSpec(spec({ factor: 3 }), a)).message).toContain('layers/1/factor is not a known property');
+    expect(catchGradstream(() => validateSpec(spec({}), b)).message).toContain('layers/1/factor is required');
   });
 });

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GradstreamError, Rng } from '../src/index.js';
-
-/** Runs `fn` and returns the GradstreamError it throws; fails the test if it throws nothing or something else. */
-function catchGradstream(fn: () => unknown): GradstreamError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GradstreamError) return e;
-    throw e;
-  }
-  throw new Error('expected a GradstreamError, but nothing was thrown');
-}
+import { catchGradstream } from '../../../test/support/errors.js';
 
 /** A fixed mix of every kind of draw, so a test sees the whole API consume the stream. */
 function drawMix(rng: Rng, rounds = 50): number[] {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GradstreamError, Tensor, type NestedArray } from '../src/index.js';
-
-/** Runs `fn` and returns the GradstreamError it throws; fails the test if it throws nothing or something else. */
-function catchGradstream(fn: () => unknown): GradstreamError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GradstreamError) return e;
-    throw e;
-  }
-  throw new Error('expected a GradstreamError, but nothing was thrown');
-}
+import { catchGradstream } from '../../../test/support/errors.js';
 
 describe('Tensor.from with nested arrays', () => {
   it('infers the shape of a matrix and stores it row-major as float32', () => {
