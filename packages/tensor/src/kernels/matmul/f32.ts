@@ -21,9 +21,9 @@
  * 3 + 4 values for 12 multiply-adds. Ragged edges use 3×1, 1×4 and 1×1 variants of the same loop.
  * Sums are carried in float64 and rounded to the output's type once per block.
  *
- * Why 3×4 rather than 4×4: V8 (TurboFan) gives doubles 15 registers and schedules all of a step's
- * products before its additions, so a 4×4 tile spills about twice as much and measured 5–10 %
- * slower on this machine; 3×4, 3×3 and 2×5 were within noise of each other, 4×8 in between.
+ * Why 3×4 rather than 4×4: TurboFan has 15 registers for doubles and schedules all of a step's
+ * products before its additions, so a 4×4 tile spills about twice as much and measured 0–10 %
+ * slower (Node 20, x64); 3×4, 3×3 and 2×5 were within noise of each other.
  */
 
 /** Block length along `k`: the run each tile's register accumulators cover. */
