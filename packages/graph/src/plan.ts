@@ -19,6 +19,9 @@ interface MutableForwardContext {
 
 interface Step {
   readonly node: GraphNode;
+  /* The op's functions, read once: the hot loops then load them from objects of one shape. */
+  readonly forward: (ctx: never) => void;
+  readonly backward: (ctx: never) => void;
   readonly fctx: MutableForwardContext;
   readonly bctx: object;
   /** For values read by several nodes: [private gradient buffer, shared gradient buffer] pairs to add after backward. */
@@ -148,7 +151,7 @@ export class Plan {
         scratch,
         backend: model.backend,
       };
-      steps.push({ node, fctx, bctx, accumulate });
+      steps.push({ node, forward: node.op.forward as (ctx: never) => void, backward: node.op.backward as (ctx: never) => void, fctx, bctx, accumulate });
     }
     this.x = x;
     this.y = y;
@@ -194,10 +197,10 @@ export class Plan {
       const s = steps[i] as Step;
       s.fctx.training = training;
       if (timings === undefined) {
-        s.node.op.forward(s.fctx as never);
+        s.forward(s.fctx as never);
       } else {
         const t0 = performance.now();
-        s.node.op.forward(s.fctx as never);
+        s.forward(s.fctx as never);
         timings[2 * i] = (timings[2 * i] as number) + performance.now() - t0;
       }
     }
@@ -236,10 +239,10 @@ export class Plan {
     for (let i = steps.length - 1; i >= 0; i--) {
       const s = steps[i] as Step;
       if (timings === undefined) {
-        s.node.op.backward(s.bctx as never);
+        s.backward(s.bctx as never);
       } else {
         const t0 = performance.now();
-        s.node.op.backward(s.bctx as never);
+        s.backward(s.bctx as never);
         timings[2 * i + 1] = (timings[2 * i + 1] as number) + performance.now() - t0;
       }
       for (let j = 0; j < s.accumulate.length; j++) {

@@ -12,8 +12,17 @@ import type { TypedArray } from '../dtype.js';
  * ```
  */
 export function sumRows(x: TypedArray, out: TypedArray, rows: number, cols: number, accumulate = false): void {
-  if (!accumulate) out.fill(0, 0, cols);
-  for (let r = 0; r < rows; r++) {
+  // The first row assigns (unless accumulating), so no separate zero fill is needed.
+  let r = 0;
+  if (!accumulate) {
+    if (rows === 0) {
+      for (let c = 0; c < cols; c++) out[c] = 0;
+      return;
+    }
+    for (let c = 0; c < cols; c++) out[c] = x[c] as number;
+    r = 1;
+  }
+  for (; r < rows; r++) {
     const o = r * cols;
     for (let c = 0; c < cols; c++) out[c] = (out[c] as number) + (x[o + c] as number);
   }

@@ -24,6 +24,9 @@
 
 /** Block length along `k`: the run each tile's register accumulators cover. */
 const KC = 256;
+/** Up to this many multiply-adds, {@link smallF64} beats the tiled path. */
+const SMALL = 64;
+
 /** Block width along `n` (a multiple of 4, so full tiles never straddle two blocks). */
 const NC = 256;
 
@@ -50,6 +53,11 @@ export function gemmF64(
   const aPs = transA ? m : 1; // op(A): step along k
   const bPs = transB ? 1 : n; // op(B): step along k
   const bCs = transB ? k : 1; // op(B): step to the next column
+  // Tiny products (a 1-1-1 network's) cost more in tiling set-up than in arithmetic: one plain pass.
+  if (m * n * k <= SMALL) {
+    smallF64(a, b, out, m, n, k, aRs, aPs, bPs, bCs, accumulate);
+    return;
+  }
   const m3 = m - (m % 3);
   const n4 = n - (n & 3);
   for (let p0 = 0; p0 < k; p0 += KC) {
@@ -224,4 +232,34 @@ function tile1x1F64(
     bp += bPs;
   }
   out[o] = add ? (out[o] as number) + c : c;
+}
+
+/** Plain triple loop through strides, for products too small to tile. */
+function smallF64(
+  a: Float64Array,
+  b: Float64Array,
+  out: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+  aRs: number,
+  aPs: number,
+  bPs: number,
+  bCs: number,
+  accumulate: boolean,
+): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let ap = i * aRs;
+      let bp = j * bCs;
+      for (let p = 0; p < k; p++) {
+        s += (a[ap] as number) * (b[bp] as number);
+        ap += aPs;
+        bp += bPs;
+      }
+      const o = i * n + j;
+      out[o] = accumulate ? (out[o] as number) + s : s;
+    }
+  }
 }
