@@ -3,6 +3,7 @@ import type { Model } from './model.js';
 import { INPUT, TARGET } from './spec.js';
 import type { GraphNode } from './node.js';
 import { inferOutputShape } from './shape-errors.js';
+import { unrollPasses, type UnrolledPasses } from './unroll.js';
 
 /* Contexts are built once per plan and reused by every step, so a step allocates nothing.
    Their types are the public ForwardContext/BackwardContext; only `training` changes. */
@@ -63,6 +64,10 @@ export class Plan {
   private readonly multiConsumer: readonly Tensor[];
   /** Milliseconds per node, forward at 2i and backward at 2i+1, when profiling is on. */
   private timings: Float64Array | undefined;
+  /** The loss node's output buffer. */
+  private readonly lossData: Float32Array | Float64Array;
+  /** The passes as straight-line code (undefined where code generation is not allowed). */
+  private readonly unrolled: UnrolledPasses | undefined;
 
   /** @internal Use {@link Model.compile}. */
   constructor(model: Model, batchSize: number) {
@@ -160,11 +165,13 @@ export class Plan {
     this.paramGrads = paramGrads;
     this.steps = steps;
     this.multiConsumer = multi;
+    this.unrolled = unrollPasses(steps, multi, model.backend);
+    this.lossData = (values.get(model.lossNode.name) as Tensor).data;
   }
 
   /** The loss computed by the last forward pass. */
   get loss(): number {
-    return (this.values.get(this.model.lossNode.name) as Tensor).data[0] as number;
+    return this.lossData[0] as number;
   }
 
   /**
@@ -191,8 +198,12 @@ export class Plan {
    * @param training - false for evaluation (dropout off)
    */
   forward(training = true): number {
-    const steps = this.steps;
     const timings = this.timings;
+    if (timings === undefined && this.unrolled !== undefined) {
+      this.unrolled.forward(training);
+      return this.loss;
+    }
+    const steps = this.steps;
     for (let i = 0; i < steps.length; i++) {
       const s = steps[i] as Step;
       s.fctx.training = training;
@@ -232,6 +243,10 @@ export class Plan {
 
   /** Runs every node backward, from the loss to the input, filling {@link Plan.grads} and {@link Plan.paramGrads}. */
   backward(): void {
+    if (this.timings === undefined && this.unrolled !== undefined) {
+      this.unrolled.backward();
+      return;
+    }
     for (let i = 0; i < this.multiConsumer.length; i++) (this.multiConsumer[i] as Tensor).data.fill(0);
     const steps = this.steps;
     const add = this.model.backend.add;
