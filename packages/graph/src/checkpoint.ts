@@ -10,9 +10,25 @@ import { formatSchemaErrors, problemLines } from './schema-errors.js';
 import { toSpec, validateSpec } from './spec-io.js';
 import type { ModelSpec } from './spec.js';
 
-/** The `format` tag every checkpoint carries. */
+/**
+ * The `format` tag every checkpoint carries.
+ *
+ * @example
+ * ```ts
+ * import { CHECKPOINT_FORMAT } from '@gradstream/graph';
+ * const isCheckpoint = (json: { format?: string }) => json.format === CHECKPOINT_FORMAT;
+ * ```
+ */
 export const CHECKPOINT_FORMAT = 'gradstream-checkpoint';
-/** The checkpoint format version this library writes and reads. */
+/**
+ * The checkpoint format version this library writes and reads.
+ *
+ * @example
+ * ```ts
+ * import { CHECKPOINT_VERSION } from '@gradstream/graph';
+ * console.log(`checkpoint format version ${CHECKPOINT_VERSION}`);
+ * ```
+ */
 export const CHECKPOINT_VERSION = 1;
 
 /**

@@ -48,10 +48,34 @@ export interface ModelSpec {
   readonly dtype?: DType;
 }
 
-/** The current spec format version. */
+/**
+ * The current spec format version.
+ *
+ * @example
+ * ```ts
+ * import { SPEC_VERSION } from '@gradstream/graph';
+ * const spec = { version: SPEC_VERSION, inputShape: [1], layers: [], loss: { op: 'mse' } };
+ * ```
+ */
 export const SPEC_VERSION = 1;
 
-/** Name of the value holding the input batch in every model. */
+/**
+ * Name of the value holding the input batch in every model.
+ *
+ * @example
+ * ```ts
+ * import { INPUT } from '@gradstream/graph';
+ * const firstLayer = { op: 'linear', inFeatures: 2, outFeatures: 4, inputs: [INPUT] };
+ * ```
+ */
 export const INPUT = 'x';
-/** Name of the value holding the target batch in every model. */
+/**
+ * Name of the value holding the target batch in every model.
+ *
+ * @example
+ * ```ts
+ * import { TARGET } from '@gradstream/graph';
+ * const loss = { op: 'mse', inputs: ['linear_2', TARGET] };
+ * ```
+ */
 export const TARGET = 'y';

@@ -1,7 +1,23 @@
-/** Element type of a tensor: float32 for training, float64 for gradient checks. */
+/**
+ * Element type of a tensor: float32 for training, float64 for gradient checks.
+ *
+ * @example
+ * ```ts
+ * import type { DType } from '@gradstream/tensor';
+ * const forChecks: DType = 'float64';
+ * ```
+ */
 export type DType = 'float32' | 'float64';
 
-/** The typed arrays a tensor's data may live in. */
+/**
+ * The typed arrays a tensor's data may live in.
+ *
+ * @example
+ * ```ts
+ * import type { TypedArray } from '@gradstream/tensor';
+ * const buffer: TypedArray = new Float32Array(4);
+ * ```
+ */
 export type TypedArray = Float32Array | Float64Array;
 
 /**

@@ -1,6 +1,14 @@
 import { GradstreamError } from './errors.js';
 
-/** A tensor shape: the length of each axis, outermost first (row-major). */
+/**
+ * A tensor shape: the length of each axis, outermost first (row-major).
+ *
+ * @example
+ * ```ts
+ * import type { Shape } from '@gradstream/tensor';
+ * const batchOfImages: Shape = [64, 784];
+ * ```
+ */
 export type Shape = readonly number[];
 
 /**

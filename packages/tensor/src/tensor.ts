@@ -2,7 +2,15 @@ import { allocate, dtypeOf, type DType, type TypedArray } from './dtype.js';
 import { GradstreamError } from './errors.js';
 import { checkShape, formatShape, sizeOf, type Shape } from './shape.js';
 
-/** Numbers nested as deeply as a tensor has axes: `number` for a scalar, `number[][]` for a matrix. */
+/**
+ * Numbers nested as deeply as a tensor has axes: `number` for a scalar, `number[][]` for a matrix.
+ *
+ * @example
+ * ```ts
+ * import type { NestedArray } from '@gradstream/tensor';
+ * const matrix: NestedArray = [[1, 2], [3, 4]];
+ * ```
+ */
 export type NestedArray = number | readonly NestedArray[];
 
 /**

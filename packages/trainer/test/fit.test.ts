@@ -118,3 +118,31 @@ describe('profiling', () => {
     expect(plain.type === 'end' && plain.profile).toBeUndefined();
   });
 });
+
+describe('divergence', () => {
+  it('names the step and the first node whose output was not finite, and keeps the last good parameters', async () => {
+    let calls = 0;
+    const poison = defineOp({
+      name: 'poison',
+      inputs: ['x'],
+      save: {},
+      outputShape: ([x]: readonly (readonly number[])[]) => x!,
+      forward: ({ inputs, out }) => {
+        calls++;
+        out.data.set(inputs.x.data);
+        // the third training step's forward produces a NaN
+        if (calls === 3) out.data[0] = Number.NaN;
+      },
+      backward: ({ dy, dInputs }) => dInputs.x?.data.set(dy.data),
+    });
+    const registry = createRegistry([...builtinOps, poison]);
+    const model = sequential([linear({ inFeatures: 1, outFeatures: 1 }), { op: 'poison' }], { inputShape: [1], loss: mse(), registry });
+    const events = await lastValueFrom(fit(model, sine(4), { epochs: 5, batchSize: 4, params: 1, optimizer: sgd({ lr: 0.1 }) }).pipe(toArray()));
+    const end = events[events.length - 1]!;
+    expect(end).toMatchObject({ type: 'end', reason: 'diverged', steps: 2, divergence: { step: 3, epoch: 3, where: 'node "poison_1" output', node: 'poison_1' } });
+    const lastParams = events.filter((e) => e.type === 'params').pop();
+    const now = Object.fromEntries(model.parameters().map((p) => [p.id, { shape: [...p.value.shape], values: Array.from(p.value.data) }]));
+    expect(lastParams?.type === 'params' && lastParams.step).toBe(2);
+    expect(lastParams?.type === 'params' && lastParams.params).toEqual(now);
+  });
+});

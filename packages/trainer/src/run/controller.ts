@@ -16,7 +16,15 @@ import type { CompiledBatch, StepEngine } from './step-engine.js';
  */
 export type SchedulePer = 'step' | 'epoch';
 
-/** Why and how a run was asked to stop. */
+/**
+ * Why and how a run was asked to stop.
+ *
+ * @example
+ * ```ts
+ * import type { StopRequest } from '@gradstream/trainer';
+ * const early: StopRequest = { reason: 'early-stop', bestEpoch: 12 };
+ * ```
+ */
 export interface StopRequest {
   readonly reason: EndReason;
   readonly divergence?: Divergence;
