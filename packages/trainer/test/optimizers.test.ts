@@ -3,6 +3,7 @@ import { lastValueFrom, takeWhile } from 'rxjs';
 import { GradstreamError, Rng, Tensor, type DType } from '@gradstream/tensor';
 import { adam, adamw, clipGlobalNorm, epochs$, evaluate, fit, momentum, sgd, type Optimizer, type OptimizerState } from '../src/index.js';
 import { mlp, sine } from './fixtures.js';
+import { expectGradstreamError } from '../../../test/support/errors.js';
 
 const f64 = (values: number[]): Tensor => Tensor.from(values, { dtype: 'float64' });
 
@@ -17,17 +18,8 @@ function expectClose(actual: ArrayLike<number>, expected: number[], digits = 12)
   expected.forEach((e, i) => expect(actual[i]).toBeCloseTo(e, digits));
 }
 
-function expectInvalid(make: () => unknown, ...words: string[]): void {
-  let caught: unknown;
-  try {
-    make();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(GradstreamError);
-  expect((caught as GradstreamError).code).toBe('INVALID_OPTION');
-  for (const w of words) expect((caught as GradstreamError).message).toContain(w);
-}
+/** Expects an INVALID_OPTION error whose message contains every word. */
+const expectInvalid = (make: () => unknown, ...words: string[]): unknown => expectGradstreamError(make, 'INVALID_OPTION', ...words);
 
 describe('sgd', () => {
   it('moves each weight by −lr·g and counts its steps', () => {

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GradstreamError } from '@gradstream/tensor';
 import { cosineDecay, exponentialDecay, reduceOnPlateau, stepDecay, type LrSchedule, type PlateauState } from '../src/index.js';
-
-function expectInvalid(make: () => unknown, ...words: string[]): void {
-  let caught: unknown;
-  try {
-    make();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(GradstreamError);
-  expect((caught as GradstreamError).code).toBe('INVALID_OPTION');
-  for (const w of words) expect((caught as GradstreamError).message).toContain(w);
-}
+import { expectGradstreamError } from '../../../test/support/errors.js';
 
 const at = (schedule: LrSchedule, ts: number[]): number[] => ts.map(schedule);
 
@@ -20,6 +9,9 @@ function expectClose(actual: number[], expected: number[]): void {
   expect(actual).toHaveLength(expected.length);
   expected.forEach((e, i) => expect(actual[i]).toBeCloseTo(e, 14));
 }
+
+/** Expects an INVALID_OPTION error whose message contains every word. */
+const expectInvalid = (make: () => unknown, ...words: string[]): unknown => expectGradstreamError(make, 'INVALID_OPTION', ...words);
 
 describe('stepDecay', () => {
   it('holds the rate for `every` units, then multiplies it by `factor`', () => {
