@@ -111,12 +111,22 @@ describe('control', () => {
     expect(b).toEqual(a);
   });
 
-  it('keeps timers running while training: the loop yields every slice', async () => {
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 1);
-    await lastValueFrom(fit(mlp(1, 16, 1, 1), sine(), { epochs: 400, batchSize: 8, sliceMs: 5 }));
-    clearInterval(timer);
-    expect(ticks).toBeGreaterThan(2);
+  it('lets a timer run in the middle of training: the loop yields between slices', async () => {
+    let step = 0;
+    let timerRanAtStep: number | undefined;
+    // sliceMs 0: yield after every batch, so a timer set during the first one runs once it is due
+    const end = await lastValueFrom(
+      fit(mlp(1, 16, 1, 1), sine(), { epochs: 400, batchSize: 8, sliceMs: 0 }).pipe(
+        filter((e) => {
+          if (e.type === 'batch') step = e.step;
+          if (step === 1 && e.type === 'batch') setTimeout(() => (timerRanAtStep = step), 0);
+          return e.type === 'end';
+        }),
+      ),
+    );
+    expect(end.type === 'end' && end.steps).toBe(3200);
+    expect(timerRanAtStep).toBeGreaterThan(1);
+    expect(timerRanAtStep).toBeLessThan(3200);
   });
 });
 
