@@ -53,11 +53,26 @@ export function gemmF64(
   const aPs = transA ? m : 1; // op(A): step along k
   const bPs = transB ? 1 : n; // op(B): step along k
   const bCs = transB ? k : 1; // op(B): step to the next column
-  // Tiny products (a 1-1-1 network's) cost more in tiling set-up than in arithmetic: one plain pass.
-  if (m * n * k <= SMALL) {
-    smallF64(a, b, out, m, n, k, aRs, aPs, bPs, bCs, accumulate);
-    return;
-  }
+  // Tiny products (a 1-1-1 network's) cost more in tiling set-up than in arithmetic: one plain
+  // pass. This entry stays small so V8 can inline it (and the plain pass) into its callers.
+  if (m * n * k <= SMALL) smallF64(a, b, out, m, n, k, aRs, aPs, bPs, bCs, accumulate);
+  else tiledF64(a, b, out, m, n, k, aRs, aPs, bPs, bCs, accumulate);
+}
+
+/** The register-tiled, cache-blocked product (the layout comment above). */
+function tiledF64(
+  a: Float64Array,
+  b: Float64Array,
+  out: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+  aRs: number,
+  aPs: number,
+  bPs: number,
+  bCs: number,
+  accumulate: boolean,
+): void {
   const m3 = m - (m % 3);
   const n4 = n - (n & 3);
   for (let p0 = 0; p0 < k; p0 += KC) {
