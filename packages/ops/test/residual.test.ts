@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { firstValueFrom, lastValueFrom, of } from 'rxjs';
 import { Tensor } from '@gradstream/tensor';
 import { modelOperator, sequential } from '@gradstream/graph';
-import { evaluate, fit, sgd, type ArrayData } from '@gradstream/trainer';
+import { evaluate, fit, sgd } from '@gradstream/trainer';
 import { add, linear, mse, tanh } from '../src/index.js';
+import { sine } from '@gradstream/datasets';
 
 /** x → linear(1→16) → tanh → linear(16→16) → tanh → add(with the first tanh) → linear(16→1). */
 const residualMlp = (seed: number) =>
@@ -18,18 +19,6 @@ const residualMlp = (seed: number) =>
     ],
     { inputShape: [1], loss: mse(), seed },
   );
-
-/** y = sin(x) on 64 evenly spaced points of [−π, π]. */
-function sine(points = 64): ArrayData {
-  const x: number[][] = [];
-  const y: number[][] = [];
-  for (let i = 0; i < points; i++) {
-    const v = -Math.PI + (2 * Math.PI * i) / (points - 1);
-    x.push([v]);
-    y.push([Math.sin(v)]);
-  }
-  return { x, y };
-}
 
 describe('a residual MLP (add makes the model a DAG)', () => {
   it('wires the skip connection: tanh_1 feeds linear_2 and add_1', () => {
