@@ -125,7 +125,8 @@ describe('control', () => {
       ),
     );
     expect(end.type === 'end' && end.steps).toBe(3200);
-    expect(timerRanAtStep).toBeGreaterThan(1);
+    // set during step 1, it runs once due, between two batches: before the run ends
+    expect(timerRanAtStep).toBeGreaterThanOrEqual(1);
     expect(timerRanAtStep).toBeLessThan(3200);
   });
 });
