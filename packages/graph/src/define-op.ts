@@ -53,6 +53,7 @@ export function defineOp<C extends object = Record<string, never>, const I exten
   for (const fn of ['outputShape', 'forward', 'backward'] as const) {
     if (typeof def[fn] !== 'function') fail(`${fn} must be a function`);
   }
+  if (def.emit !== undefined && typeof def.emit !== 'function') fail('emit must be a function when given');
   for (const s of def.save?.inputs ?? []) {
     if (!def.inputs.includes(s)) fail(`save.inputs names "${s}", which is not one of its inputs [${def.inputs.join(', ')}]`);
   }

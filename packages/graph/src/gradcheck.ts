@@ -67,6 +67,25 @@ export interface GradcheckReport {
 
 const checkAjv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
 
+/** Validates a configuration against the op's schema outside any registry, filling defaults. */
+export function checkConfig(plugin: AnyOpPlugin, config: unknown): Record<string, unknown> {
+  return compileConfigValidator(checkAjv, plugin)(config ?? {}, plugin.name);
+}
+
+/** The case a checker runs: the shapes given, or the plugin's own `gradcheckCase` drawn with the seed. */
+export function resolveCase(
+  plugin: AnyOpPlugin,
+  options: { readonly shapes?: readonly Shape[]; readonly config?: unknown; readonly seed?: number; readonly fillInput?: GradcheckOptions['fillInput'] },
+  checker: string,
+): { shapes: readonly Shape[]; config: unknown; fillInput: GradcheckOptions['fillInput'] | undefined } {
+  if (options.shapes !== undefined) return { shapes: options.shapes, config: options.config, fillInput: options.fillInput };
+  const c = plugin.gradcheckCase?.(Rng.fromSeed(options.seed ?? 0));
+  if (c === undefined) {
+    throw new GradstreamError('INVALID_OPTION', `${checker}(${plugin.name}): give shapes, or declare a gradcheckCase on the op`, { op: plugin.name });
+  }
+  return { shapes: c.inputShapes, config: options.config ?? c.config, fillInput: options.fillInput ?? c.fillInput };
+}
+
 /* Below this magnitude the relative error is measured against the floor instead: float64
    central differences carry ~1e-11 absolute noise, which would swamp tiny gradients. */
 const REL_FLOOR = 1e-4;
@@ -90,7 +109,7 @@ const REL_FLOOR = 1e-4;
  * ```
  */
 export function gradcheck(plugin: AnyOpPlugin, options: GradcheckOptions): GradcheckReport {
-  const config = compileConfigValidator(checkAjv, plugin)(options.config ?? {}, plugin.name);
+  const config = checkConfig(plugin, options.config);
   const seed = options.seed ?? 0;
   const eps = options.eps ?? 1e-3;
   const tolerance = options.tolerance ?? 1e-6;
@@ -244,20 +263,7 @@ export interface GradientReport extends GradcheckReport {
  */
 export function checkGradients(plugin: AnyOpPlugin, options: CheckGradientsOptions = {}): GradientReport {
   const seed = options.seed ?? 0;
-  let shapes = options.shapes;
-  let config = options.config;
-  let fillInput = options.fillInput;
-  if (shapes === undefined) {
-    const c = plugin.gradcheckCase?.(Rng.fromSeed(seed));
-    if (c === undefined) {
-      throw new GradstreamError('INVALID_OPTION', `checkGradients(${plugin.name}): give shapes, or declare a gradcheckCase on the op`, {
-        op: plugin.name,
-      });
-    }
-    shapes = c.inputShapes;
-    config ??= c.config;
-    fillInput ??= c.fillInput;
-  }
+  const { shapes, config, fillInput } = resolveCase(plugin, options, 'checkGradients');
   const report = gradcheck(plugin, {
     inputShapes: shapes,
     seed,

@@ -6,7 +6,7 @@
  * @mergeModuleWith <project>
  */
 export { GradstreamError, type ErrorCode } from '@gradstream/tensor';
-export type { AnyOpPlugin, BackwardContext, ForwardContext, GradcheckCase, JsonSchema, OpPlugin, ParamDecl } from './op-plugin.js';
+export type { AnyOpPlugin, BackwardContext, EmitContext, EmittedSource, ForwardContext, GradcheckCase, JsonSchema, OpPlugin, ParamDecl } from './op-plugin.js';
 export { defineComposite, type CompositeDefinition } from './composite.js';
 export { defineOp, expectRows, expectSameShape, shapeError, type OpDefinition } from './define-op.js';
 export { Registry, createRegistry, defaultRegistry, type RegistryOptions } from './registry.js';
@@ -18,6 +18,7 @@ export { Plan } from './plan.js';
 export { Tape, localGradients, runNode, type RunOptions, type TapeEntry, type TapeGradients } from './tape.js';
 export { modelOperator, nodeOperator, type Batch, type ForwardResult } from './operators.js';
 export { checkGradients, gradcheck, type CheckGradientsOptions, type GradcheckEntry, type GradcheckOptions, type GradcheckReport, type GradientReport } from './gradcheck.js';
+export { checkSource, type CheckSourceOptions, type SourceMismatch, type SourceReport } from './source-check.js';
 export { specSchema } from './spec-schema.js';
 export { fromSpec, toSpec, validateSpec } from './spec-io.js';
 export {

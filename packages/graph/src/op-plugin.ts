@@ -153,6 +153,67 @@ export interface OpPlugin<C = object, I extends string = string, P extends strin
   readonly backward: (ctx: BackwardContext<C, I, P, S>) => void;
   /** A random but valid configuration and shapes for gradient checking (the registry-wide test uses it). */
   readonly gradcheckCase?: (rng: Rng) => GradcheckCase<C>;
+  /**
+   * Optional: the op's forward and backward as JavaScript source, for a compiled plan to inline
+   * into its generated passes (worth it for small layers, where calling a kernel costs more than
+   * its arithmetic). Must compute exactly what `forward` and `backward` compute, bit for bit;
+   * {@link checkSource} tests that. Return `undefined` to be called as usual for this node.
+   */
+  readonly emit?: (ctx: EmitContext<C, I, P>) => EmittedSource | undefined;
+}
+
+/**
+ * What an op's {@link OpPlugin.emit} writes its source against. Every buffer is given as the
+ * identifier of a typed array (the `.data` of the tensor of the same role in
+ * {@link ForwardContext} and {@link BackwardContext}); every shape is known, so sizes can be
+ * written in as numbers. Forward source may also read the boolean `training`.
+ *
+ * @example
+ * ```ts
+ * import type { EmitContext, EmittedSource } from '@gradstream/graph';
+ * import { kernelSource, sizeOf } from '@gradstream/tensor';
+ * const emit = ({ inputs, out, dy, dInputs, outputShape }: EmitContext<object, 'x', never>): EmittedSource => ({
+ *   forward: kernelSource.tanh(inputs.x, out, sizeOf(outputShape)),
+ *   backward: dInputs.x ? kernelSource.tanhBackward(out, dy, dInputs.x, sizeOf(outputShape)) : '',
+ * });
+ * ```
+ */
+export interface EmitContext<C, I extends string, P extends string> {
+  /** The node's validated configuration (defaults applied). */
+  readonly config: Readonly<C>;
+  /** Input shapes, batch axis first, in the order of {@link OpPlugin.inputs}. */
+  readonly inputShapes: readonly Shape[];
+  /** The output shape. */
+  readonly outputShape: Shape;
+  /** Input buffers by name (also what backward reads for saved inputs). */
+  readonly inputs: Readonly<Record<I, string>>;
+  /** Parameter buffers by name. */
+  readonly params: Readonly<Record<P, string>>;
+  /** The output buffer (also what backward reads for the saved output). */
+  readonly out: string;
+  /** Scratch buffers by name. */
+  readonly scratch: Readonly<Record<string, string>>;
+  /** The incoming gradient signal ∂L/∂output. */
+  readonly dy: string;
+  /** Where to write ∂L/∂input; absent where not needed, as in {@link BackwardContext.dInputs}. */
+  readonly dInputs: Readonly<Partial<Record<I, string>>>;
+  /** Where to write ∂L/∂parameter. */
+  readonly dParams: Readonly<Record<P, string>>;
+}
+
+/**
+ * JavaScript statements for one node's forward and backward, returned by {@link OpPlugin.emit}.
+ * Each is run inside its own block, so it may declare local variables.
+ *
+ * @example
+ * ```ts
+ * import type { EmittedSource } from '@gradstream/graph';
+ * const copy: EmittedSource = { forward: 'for (let i = 0; i < 4; i++) y[i] = x[i];', backward: '' };
+ * ```
+ */
+export interface EmittedSource {
+  readonly forward: string;
+  readonly backward: string;
 }
 
 /**

@@ -1,9 +1,11 @@
-import { GradstreamError, Tensor, formatShape, type Shape } from '@gradstream/tensor';
+import { GradstreamError, Tensor, cpuBackend, formatShape, type Shape } from '@gradstream/tensor';
 import type { Model } from './model.js';
 import { INPUT, TARGET } from './spec.js';
 import type { GraphNode } from './node.js';
 import { inferOutputShape } from './shape-errors.js';
 import { unrollPasses, type UnrolledPasses } from './unroll.js';
+import type { NodeTensors } from './node-source.js';
+import type { OpPlugin } from './op-plugin.js';
 
 /* Contexts are built once per plan and reused by every step, so a step allocates nothing.
    Their types are the public ForwardContext/BackwardContext; only `training` changes. */
@@ -25,6 +27,7 @@ interface Step {
   readonly backward: (ctx: never) => void;
   readonly fctx: MutableForwardContext;
   readonly bctx: object;
+  readonly tensors: NodeTensors;
   /** For values read by several nodes: [private gradient buffer, shared gradient buffer] pairs to add after backward. */
   readonly accumulate: ReadonlyArray<readonly [Tensor, Tensor]>;
 }
@@ -60,6 +63,11 @@ export class Plan {
   readonly grads: ReadonlyMap<string, Tensor>;
   /** ∂L/∂parameter by parameter id (`linear_1.weight`). */
   readonly paramGrads: ReadonlyMap<string, Tensor>;
+  /**
+   * Nodes whose op source ({@link OpPlugin.emit}) is inlined into the generated passes; the
+   * others are called. Profiling calls every node instead, to time each one.
+   */
+  readonly inlinedNodes: readonly string[];
   private readonly steps: readonly Step[];
   private readonly multiConsumer: readonly Tensor[];
   /** Milliseconds per node, forward at 2i and backward at 2i+1, when profiling is on. */
@@ -156,7 +164,8 @@ export class Plan {
         scratch,
         backend: model.backend,
       };
-      steps.push({ node, forward: node.op.forward as (ctx: never) => void, backward: node.op.backward as (ctx: never) => void, fctx, bctx, accumulate });
+      const tensors: NodeTensors = { inputs, params: node.params, out, scratch, dy: bctx.dy, dInputs, dParams };
+      steps.push({ node, forward: node.op.forward as (ctx: never) => void, backward: node.op.backward as (ctx: never) => void, fctx, bctx, tensors, accumulate });
     }
     this.x = x;
     this.y = y;
@@ -165,7 +174,8 @@ export class Plan {
     this.paramGrads = paramGrads;
     this.steps = steps;
     this.multiConsumer = multi;
-    this.unrolled = unrollPasses(steps, multi, model.backend);
+    this.unrolled = unrollPasses(steps, multi, model.backend, model.backend === cpuBackend);
+    this.inlinedNodes = Object.freeze((this.unrolled?.inlined ?? []).map((i) => (steps[i] as Step).node.name));
     this.lossData = (values.get(model.lossNode.name) as Tensor).data;
   }
 

@@ -1,5 +1,5 @@
 import { defineOp, expectSameShape, type LayerSpec } from '@gradstream/graph';
-import type { Shape } from '@gradstream/tensor';
+import { kernelSource as k, sizeOf, type Shape } from '@gradstream/tensor';
 import type { LayerOptions } from './layer-options.js';
 
 /**
@@ -35,6 +35,10 @@ export const addOp = defineOp({
     dInputs.a?.data.set(dy.data);
     dInputs.b?.data.set(dy.data);
   },
+  emit: ({ inputs: { a, b }, out, dy, dInputs, outputShape }) => ({
+    forward: k.add(a, b, out, sizeOf(outputShape)),
+    backward: (dInputs.a ? k.copy(dy, dInputs.a, sizeOf(outputShape)) : '') + (dInputs.b ? k.copy(dy, dInputs.b, sizeOf(outputShape)) : ''),
+  }),
   gradcheckCase: (rng) => {
     const shape = [1 + rng.int(5), 1 + rng.int(6)];
     return { config: {}, inputShapes: [shape, shape] };

@@ -1,5 +1,5 @@
 import { defineOp, type LayerSpec } from '@gradstream/graph';
-import type { Shape } from '@gradstream/tensor';
+import { kernelSource as k, sizeOf, type Shape } from '@gradstream/tensor';
 import type { LayerOptions } from './layer-options.js';
 
 /**
@@ -25,6 +25,10 @@ export const identityOp = defineOp({
   backward({ dy, dInputs }) {
     dInputs.x?.data.set(dy.data);
   },
+  emit: ({ inputs: { x }, out, dy, dInputs, outputShape }) => ({
+    forward: k.copy(x, out, sizeOf(outputShape)),
+    backward: dInputs.x ? k.copy(dy, dInputs.x, sizeOf(outputShape)) : '',
+  }),
   gradcheckCase: (rng) => ({ config: {}, inputShapes: [[1 + rng.int(5), 1 + rng.int(6)]] }),
 });
 

@@ -1,5 +1,5 @@
 import { defineOp, type LayerSpec } from '@gradstream/graph';
-import type { Shape } from '@gradstream/tensor';
+import { kernelSource as k, sizeOf, type Shape } from '@gradstream/tensor';
 import type { LayerOptions } from './layer-options.js';
 import { awayFromKink } from './relu.js';
 
@@ -49,6 +49,10 @@ export const leakyReluOp = defineOp({
   backward({ dy, saved, dInputs, config: c, backend }) {
     if (dInputs.x) backend.leakyReluBackward(saved.inputs.x.data, c.alpha ?? DEFAULT_ALPHA, dy.data, dInputs.x.data);
   },
+  emit: ({ inputs: { x }, out, dy, dInputs, outputShape, config: c }) => ({
+    forward: k.leakyRelu(x, c.alpha ?? DEFAULT_ALPHA, out, sizeOf(outputShape)),
+    backward: dInputs.x ? k.leakyReluBackward(x, c.alpha ?? DEFAULT_ALPHA, dy, dInputs.x, sizeOf(outputShape)) : '',
+  }),
   gradcheckCase: (rng) => ({
     config: { alpha: rng.uniform(0, 0.5) },
     inputShapes: [[1 + rng.int(5), 1 + rng.int(6)]],

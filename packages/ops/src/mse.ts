@@ -1,4 +1,5 @@
 import { defineOp, expectSameShape, type LayerSpec } from '@gradstream/graph';
+import { sizeOf, type Shape } from '@gradstream/tensor';
 import type { LayerOptions } from './layer-options.js';
 
 /**
@@ -43,6 +44,15 @@ export const mseOp = defineOp({
     const t = saved.inputs.target.data;
     const k = (dy.data[0] as number) / (saved.inputs.pred.shape[0] || 1);
     for (let i = 0; i < dp.length; i++) dp[i] = k * ((p[i] as number) - (t[i] as number));
+  },
+  // The loops above as source, with the sizes written in.
+  emit: ({ inputs: { pred, target }, out, dy, dInputs, inputShapes: [predShape] }) => {
+    const size = sizeOf(predShape as Shape);
+    const batch = (predShape as Shape)[0] || 1;
+    return {
+      forward: `let s = 0; for (let i = 0; i < ${size}; i++) { const d = ${pred}[i] - ${target}[i]; s += d * d; } ${out}[0] = (0.5 * s) / ${batch};`,
+      backward: dInputs.pred ? `const k = ${dy}[0] / ${batch}; for (let i = 0; i < ${size}; i++) ${dInputs.pred}[i] = k * (${pred}[i] - ${target}[i]);` : '',
+    };
   },
   gradcheckCase: (rng) => {
     const shape = [1 + rng.int(5), 1 + rng.int(4)];

@@ -1,5 +1,5 @@
 import { defineOp, type LayerSpec } from '@gradstream/graph';
-import type { Rng, Shape } from '@gradstream/tensor';
+import { kernelSource as k, sizeOf, type Rng, type Shape } from '@gradstream/tensor';
 import type { LayerOptions } from './layer-options.js';
 
 /**
@@ -28,6 +28,10 @@ export const reluOp = defineOp({
   backward({ dy, saved, dInputs, backend }) {
     if (dInputs.x) backend.reluBackward((saved.output as { data: Float32Array | Float64Array }).data, dy.data, dInputs.x.data);
   },
+  emit: ({ inputs: { x }, out, dy, dInputs, outputShape }) => ({
+    forward: k.relu(x, out, sizeOf(outputShape)),
+    backward: dInputs.x ? k.reluBackward(out, dy, dInputs.x, sizeOf(outputShape)) : '',
+  }),
   gradcheckCase: (rng) => ({ config: {}, inputShapes: [[1 + rng.int(5), 1 + rng.int(6)]], fillInput: awayFromKink }),
 });
 

@@ -1,5 +1,5 @@
 import { defineOp, type LayerSpec } from '@gradstream/graph';
-import type { Shape } from '@gradstream/tensor';
+import { kernelSource as k, sizeOf, type Shape } from '@gradstream/tensor';
 import type { LayerOptions } from './layer-options.js';
 
 /**
@@ -27,6 +27,10 @@ export const tanhOp = defineOp({
   backward({ dy, saved, dInputs, backend }) {
     if (dInputs.x) backend.tanhBackward((saved.output as { data: Float32Array | Float64Array }).data, dy.data, dInputs.x.data);
   },
+  emit: ({ inputs: { x }, out, dy, dInputs, outputShape }) => ({
+    forward: k.tanh(x, out, sizeOf(outputShape)),
+    backward: dInputs.x ? k.tanhBackward(out, dy, dInputs.x, sizeOf(outputShape)) : '',
+  }),
   gradcheckCase: (rng) => ({ config: {}, inputShapes: [[1 + rng.int(5), 1 + rng.int(6)]], fillInput: (_i, d, r) => {
     for (let j = 0; j < d.length; j++) d[j] = r.uniform(-3, 3);
   } }),

@@ -30,3 +30,4 @@ export {
 } from './kernels/activation.js';
 export { ACTIVATIONS, activationBiasBackward, biasActivation, type ActivationName } from './kernels/fused.js';
 export { cpuBackend, type Backend } from './backend.js';
+export { INLINE_MATMUL_MAX, kernelSource } from './kernels/source.js';
