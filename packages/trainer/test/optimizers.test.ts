@@ -423,3 +423,46 @@ describe('training the sine task (1-16-1 sigmoid network, 64 points, batch 8, sh
     }
   });
 });
+
+describe('generated updates', () => {
+  // sgd and momentum run one generated function over all parameters; it must do, in each dtype,
+  // exactly the arithmetic their definitions state, element by element.
+  const reference = {
+    sgd: (w: number, g: number, v: number, lr: number) => [w + -lr * g, v],
+    momentum: (w: number, g: number, v: number, lr: number) => {
+      const vi = 0.9 * v + g;
+      return [w - lr * vi, vi];
+    },
+    nesterov: (w: number, g: number, v: number, lr: number) => {
+      const vi = 0.9 * v + g;
+      return [w - lr * (g + 0.9 * vi), vi];
+    },
+  };
+  const make = { sgd: (lr: number) => sgd({ lr }), momentum: (lr: number) => momentum({ lr }), nesterov: (lr: number) => momentum({ lr, nesterov: true }) };
+  for (const dtype of ['float32', 'float64'] as const) {
+    for (const name of ['sgd', 'momentum', 'nesterov'] as const) {
+      it(`${name} (${dtype}) follows its definition bit for bit over parameters of odd sizes, lr changed mid-run`, () => {
+        const rng = Rng.fromSeed(11);
+        const sizes = [1, 7, 33];
+        const params = sizes.map((n) => Tensor.from(Array.from({ length: n }, () => rng.uniform(-1, 1)), { dtype }));
+        const grads = sizes.map((n) => Tensor.from(Array.from({ length: n }, () => 0), { dtype }));
+        const want = params.map((p) => p.clone());
+        const velocity = sizes.map((n) => (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n)));
+        const opt = make[name](0.3);
+        for (let step = 0; step < 5; step++) {
+          if (step === 3) opt.lr = 0.05;
+          grads.forEach((g) => g.data.forEach((_, i) => (g.data[i] = rng.uniform(-2, 2))));
+          opt.step(params, grads);
+          want.forEach((w, p) => {
+            for (let i = 0; i < w.size; i++) {
+              const [nw, nv] = reference[name](w.data[i]!, grads[p]!.data[i]!, velocity[p]![i]!, opt.lr);
+              w.data[i] = nw!;
+              velocity[p]![i] = nv!;
+            }
+          });
+        }
+        params.forEach((p, i) => expect(Array.from(p.data)).toEqual(Array.from(want[i]!.data)));
+      });
+    }
+  }
+});

@@ -59,6 +59,10 @@ const rule: UpdateRule<MomentumSettings> = {
       }
     }
   },
+  // update as source, the branch on nesterov taken once here
+  source: (w, g, [v], size, s) =>
+    `const mu = ${s.momentum}; for (let i = 0; i < ${size}; i++) { const gi = ${g}[i]; const vi = mu * ${v}[i] + gi; ${v}[i] = vi; ` +
+    (s.nesterov ? `${w}[i] = ${w}[i] - lr * (gi + mu * vi); }` : `${w}[i] = ${w}[i] - lr * vi; }`),
 };
 
 /**

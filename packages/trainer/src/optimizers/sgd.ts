@@ -27,6 +27,8 @@ const rule: UpdateRule<Record<string, never>> = {
   update(w, g, _slots, lr) {
     axpy(-lr, g, w);
   },
+  // axpy(−lr, g, w) as source
+  source: (w, g, _slots, size) => `const a = -lr; for (let i = 0; i < ${size}; i++) ${w}[i] = ${w}[i] + a * ${g}[i];`,
 };
 
 /**
