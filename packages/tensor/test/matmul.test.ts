@@ -146,12 +146,16 @@ describe('matmul against a naive reference', () => {
   }
 
   // The kernel blocks k and n by 256: cover several k-blocks (each after the first adds into
-  // `out`), n-blocks with ragged tiles at every block edge, and row remainders of 1..3.
+  // `out`), n-blocks with ragged tiles at every block edge, and row remainders of 1..3, on the
+  // strided path (under 16 rows or columns) and on the packed one.
   const blockShapes: readonly [number, number, number][] = [
     [5, 300, 517],
     [6, 263, 260],
     [11, 513, 257],
     [4, 4, 1030],
+    [17, 263, 517],
+    [35, 514, 260],
+    [16, 16, 300],
   ];
   for (const [dtype, T] of DTYPES) {
     it(`${dtype}: shapes spanning several cache blocks, all transposes, with and without accumulate`, () => {
@@ -286,6 +290,9 @@ describe('matmul contract', () => {
     const a64 = random(Float64Array, 70 * 90, 3);
     const b64 = random(Float64Array, 90 * 300, 4);
     const o64 = new Float64Array(70 * 300);
+    // The packing panels are made once per process, on the first packed product of each dtype.
+    matmul(a32, b32, o32, 70, 300, 90);
+    matmul(a64, b64, o64, 70, 300, 90);
     const original = { Float32Array, Float64Array, ArrayBuffer };
     let constructed = 0;
     const counting = <C extends object>(ctor: C): C =>

@@ -7,11 +7,15 @@ import { gemmF64 } from './matmul/f64.js';
  * `accumulate`), where `op(A)` is `m×k` and `op(B)` is `k×n`, all row-major.
  *
  * With `transA`, `a` is stored as `k×m` and read transposed; with `transB`, `b` is stored as
- * `n×k`. No transposed copy is ever made: backward passes need `A·B`, `Aᵀ·B` and `A·Bᵀ`.
+ * `n×k`. No transposed matrix is ever made: backward passes need `A·B`, `Aᵀ·B` and `A·Bᵀ`, and
+ * all four combinations read their operands through strides.
  *
- * Register-tiled (3×4 output tiles summed in local variables) and cache-blocked over `k` and `n`
- * in all four transpose combinations, with no allocation. Sums are carried in float64 and rounded
- * to `out`'s type once per block of 256 along `k`. Only the first `m·n` elements of `out` are
+ * Cache-blocked over `k` and `n` (256×256 blocks of `op(B)`), with each block and each four rows
+ * of `op(A)` packed into a fixed panel so that the register-tiled micro-kernel (4×4 output tiles
+ * summed in local variables) reads both sequentially, as BLIS-style GEMMs do; products narrower
+ * than 16 rows or columns use 3×4 tiles through strides instead. The two panels per dtype are
+ * made on the first packed product; no call allocates after that. Sums are carried in float64
+ * and rounded to `out`'s type once per block of 256 along `k`. Only the first `m·n` elements of `out` are
  * written, and without `accumulate` they are never read. `out` must not overlap `a` or `b`.
  * `a`, `b` and `out` should share one dtype: mixing float32 and float64 works but takes a slow,
  * untiled path.
