@@ -1,5 +1,5 @@
 import { defineOp, expectRows, type LayerSpec } from '@gradstream/graph';
-import { ACTIVATIONS, initSpecSchema, type ActivationName, type InitSpec } from '@gradstream/tensor';
+import { ACTIVATIONS, INLINE_MATMUL_MAX, initSpecSchema, kernelSource as k, type ActivationName, type InitSpec } from '@gradstream/tensor';
 import type { LayerOptions } from './layer-options.js';
 
 /**
@@ -77,6 +77,20 @@ export const denseOp = defineOp({
     backend.activationBiasBackward(a, dy.data, dz, dParams.bias.data, batch, c.outFeatures, ACTIVATIONS.indexOf(c.activation ?? 'identity'));
     backend.matmul(dz, x.data, dParams.weight.data, c.outFeatures, c.inFeatures, batch, true, false);
     if (dInputs.x) backend.matmul(dz, weight.data, dInputs.x.data, batch, c.inFeatures, c.outFeatures, false, false);
+  },
+  // The same kernels as source, for small layers only: larger products are faster tiled.
+  emit({ inputs: { x }, params: { weight, bias }, out, dy, dInputs, dParams, scratch, inputShapes: [xShape], config: c }) {
+    const batch = (xShape as readonly number[])[0] as number;
+    if (batch * c.inFeatures * c.outFeatures > INLINE_MATMUL_MAX) return undefined;
+    const kind = ACTIVATIONS.indexOf(c.activation ?? 'identity');
+    const dz = scratch.dz as string;
+    return {
+      forward: k.matmul(x, weight, out, batch, c.outFeatures, c.inFeatures, false, true) + k.biasActivation(out, bias, out, batch, c.outFeatures, kind),
+      backward:
+        k.activationBiasBackward(out, dy, dz, dParams.bias, batch, c.outFeatures, kind) +
+        k.matmul(dz, x, dParams.weight, c.outFeatures, c.inFeatures, batch, true, false) +
+        (dInputs.x ? k.matmul(dz, weight, dInputs.x, batch, c.inFeatures, c.outFeatures, false, false) : ''),
+    };
   },
   gradcheckCase: (rng) => {
     const inFeatures = 1 + rng.int(6);

@@ -10,7 +10,7 @@ const SEEDS = [1, 2, 3, 4, 5];
 describe('emitted source of every registered op equals its forward and backward', () => {
   it('the layers of small networks emit source', () => {
     const emitting = builtinOps.filter((op) => op.emit !== undefined).map((op) => op.name);
-    expect(emitting).toEqual(expect.arrayContaining(['linear', 'sigmoid', 'mse', 'tanh', 'relu', 'add']));
+    expect(emitting).toEqual(expect.arrayContaining(['linear', 'dense', 'sigmoid', 'mse', 'tanh', 'relu', 'leakyRelu', 'identity', 'add']));
   });
 
   for (const plugin of defaultRegistry.plugins().filter((p) => p.emit !== undefined)) {

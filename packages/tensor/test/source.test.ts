@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ACTIVATIONS,
   INLINE_MATMUL_MAX,
+  activationBiasBackward,
+  biasActivation,
   Rng,
   add,
   addRowBroadcast,
@@ -86,6 +89,29 @@ for (const dtype of ['float32', 'float64'] as const) {
           const gotSums = make(cols).fill(Number.NaN);
           run(kernelSource.sumRows('x', 'out', rows, cols), { x, out: gotSums });
           expect(bits(gotSums)).toEqual(bits(sums));
+        });
+
+        it(`biasActivation and activationBiasBackward ${rows}×${cols}, every activation`, () => {
+          const rng = Rng.fromSeed(rows * 1000 + cols);
+          const z = withEdges(random(rows * cols, rng, -30, 30));
+          const bias = random(cols, rng);
+          const dy = random(rows * cols, rng);
+          ACTIVATIONS.forEach((name, kind) => {
+            const want = make(rows * cols);
+            biasActivation(z, bias, want, rows, cols, kind);
+            const got = make(rows * cols).fill(Number.NaN);
+            run(kernelSource.biasActivation('z', 'bias', 'out', rows, cols, kind), { z, bias, out: got });
+            expect(bits(got), name).toEqual(bits(want));
+
+            const dz = make(rows * cols);
+            const db = make(cols);
+            activationBiasBackward(want, dy, dz, db, rows, cols, kind);
+            const gotDz = make(rows * cols).fill(Number.NaN);
+            const gotDb = make(cols).fill(Number.NaN);
+            run(kernelSource.activationBiasBackward('a', 'dy', 'dz', 'db', rows, cols, kind), { a: want, dy, dz: gotDz, db: gotDb });
+            expect(bits(gotDz), `${name} dz`).toEqual(bits(dz));
+            expect(bits(gotDb), `${name} dbias`).toEqual(bits(db));
+          });
         });
       }
     }

@@ -76,6 +76,27 @@ export const kernelSource = Object.freeze({
   copy(src: string, dst: string, size: number): string {
     return loop(size, `${dst}[i] = ${src}[i];`);
   },
+  /** {@link biasActivation}; `activation` indexes {@link ACTIVATIONS}. */
+  biasActivation(z: string, bias: string, out: string, rows: number, cols: number, activation: number): string {
+    const v = `${z}[r * ${cols} + c] + ${bias}[c]`;
+    const o = `${out}[r * ${cols} + c]`;
+    const body = [
+      `${o} = ${v};`,
+      `const v = ${v}; if (v >= 0) { ${o} = 1 / (1 + Math.exp(-v)); } else { const e = Math.exp(v); ${o} = e / (1 + e); }`,
+      `const v = ${v}; ${o} = v > 0 ? v : 0;`,
+      `${o} = Math.tanh(${v});`,
+    ][activation] ?? `${o} = ${v};`;
+    return `for (let r = 0; r < ${rows}; r++) for (let c = 0; c < ${cols}; c++) { ${body} }\n`;
+  },
+  /** {@link activationBiasBackward}; `activation` indexes {@link ACTIVATIONS}. */
+  activationBiasBackward(a: string, dy: string, dz: string, dbias: string, rows: number, cols: number, activation: number): string {
+    const d = ['g', 'g * y * (1 - y)', 'y > 0 ? g : 0', 'g * (1 - y * y)'][activation] ?? 'g';
+    return (
+      `for (let c = 0; c < ${cols}; c++) ${dbias}[c] = 0;\n` +
+      `for (let r = 0; r < ${rows}; r++) for (let c = 0; c < ${cols}; c++) { const i = r * ${cols} + c; const y = ${a}[i]; const g = ${dy}[i]; ` +
+      `const d = ${d}; ${dz}[i] = d; ${dbias}[c] = ${dbias}[c] + d; }\n`
+    );
+  },
   /** {@link sigmoid}. */
   sigmoid(x: string, out: string, size: number): string {
     return loop(size, `const v = ${x}[i]; if (v >= 0) { ${out}[i] = 1 / (1 + Math.exp(-v)); } else { const e = Math.exp(v); ${out}[i] = e / (1 + e); }`);
