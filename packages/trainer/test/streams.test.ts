@@ -169,6 +169,22 @@ describe('policies', () => {
   });
 });
 
+describe('events and their run', () => {
+  it('every event leads to its live run, while copies of it stay plain data that lead nowhere', async () => {
+    const events = await lastValueFrom(fit(mlp(2, 4, 1, 1), xor, { epochs: 2, batchSize: 2, optimizer: sgd({ lr: 0.1 }) }).pipe(toArray()));
+    const controllers = new Set(events.map((e) => controllerOf(e)));
+    expect(controllers.size).toBe(1);
+    const [controller] = controllers;
+    expect(controller?.lr).toBe(0.1);
+    const batch = events.find((e) => e.type === 'batch')!;
+    for (const copy of [JSON.parse(JSON.stringify(batch)), structuredClone(batch), { ...batch }]) {
+      expect(copy).toEqual(batch);
+      expect(controllerOf(copy)).toBeUndefined();
+    }
+    expect(Object.keys(batch)).not.toContain('controller');
+  });
+});
+
 describe('immutable state', () => {
   it('a subscriber holding the state of epoch N still sees N after later epochs', async () => {
     const kept: TrainerState[] = [];

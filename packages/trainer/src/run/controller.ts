@@ -31,7 +31,13 @@ export interface StopRequest {
   readonly bestEpoch?: number;
 }
 
-const controllers = new WeakMap<object, RunController>();
+/*
+ * Each event carries its run's controller under this symbol, as a non-enumerable property: JSON,
+ * structured clones (postMessage), spreads and test equality never see it, so events stay plain
+ * data. (A WeakMap from event to controller did the same at over a third of a small step's cost:
+ * every entry is an ephemeron the garbage collector must trace.)
+ */
+const CONTROLLER = Symbol('gradstream.controller');
 
 /**
  * The handle on a live run that policies and apps act through: pause, resume, step, stop, change
@@ -179,7 +185,7 @@ export class RunController {
 
 /** @internal Links an event to the run that emitted it. */
 export function attach<E extends TrainEvent>(event: E, controller: RunController): E {
-  controllers.set(event, controller);
+  Object.defineProperty(event, CONTROLLER, { value: controller });
   return event;
 }
 
@@ -194,5 +200,6 @@ export function attach<E extends TrainEvent>(event: E, controller: RunController
  * ```
  */
 export function controllerOf(event: TrainEvent): RunController | undefined {
-  return controllers.get(event);
+  const controller = (event as { [CONTROLLER]?: unknown })[CONTROLLER];
+  return controller instanceof RunController ? controller : undefined;
 }
