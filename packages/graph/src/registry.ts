@@ -2,6 +2,7 @@ import { Ajv } from 'ajv';
 import { GradstreamError } from '@gradstream/tensor';
 import { compileConfigValidator, type ConfigValidator } from './config-validator.js';
 import { checkGradients } from './gradcheck.js';
+import { checkSource } from './source-check.js';
 import type { AnyOpPlugin } from './op-plugin.js';
 
 interface Entry {
@@ -27,6 +28,12 @@ export interface RegistryOptions {
    * `NODE_ENV` is `development`.
    */
   readonly checkGradients?: boolean;
+  /**
+   * Check the source of every op that has `emit` and a `gradcheckCase` when it is registered, in
+   * float32 and float64, and refuse it (`SOURCE_MISMATCH`) if it computes other numbers than the
+   * op's functions (see {@link checkSource}). By default on when `NODE_ENV` is `development`.
+   */
+  readonly checkSource?: boolean;
 }
 
 function developmentMode(): boolean {
@@ -57,10 +64,12 @@ export class Registry {
   private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
   private changes = 0;
   private readonly checkOnRegister: boolean;
+  private readonly checkSourceOnRegister: boolean;
 
   /** @param options - see {@link RegistryOptions} */
   constructor(options: RegistryOptions = {}) {
     this.checkOnRegister = options.checkGradients ?? developmentMode();
+    this.checkSourceOnRegister = options.checkSource ?? developmentMode();
   }
 
   /**
@@ -82,6 +91,9 @@ export class Registry {
     }
     const validate = compileConfigValidator(this.ajv, plugin);
     if (this.checkOnRegister && plugin.gradcheckCase !== undefined) checkGradients(plugin).assert();
+    if (this.checkSourceOnRegister && plugin.emit !== undefined && plugin.gradcheckCase !== undefined) {
+      for (const dtype of ['float32', 'float64'] as const) checkSource(plugin, { dtype }).assert();
+    }
     this.entries.set(plugin.name, { plugin, validate });
     this.changes++;
     return this;

@@ -55,6 +55,19 @@ describe('checkSource', () => {
     expect(checkSource(trainingOnly, { shapes: [[1, 2]] }).mismatches.map((m) => m.buffer)).toEqual(['out (evaluation)']);
   });
 
+  it('a registry made with checkSource refuses an op whose source is wrong', () => {
+    const withCase = { gradcheckCase: () => ({ config: {}, inputShapes: [[2, 3]] }) };
+    const wrong = defineOp({
+      ...double((x, out, dy, dx, n) => ({ forward: `for (let i = 0; i < ${n}; i++) ${out}[i] = ${x}[i] + ${x}[i] + 1e-7;`, backward: '' })),
+      ...withCase,
+    });
+    const err = catchGradstream(() => createRegistry([wrong], { checkSource: true }));
+    expect(err.code).toBe('SOURCE_MISMATCH');
+    expect(err.message).toMatch(/^source check of op "double" \(float32\): FAILED\n {2}out \(training\)\[0\]/);
+    expect(createRegistry([defineOp({ ...right, ...withCase })], { checkSource: true }).has('double')).toBe(true);
+    expect(createRegistry([wrong], { checkSource: false }).has('double')).toBe(true);
+  });
+
   it('has nothing to compare for an op without emit', () => {
     const plain = defineOp({ ...right, emit: undefined });
     const report = checkSource(plain, { shapes: [[2]] });
