@@ -203,7 +203,7 @@ export interface EmitContext<C, I extends string, P extends string> {
 
 /**
  * JavaScript statements for one node's forward and backward, returned by {@link OpPlugin.emit}.
- * Each is run inside its own block, so it may declare local variables.
+ * Each is run inside its own block, so it may declare local variables with `let` or `const`.
  *
  * @example
  * ```ts
