@@ -18,6 +18,7 @@ export { Plan } from './plan.js';
 export { Tape, localGradients, runNode, type RunOptions, type TapeEntry, type TapeGradients } from './tape.js';
 export { modelOperator, nodeOperator, type Batch, type ForwardResult } from './operators.js';
 export { checkGradients, gradcheck, type CheckGradientsOptions, type GradcheckEntry, type GradcheckOptions, type GradcheckReport, type GradientReport } from './gradcheck.js';
+export { SourceBindings } from './node-source.js';
 export { checkSource, type CheckSourceOptions, type SourceMismatch, type SourceReport } from './source-check.js';
 export { specSchema } from './spec-schema.js';
 export { fromSpec, toSpec, validateSpec } from './spec-io.js';

@@ -4,6 +4,16 @@ import type { AnyOpPlugin, EmittedSource } from './op-plugin.js';
 /**
  * The values a generated function closes over, each under an identifier. The function is made
  * with `new Function(...names, body)` and called with the values, so they are constants to V8.
+ * Compiled plans build their passes with it, and optimizers their updates.
+ *
+ * @example
+ * ```ts
+ * import { SourceBindings } from '@gradstream/graph';
+ * const b = new SourceBindings();
+ * const w = b.bind('w', new Float64Array([1, 2]));
+ * const double = b.instantiate<() => void>(`return function () { for (let i = 0; i < 2; i++) ${w}[i] *= 2; };`);
+ * double?.(); // w is now [2, 4]
+ * ```
  */
 export class SourceBindings {
   readonly names: string[] = [];

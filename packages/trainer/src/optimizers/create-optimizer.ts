@@ -1,3 +1,4 @@
+import { SourceBindings } from '@gradstream/graph';
 import { GradstreamError, allocate, dtypeOf, type Tensor, type TypedArray } from '@gradstream/tensor';
 import { knownOptions, optionReader, type OptionReader } from '../check-option.js';
 import { clipGlobalNorm } from './clip.js';
@@ -204,23 +205,13 @@ function compileUpdate<S extends Settings>(
   settings: S,
 ): ((lr: number, t: number) => void) | undefined {
   if (rule.source === undefined) return undefined;
-  const names: string[] = [];
-  const values: TypedArray[] = [];
-  const bind = (name: string, value: TypedArray): string => {
-    names.push(name);
-    values.push(value);
-    return name;
-  };
+  const withSource = rule as Required<UpdateRule<S>>;
+  const b = new SourceBindings();
   const body = params.map((p, i) => {
-    const slots = (buffers[i] as TypedArray[]).map((b, k) => bind(`s${i}_${k}`, b));
-    return `{ ${rule.source?.(bind(`w${i}`, p.data), bind(`g${i}`, (grads[i] as Tensor).data), slots, p.size, settings)} }`;
+    const slots = (buffers[i] as TypedArray[]).map((s, k) => b.bind(`s${i}_${k}`, s));
+    return `{ ${withSource.source(b.bind(`w${i}`, p.data), b.bind(`g${i}`, (grads[i] as Tensor).data), slots, p.size, settings)} }`;
   });
-  try {
-    return new Function(...names, `return function (lr, t) {\n${body.join('\n')}\n};`)(...values) as (lr: number, t: number) => void;
-  } catch (e) {
-    if (e instanceof SyntaxError) throw e;
-    return undefined;
-  }
+  return b.instantiate<(lr: number, t: number) => void>(`return function (lr, t) {\n${body.join('\n')}\n};`);
 }
 
 interface ParsedConfig<S> {
