@@ -42,6 +42,11 @@ export class SourceBindings {
   }
 }
 
+/** The body of a function returning `{ forward(training), backward() }` with these statements. */
+export function passesBody(forward: string, backward: string): string {
+  return `return { forward: function (training) {\n${forward}\n}, backward: function () {\n${backward}\n} };`;
+}
+
 /** One node's tensors, in the roles of its forward and backward contexts. */
 export interface NodeTensors {
   readonly inputs: Readonly<Record<string, Tensor>>;

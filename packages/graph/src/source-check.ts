@@ -1,7 +1,7 @@
 import { GradstreamError, Rng, Tensor, cpuBackend, type DType, type Shape } from '@gradstream/tensor';
 import type { AnyOpPlugin } from './op-plugin.js';
 import { checkConfig, resolveCase, type GradcheckOptions } from './gradcheck.js';
-import { SourceBindings, emitNode, type NodeTensors } from './node-source.js';
+import { SourceBindings, emitNode, passesBody, type NodeTensors } from './node-source.js';
 import { inferOutputShape } from './shape-errors.js';
 
 /**
@@ -142,7 +142,7 @@ export function checkSource(plugin: AnyOpPlugin, options: CheckSourceOptions = {
   const passes =
     source === undefined
       ? undefined
-      : bindings.instantiate<Passes>(`return { forward: function (training) {\n${source.forward}\n}, backward: function () {\n${source.backward}\n} };`);
+      : bindings.instantiate<Passes>(passesBody(source.forward, source.backward));
   const mismatches: SourceMismatch[] = [];
   if (passes !== undefined) {
     const functions = functionPasses(plugin, config, expected, seed);

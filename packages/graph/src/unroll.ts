@@ -1,6 +1,6 @@
 import type { Backend, Tensor } from '@gradstream/tensor';
 import type { AnyOpPlugin } from './op-plugin.js';
-import { SourceBindings, emitNode, type NodeTensors } from './node-source.js';
+import { SourceBindings, emitNode, passesBody, type NodeTensors } from './node-source.js';
 
 /** What {@link unrollPasses} needs of each compiled step. */
 export interface UnrollStep {
@@ -59,8 +59,6 @@ export function unrollPasses(steps: readonly UnrollStep[], multiConsumer: readon
       bwd.push(`${add}(${t}, ${o}, ${t});`);
     });
   }
-  const passes = b.instantiate<Omit<UnrolledPasses, 'inlined'>>(
-    `return { forward: function (training) {\n${fwd.join('\n')}\n}, backward: function () {\n${bwd.join('\n')}\n} };`,
-  );
+  const passes = b.instantiate<Omit<UnrolledPasses, 'inlined'>>(passesBody(fwd.join('\n'), bwd.join('\n')));
   return passes === undefined ? undefined : { ...passes, inlined };
 }
