@@ -3,6 +3,8 @@ import { GradstreamError, buildModel, createRegistry, gradcheck, toSpec } from '
 import { builtinOps } from '@gradstream/ops';
 import { Rng, Tensor } from '@gradstream/tensor';
 import { TARGET_LOSS, formatGradcheck, loadIn, sameBits, saveAndReload, sineMse, swishNet, swishOp, swishRegistry, train } from '../src/index.js';
+import { catchGradstream } from '../../../test/support/errors.js';
+import { countAllocations } from '../../../test/support/allocations.js';
 
 describe('the swish op', () => {
   it('passes the gradient check for x and β, on the printed case and on random ones', () => {
@@ -33,7 +35,7 @@ describe('the swish op', () => {
   });
 
   it('rejects a configuration without features, naming the path', () => {
-    const e = catchError(() => swishRegistry().validateConfig('swish', { features: 0 }));
+    const e = catchGradstream(() => swishRegistry().validateConfig('swish', { features: 0 }));
     expect(e.code).toBe('INVALID_CONFIG');
     expect(e.message).toContain('swish/features must be >= 1');
   });
@@ -86,41 +88,11 @@ describe('the swish network', () => {
     expect((e as GradstreamError).code).toBe('UNKNOWN_OP');
     expect((e as GradstreamError).message).toMatch(/spec\/layers\/1\/op must be one of \[.*"linear".*\], got "swish"/);
     // the spec alone, built without validation, stops at the op lookup
-    const unknown = catchError(() => buildModel(toSpec(model), { registry: builtinsOnly }));
+    const unknown = catchGradstream(() => buildModel(toSpec(model), { registry: builtinsOnly }));
     expect(unknown.code).toBe('UNKNOWN_OP');
     expect(unknown.message).toMatch(/^layers\/1\/op: unknown op "swish"/);
     expect(unknown.details.op).toBe('swish');
   });
 });
 
-function catchError(fn: () => unknown): GradstreamError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GradstreamError) return e;
-    throw e;
-  }
-  throw new Error('expected a GradstreamError');
-}
 
-/** Counts typed-array constructions while `fn` runs, by swapping the constructors for counting proxies. */
-function countAllocations(fn: () => void): number {
-  const kinds = ['Float32Array', 'Float64Array', 'ArrayBuffer'] as const;
-  const g = globalThis as unknown as Record<(typeof kinds)[number], new (...a: unknown[]) => unknown>;
-  const originals = kinds.map((k) => g[k]);
-  let count = 0;
-  kinds.forEach((k) => {
-    g[k] = new Proxy(g[k], {
-      construct(target, args, newTarget) {
-        count++;
-        return Reflect.construct(target, args, newTarget);
-      },
-    });
-  });
-  try {
-    fn();
-  } finally {
-    kinds.forEach((k, i) => (g[k] = originals[i] as never));
-  }
-  return count;
-}

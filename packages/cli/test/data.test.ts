@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { fromSpec } from '@gradstream/graph';
-import { GradstreamError } from '@gradstream/tensor';
 import { builtinSamples, fitSamples, loadData, parseCsv, parseJsonSamples, splitColumns } from '../src/index.js';
 import { tempDir } from './capture.js';
+import { catchGradstream } from '../../../test/support/errors.js';
 
 const model = (inputs: number, outputs: number, loss = 'mse') =>
   fromSpec({ version: 1, inputShape: [inputs], layers: [{ op: 'linear', inFeatures: inputs, outFeatures: outputs }], loss: { op: loss } });
 
-/** The GradstreamError `fn` throws. */
-function caught(fn: () => unknown): GradstreamError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GradstreamError) return e;
-    throw e;
-  }
-  throw new Error('expected a GradstreamError');
-}
 
 describe('CSV', () => {
   it('reads numbers with or without a header row, skipping blank and # lines', () => {
@@ -30,33 +20,33 @@ describe('CSV', () => {
   });
 
   it('names the row, its line and the column of a cell that is not a number', () => {
-    const e = caught(() => parseCsv('a,b,y\n0,1,1\n1,abc,0\n', 'data.csv'));
+    const e = catchGradstream(() => parseCsv('a,b,y\n0,1,1\n1,abc,0\n', 'data.csv'));
     expect(e.code).toBe('INVALID_DATA');
     expect(e.message).toBe('data.csv, row 2 (line 3), column 2: "abc" is not a number');
     expect(e.details).toMatchObject({ row: 2, line: 3, column: 2 });
-    expect(caught(() => parseCsv('1,Infinity\n', 'inf.csv')).message).toBe('inf.csv, row 1 (line 1), column 2: "Infinity" is not a finite number');
-    expect(caught(() => parseCsv('1,,2\n', 'gap.csv')).message).toBe('gap.csv, row 1 (line 1), column 2: the cell is empty; expected a number');
+    expect(catchGradstream(() => parseCsv('1,Infinity\n', 'inf.csv')).message).toBe('inf.csv, row 1 (line 1), column 2: "Infinity" is not a finite number');
+    expect(catchGradstream(() => parseCsv('1,,2\n', 'gap.csv')).message).toBe('gap.csv, row 1 (line 1), column 2: the cell is empty; expected a number');
   });
 
   it('names a ragged row', () => {
-    const e = caught(() => parseCsv('0,1,1\n1,0,1\n1,1\n', 'ragged.csv'));
+    const e = catchGradstream(() => parseCsv('0,1,1\n1,0,1\n1,1\n', 'ragged.csv'));
     expect(e.message).toBe('ragged.csv, row 3 (line 3): 2 column(s), expected 3 like row 1');
-    const h = caught(() => parseCsv('x1,x2,y\n0,1,1,7\n', 'h.csv'));
+    const h = catchGradstream(() => parseCsv('x1,x2,y\n0,1,1,7\n', 'h.csv'));
     expect(h.message).toBe('h.csv, row 1 (line 2): 4 column(s), expected 3 like the header');
   });
 
   it('rejects an empty file and a header without rows', () => {
-    expect(caught(() => parseCsv('\n\n', 'empty.csv')).message).toMatch(/^empty\.csv: the file is empty/);
-    expect(caught(() => parseCsv('x,y\n', 'head.csv')).message).toBe('head.csv: only a header row (x, y), no rows of numbers');
+    expect(catchGradstream(() => parseCsv('\n\n', 'empty.csv')).message).toMatch(/^empty\.csv: the file is empty/);
+    expect(catchGradstream(() => parseCsv('x,y\n', 'head.csv')).message).toBe('head.csv: only a header row (x, y), no rows of numbers');
   });
 
   it("splits columns by the model's widths and says which widths it takes", () => {
     const table = parseCsv('0,1,1\n1,1,0\n', 'xor.csv');
     expect(splitColumns(table, 2, 1).x).toEqual([[0, 1], [1, 1]]);
-    const e = caught(() => splitColumns(table, 3, 1));
+    const e = catchGradstream(() => splitColumns(table, 3, 1));
     expect(e.message).toBe('xor.csv, row 1 (line 1): 3 column(s), but the model takes 3 input column(s) followed by 1 target column(s) = 4');
     // 2 target columns fit neither 4 outputs nor one class index
-    const classes = caught(() => splitColumns(table, 1, 4));
+    const classes = catchGradstream(() => splitColumns(table, 1, 4));
     expect(classes.message).toContain('3 column(s), but the model takes 1 input column(s) followed by 4 target column(s) = 5 (or 2: the last column a class index in 0…3)');
     // one column after the inputs is a class index for a model with several outputs
     expect(splitColumns(table, 2, 4).y).toEqual([[1], [0]]);
@@ -73,12 +63,12 @@ describe('JSON', () => {
   });
 
   it('names the JSON path of a bad value, a ragged row or a missing part', () => {
-    expect(caught(() => parseJsonSamples('{"x":[[0,1],[1,"a"]],"y":[1,0]}', 'd.json')).message).toBe('d.json: x/1/1 must be a number, got "a"');
-    expect(caught(() => parseJsonSamples('{"x":[[0,1],[1]],"y":[1,0]}', 'd.json')).message).toBe('d.json: x/1 has 1 value(s), expected 2 like x/0');
-    expect(caught(() => parseJsonSamples('[{"x":[0,1]}]', 'd.json')).message).toBe('d.json: 0/y is required');
-    expect(caught(() => parseJsonSamples('{"x":[[0]],"y":[1,0]}', 'd.json')).message).toMatch(/^d\.json: \(root\) has 1 x row\(s\) but 2 y row\(s\)/);
-    expect(caught(() => parseJsonSamples('{"x":[],"y":[]}', 'd.json')).message).toBe('d.json: (root) holds no samples');
-    expect(caught(() => parseJsonSamples('{"x": [1,', 'd.json')).message).toMatch(/^d\.json: not a JSON file/);
+    expect(catchGradstream(() => parseJsonSamples('{"x":[[0,1],[1,"a"]],"y":[1,0]}', 'd.json')).message).toBe('d.json: x/1/1 must be a number, got "a"');
+    expect(catchGradstream(() => parseJsonSamples('{"x":[[0,1],[1]],"y":[1,0]}', 'd.json')).message).toBe('d.json: x/1 has 1 value(s), expected 2 like x/0');
+    expect(catchGradstream(() => parseJsonSamples('[{"x":[0,1]}]', 'd.json')).message).toBe('d.json: 0/y is required');
+    expect(catchGradstream(() => parseJsonSamples('{"x":[[0]],"y":[1,0]}', 'd.json')).message).toMatch(/^d\.json: \(root\) has 1 x row\(s\) but 2 y row\(s\)/);
+    expect(catchGradstream(() => parseJsonSamples('{"x":[],"y":[]}', 'd.json')).message).toBe('d.json: (root) holds no samples');
+    expect(catchGradstream(() => parseJsonSamples('{"x": [1,', 'd.json')).message).toMatch(/^d\.json: not a JSON file/);
   });
 });
 
@@ -87,9 +77,9 @@ describe('fitting samples to a model', () => {
     const csv = splitColumns(parseCsv('0,1,2,3\n', 'w.csv'), 2, 2);
     expect(fitSamples(csv, model(2, 2)).y).toEqual([[2, 3]]);
     const json = parseJsonSamples('{"x":[[0,1,2]],"y":[[1]]}', 'w.json');
-    expect(caught(() => fitSamples(json, model(2, 1))).message).toBe("w.json, x/0: 3 input value(s), but the model's input takes 2 (inputShape [2])");
+    expect(catchGradstream(() => fitSamples(json, model(2, 1))).message).toBe("w.json, x/0: 3 input value(s), but the model's input takes 2 (inputShape [2])");
     const wide = parseJsonSamples('{"x":[[0,1]],"y":[[1,0]]}', 'w.json');
-    expect(caught(() => fitSamples(wide, model(2, 1))).message).toBe('w.json, y/0: 2 target value(s), but the model outputs 1');
+    expect(catchGradstream(() => fitSamples(wide, model(2, 1))).message).toBe('w.json, y/0: 2 target value(s), but the model outputs 1');
   });
 
   it('one-hot encodes a class index for a classifier and rejects one out of range', () => {
@@ -98,7 +88,7 @@ describe('fitting samples to a model', () => {
     const fitted = fitSamples(splitColumns(table, 2, 3), classifier);
     expect(fitted.y).toEqual([[0, 0, 1], [1, 0, 0]]);
     const bad = parseCsv('0.5,0.5,3\n', 'c.csv');
-    expect(caught(() => fitSamples(splitColumns(bad, 2, 3), classifier)).message).toBe(
+    expect(catchGradstream(() => fitSamples(splitColumns(bad, 2, 3), classifier)).message).toBe(
       'c.csv, row 1 (line 1), column 3: class 3 is not an integer in 0…2 (the model has 3 outputs)',
     );
   });
@@ -112,11 +102,11 @@ describe('built-in datasets', () => {
   });
 
   it('lists the known names and settings when one is wrong', () => {
-    expect(caught(() => builtinSamples('builtin:mnist')).message).toMatch(/unknown built-in dataset "mnist"; known: builtin:xor, builtin:sine, .*builtin:digits/);
-    expect(caught(() => builtinSamples('builtin:spirals?size=3')).message).toBe(
+    expect(catchGradstream(() => builtinSamples('builtin:mnist')).message).toMatch(/unknown built-in dataset "mnist"; known: builtin:xor, builtin:sine, .*builtin:digits/);
+    expect(catchGradstream(() => builtinSamples('builtin:spirals?size=3')).message).toBe(
       '--data builtin:spirals?size=3: builtin:spirals has no setting "size"; it takes samples, noise, seed',
     );
-    expect(caught(() => builtinSamples('builtin:spirals?samples=1.5')).message).toBe('--data builtin:spirals?samples=1.5: samples must be an integer, got "1.5"');
+    expect(catchGradstream(() => builtinSamples('builtin:spirals?samples=1.5')).message).toBe('--data builtin:spirals?samples=1.5: samples must be an integer, got "1.5"');
   });
 });
 

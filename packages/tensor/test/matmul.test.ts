@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matmul, type TypedArray } from '../src/index.js';
+import { countAllocations } from '../../../test/support/allocations.js';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 type DTypeName = 'float32' | 'float64';
@@ -293,29 +294,14 @@ describe('matmul contract', () => {
     // The packing panels are made once per process, on the first packed product of each dtype.
     matmul(a32, b32, o32, 70, 300, 90);
     matmul(a64, b64, o64, 70, 300, 90);
-    const original = { Float32Array, Float64Array, ArrayBuffer };
-    let constructed = 0;
-    const counting = <C extends object>(ctor: C): C =>
-      new Proxy(ctor, {
-        construct(target, args, newTarget) {
-          constructed++;
-          return Reflect.construct(target as unknown as new (...a: unknown[]) => object, args, newTarget) as object;
-        },
-      });
-    const g = globalThis as unknown as Record<string, unknown>;
-    g.Float32Array = counting(Float32Array);
-    g.Float64Array = counting(Float64Array);
-    g.ArrayBuffer = counting(ArrayBuffer);
-    try {
+    const constructed = countAllocations(() => {
       for (let r = 0; r < 20; r++) {
         for (const [transA, transB] of TRANSPOSES) {
           matmul(a32, b32, o32, 70, 300, 90, transA, transB, r % 2 === 1);
           matmul(a64, b64, o64, 70, 300, 90, transA, transB, r % 2 === 1);
         }
       }
-    } finally {
-      Object.assign(g, original);
-    }
+    });
     expect(constructed).toBe(0);
   });
 });

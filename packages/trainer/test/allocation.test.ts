@@ -4,36 +4,7 @@ import { sequential } from '@gradstream/graph';
 import { linear, mse, sigmoid } from '@gradstream/ops';
 import { fit, sgd, type BatchEvent, type Optimizer } from '../src/index.js';
 import { sine } from './fixtures.js';
-
-/*
- * Counts typed-array and ArrayBuffer constructions by swapping the global constructors for
- * counting proxies: kernels, plans and optimizers that call `new Float32Array(…)` go through them.
- */
-const KINDS = ['Float32Array', 'Float64Array', 'Uint32Array', 'Int32Array', 'Uint8Array', 'ArrayBuffer'] as const;
-type Kind = (typeof KINDS)[number];
-const originals = new Map<Kind, unknown>();
-let counted = 0;
-
-function startCounting(): void {
-  counted = 0;
-  const g = globalThis as unknown as Record<Kind, new (...a: unknown[]) => unknown>;
-  for (const k of KINDS) {
-    originals.set(k, g[k]);
-    g[k] = new Proxy(g[k], {
-      construct(target, args, newTarget) {
-        counted++;
-        return Reflect.construct(target, args, newTarget);
-      },
-    });
-  }
-}
-
-function stopCounting(): number {
-  const g = globalThis as unknown as Record<Kind, unknown>;
-  for (const [k, v] of originals) g[k] = v;
-  originals.clear();
-  return counted;
-}
+import { startCountingAllocations as startCounting, stopCountingAllocations as stopCounting } from '../../../test/support/allocations.js';
 
 afterEach(() => {
   stopCounting();

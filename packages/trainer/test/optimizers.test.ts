@@ -4,6 +4,7 @@ import { GradstreamError, Rng, Tensor, type DType } from '@gradstream/tensor';
 import { adam, adamw, clipGlobalNorm, epochs$, evaluate, fit, momentum, sgd, type Optimizer, type OptimizerState } from '../src/index.js';
 import { mlp, sine } from './fixtures.js';
 import { expectGradstreamError } from '../../../test/support/errors.js';
+import { countAllocations } from '../../../test/support/allocations.js';
 
 const f64 = (values: number[]): Tensor => Tensor.from(values, { dtype: 'float64' });
 
@@ -206,28 +207,6 @@ describe('shape checks', () => {
   });
 });
 
-/** Counts typed-array constructions while `run` runs (global constructors swapped for counting proxies). */
-function typedArraysMadeBy(run: () => void): number {
-  const kinds = ['Float32Array', 'Float64Array', 'ArrayBuffer'] as const;
-  const g = globalThis as unknown as Record<(typeof kinds)[number], new (...a: unknown[]) => unknown>;
-  const saved = kinds.map((k) => g[k]);
-  let made = 0;
-  for (const k of kinds) {
-    g[k] = new Proxy(g[k], {
-      construct(target, args, newTarget) {
-        made++;
-        return Reflect.construct(target, args, newTarget) as object;
-      },
-    });
-  }
-  try {
-    run();
-  } finally {
-    kinds.forEach((k, i) => (g[k] = saved[i] as (typeof g)[typeof k]));
-  }
-  return made;
-}
-
 describe('buffers', () => {
   const makers: [string, () => Optimizer, number][] = [
     ['sgd', () => sgd({ lr: 0.1, clipNorm: 1 }), 0],
@@ -240,8 +219,8 @@ describe('buffers', () => {
       const opt = make();
       const params = [Tensor.zeros([3, 4]), Tensor.zeros([4], 'float64')];
       const grads = [Tensor.from(Array<number>(12).fill(1), { shape: [3, 4] }), Tensor.from([1, 2, 3, 4], { dtype: 'float64' })];
-      expect(typedArraysMadeBy(() => opt.step(params, grads))).toBe(2 * slots);
-      expect(typedArraysMadeBy(() => {
+      expect(countAllocations(() => opt.step(params, grads))).toBe(2 * slots);
+      expect(countAllocations(() => {
         for (let i = 0; i < 1000; i++) opt.step(params, grads);
       })).toBe(0);
     });
