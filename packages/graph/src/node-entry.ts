@@ -5,4 +5,4 @@
  *
  * @module node
  */
-export { loadCheckpoint, saveCheckpoint, writeCheckpointFile } from './checkpoint-file.js';
+export { loadCheckpoint, saveCheckpoint, writeCheckpointFile } from './io/checkpoint-file.js';

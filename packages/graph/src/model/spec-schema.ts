@@ -1,5 +1,5 @@
-import type { AnyOpPlugin, JsonSchema } from './op-plugin.js';
-import { defaultRegistry, type Registry } from './registry.js';
+import type { AnyOpPlugin, JsonSchema } from '../contract/op-plugin.js';
+import { defaultRegistry, type Registry } from '../contract/registry.js';
 import { SPEC_VERSION } from './spec.js';
 
 /**

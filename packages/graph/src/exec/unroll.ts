@@ -1,5 +1,5 @@
 import type { Backend, Tensor } from '@gradstream/tensor';
-import type { AnyOpPlugin } from './op-plugin.js';
+import type { AnyOpPlugin } from '../contract/op-plugin.js';
 import { SourceBindings, emitNode, passesBody, type NodeTensors } from './node-source.js';
 
 /** What {@link unrollPasses} needs of each compiled step. */

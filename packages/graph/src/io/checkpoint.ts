@@ -4,11 +4,11 @@ import { base64 } from '@scure/base';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { GradstreamError, formatShape, shapesEqual, sizeOf, type DType, type Tensor, type TypedArray } from '@gradstream/tensor';
 import { jsonCopy, jsonDiff, type JsonValue } from './json.js';
-import { buildModel, type BuildOptions, type Model } from './model.js';
-import { defaultRegistry, type Registry } from './registry.js';
-import { formatSchemaErrors, problemLines } from './schema-errors.js';
+import { buildModel, type BuildOptions, type Model } from '../model/model.js';
+import { defaultRegistry, type Registry } from '../contract/registry.js';
+import { formatSchemaErrors, problemLines } from '../contract/schema-errors.js';
 import { toSpec, validateSpec } from './spec-io.js';
-import type { ModelSpec } from './spec.js';
+import type { ModelSpec } from '../model/spec.js';
 
 /**
  * The `format` tag every checkpoint carries.

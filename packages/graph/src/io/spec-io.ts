@@ -1,12 +1,12 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { GradstreamError } from '@gradstream/tensor';
 import { deepFreeze, jsonCopy } from './json.js';
-import { buildModel, type BuildOptions, type Model } from './model.js';
-import type { GraphNode } from './node.js';
-import { defaultRegistry, type Registry } from './registry.js';
-import { formatSchemaErrors, problemLines } from './schema-errors.js';
-import { specSchema } from './spec-schema.js';
-import { SPEC_VERSION, type LayerSpec, type ModelSpec } from './spec.js';
+import { buildModel, type BuildOptions, type Model } from '../model/model.js';
+import type { GraphNode } from '../model/node.js';
+import { defaultRegistry, type Registry } from '../contract/registry.js';
+import { formatSchemaErrors, problemLines } from '../contract/schema-errors.js';
+import { specSchema } from '../model/spec-schema.js';
+import { SPEC_VERSION, type LayerSpec, type ModelSpec } from '../model/spec.js';
 
 interface Compiled {
   readonly version: number;

@@ -1,5 +1,5 @@
 import { GradstreamError, type Tensor } from '@gradstream/tensor';
-import type { AnyOpPlugin, EmittedSource } from './op-plugin.js';
+import type { AnyOpPlugin, EmittedSource } from '../contract/op-plugin.js';
 
 /**
  * The values a generated function closes over, each under an identifier. The function is made

@@ -1,5 +1,5 @@
 import type { Rng, Tensor } from '@gradstream/tensor';
-import type { AnyOpPlugin } from './op-plugin.js';
+import type { AnyOpPlugin } from '../contract/op-plugin.js';
 
 /**
  * An op plugin bound to its configuration, its parameters and the values it reads: one node of a

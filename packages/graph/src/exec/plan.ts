@@ -1,11 +1,11 @@
 import { GradstreamError, Tensor, cpuBackend, formatShape, type Shape } from '@gradstream/tensor';
-import type { Model } from './model.js';
-import { INPUT, TARGET } from './spec.js';
-import type { GraphNode } from './node.js';
-import { inferOutputShape } from './shape-errors.js';
+import type { Model } from '../model/model.js';
+import { INPUT, TARGET } from '../model/spec.js';
+import type { GraphNode } from '../model/node.js';
+import { inferOutputShape } from '../contract/shape-errors.js';
 import { unrollPasses, type UnrolledPasses } from './unroll.js';
 import type { NodeTensors } from './node-source.js';
-import type { OpPlugin } from './op-plugin.js';
+import type { OpPlugin } from '../contract/op-plugin.js';
 
 /* Contexts are built once per plan and reused by every step, so a step allocates nothing.
    Their types are the public ForwardContext/BackwardContext; only `training` changes. */

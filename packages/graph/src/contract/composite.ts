@@ -3,7 +3,7 @@ import { defineOp } from './define-op.js';
 import type { AnyOpPlugin, BackwardContext, ForwardContext, GradcheckCase, JsonSchema, OpPlugin, ParamDecl } from './op-plugin.js';
 import { defaultRegistry, type Registry } from './registry.js';
 import { inferOutputShape } from './shape-errors.js';
-import type { LayerSpec } from './spec.js';
+import type { LayerSpec } from '../model/spec.js';
 
 /**
  * What {@link defineComposite} takes: a name, a configuration schema, input names, and the small

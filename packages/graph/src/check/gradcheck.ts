@@ -1,8 +1,8 @@
 import { GradstreamError, Rng, Tensor, cpuBackend, formatShape, type Shape } from '@gradstream/tensor';
-import type { AnyOpPlugin } from './op-plugin.js';
+import type { AnyOpPlugin } from '../contract/op-plugin.js';
 import { Ajv } from 'ajv';
-import { compileConfigValidator } from './config-validator.js';
-import { inferOutputShape } from './shape-errors.js';
+import { compileConfigValidator } from '../contract/config-validator.js';
+import { inferOutputShape } from '../contract/shape-errors.js';
 
 /**
  * What to check an op on.

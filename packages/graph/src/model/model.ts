@@ -1,9 +1,9 @@
 import { GradstreamError, Rng, Tensor, checkShape, cpuBackend, formatShape, initialize, type Backend, type DType, type Shape } from '@gradstream/tensor';
 import { GraphNode } from './node.js';
-import type { AnyOpPlugin } from './op-plugin.js';
-import { Plan } from './plan.js';
-import { defaultRegistry, type Registry } from './registry.js';
-import { inferOutputShape } from './shape-errors.js';
+import type { AnyOpPlugin } from '../contract/op-plugin.js';
+import { Plan } from '../exec/plan.js';
+import { defaultRegistry, type Registry } from '../contract/registry.js';
+import { inferOutputShape } from '../contract/shape-errors.js';
 import { INPUT, SPEC_VERSION, TARGET, type LayerSpec, type ModelSpec } from './spec.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Tensor, cpuBackend, type Backend } from '@gradstream/tensor';
-import type { GraphNode } from './node.js';
-import { inferOutputShape } from './shape-errors.js';
+import type { GraphNode } from '../model/node.js';
+import { inferOutputShape } from '../contract/shape-errors.js';
 
 /**
  * One recorded forward call: which node ran, on what, producing what, and the buffers backward needs.

@@ -1,8 +1,8 @@
 import { Ajv } from 'ajv';
 import { GradstreamError } from '@gradstream/tensor';
 import { compileConfigValidator, type ConfigValidator } from './config-validator.js';
-import { checkGradients } from './gradcheck.js';
-import { checkSource } from './source-check.js';
+import { checkGradients } from '../check/gradcheck.js';
+import { checkSource } from '../check/source-check.js';
 import type { AnyOpPlugin } from './op-plugin.js';
 
 interface Entry {

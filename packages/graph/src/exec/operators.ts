@@ -1,7 +1,7 @@
 import { map, type OperatorFunction } from 'rxjs';
 import { Tensor } from '@gradstream/tensor';
-import type { Model } from './model.js';
-import type { GraphNode } from './node.js';
+import type { Model } from '../model/model.js';
+import type { GraphNode } from '../model/node.js';
 import { Tape, runNode, type RunOptions } from './tape.js';
 
 /**

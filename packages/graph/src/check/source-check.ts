@@ -1,8 +1,8 @@
 import { GradstreamError, Rng, Tensor, cpuBackend, type DType, type Shape } from '@gradstream/tensor';
-import type { AnyOpPlugin } from './op-plugin.js';
+import type { AnyOpPlugin } from '../contract/op-plugin.js';
 import { checkConfig, resolveCase, type GradcheckOptions } from './gradcheck.js';
-import { SourceBindings, emitNode, passesBody, type NodeTensors } from './node-source.js';
-import { inferOutputShape } from './shape-errors.js';
+import { SourceBindings, emitNode, passesBody, type NodeTensors } from '../exec/node-source.js';
+import { inferOutputShape } from '../contract/shape-errors.js';
 
 /**
  * Options of {@link checkSource}: the shapes and config to check on (by default drawn from the
