@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '@gradstream/tensor';
 import { builtinOps, linear, mse, sigmoid } from '@gradstream/ops';
-import { createRegistry, defineComposite, gradcheck, sequential } from '../src/index.js';
+import { createRegistry, defineComposite, fromSpec, gradcheck, sequential, toSpec } from '../src/index.js';
+import { catchGradstream } from '../../../test/support/errors.js';
 
 interface DenseConfig {
   inFeatures: number;
@@ -28,9 +29,32 @@ function registryWithDense() {
 }
 
 describe('composite layers', () => {
-  it('own their parts’ parameters under part.param names', () => {
-    const { dense } = registryWithDense();
-    expect(Object.keys(dense.params!({ inFeatures: 3, outFeatures: 2 }))).toEqual(['linear_1.weight', 'linear_1.bias']);
+  it('expand into nodes of the model named composite.part, their parameters under composite.part.param', () => {
+    const { registry } = registryWithDense();
+    const model = sequential([{ op: 'denseComposite', inFeatures: 3, outFeatures: 2 }, linear({ inFeatures: 2, outFeatures: 1, inputs: ['denseComposite_1'] })], {
+      inputShape: [3], loss: mse(), registry,
+    });
+    expect(model.nodes.map((n) => n.name)).toEqual(['denseComposite_1.linear_1', 'denseComposite_1.sigmoid_1', 'linear_1', 'mse_1']);
+    // a later layer reads the composite by its name, i.e. its last part's value
+    expect(model.node('linear_1').inputs).toEqual(['denseComposite_1.sigmoid_1']);
+    expect(model.parameters().map((p) => p.id)).toEqual(['denseComposite_1.linear_1.weight', 'denseComposite_1.linear_1.bias', 'linear_1.weight', 'linear_1.bias']);
+    // the spec keeps the composite as one layer
+    expect(toSpec(model).layers.map((l) => l.op)).toEqual(['denseComposite', 'linear']);
+    expect(fromSpec(JSON.parse(JSON.stringify(toSpec(model))), { registry }).parameters().map((p) => p.id)).toEqual(model.parameters().map((p) => p.id));
+  });
+
+  it('are compiled, recorded and profiled like any node', () => {
+    const { registry } = registryWithDense();
+    const model = sequential([{ op: 'denseComposite', inFeatures: 2, outFeatures: 2 }], { inputShape: [2], loss: mse(), registry });
+    const plan = model.compile(2);
+    // the first step records each node's kernel calls; the generated passes run them from then on
+    plan.forward();
+    plan.backward();
+    expect(plan.recordedNodes).toEqual(['denseComposite_1.linear_1', 'denseComposite_1.sigmoid_1', 'mse_1']);
+    plan.enableProfiling();
+    plan.forward();
+    plan.backward();
+    expect(Object.keys(plan.profile())).toEqual(['denseComposite_1.linear_1', 'denseComposite_1.sigmoid_1', 'mse_1']);
   });
 
   it('pass gradcheck with no gradient code of their own', () => {
@@ -85,7 +109,9 @@ describe('composite layers', () => {
 
   it('reports unknown part ops with their path', () => {
     const registry = createRegistry(builtinOps);
-    const broken = defineComposite({ name: 'broken', registry, layers: () => [{ op: 'nope' }] });
-    expect(() => broken.params!({})).toThrow(/broken\.layers\/0\/op: unknown op "nope"/);
+    registry.register(defineComposite({ name: 'broken', registry, layers: () => [{ op: 'nope' }] }));
+    const err = catchGradstream(() => sequential([{ op: 'broken' }], { inputShape: [2], loss: mse(), registry }));
+    expect(err.code).toBe('UNKNOWN_OP');
+    expect(err.message).toMatch(/^layers\/0\(broken\)\.layers\/0\/op: unknown op "nope"/);
   });
 });

@@ -1,5 +1,5 @@
 import { defineOp, expectSameShape, type LayerSpec } from '@gradstream/graph';
-import { kernelSource as k, sizeOf, type Shape } from '@gradstream/tensor';
+import type { Shape } from '@gradstream/tensor';
 import type { LayerOptions } from './layer-options.js';
 
 /**
@@ -31,14 +31,10 @@ export const addOp = defineOp({
   forward({ inputs: { a, b }, out, backend }) {
     backend.add(a.data, b.data, out.data);
   },
-  backward({ dy, dInputs }) {
-    dInputs.a?.data.set(dy.data);
-    dInputs.b?.data.set(dy.data);
+  backward({ dy, dInputs, backend }) {
+    if (dInputs.a) backend.copy(dy.data, dInputs.a.data);
+    if (dInputs.b) backend.copy(dy.data, dInputs.b.data);
   },
-  emit: ({ inputs: { a, b }, out, dy, dInputs, outputShape }) => ({
-    forward: k.add(a, b, out, sizeOf(outputShape)),
-    backward: (dInputs.a ? k.copy(dy, dInputs.a, sizeOf(outputShape)) : '') + (dInputs.b ? k.copy(dy, dInputs.b, sizeOf(outputShape)) : ''),
-  }),
   gradcheckCase: (rng) => {
     const shape = [1 + rng.int(5), 1 + rng.int(6)];
     return { config: {}, inputShapes: [shape, shape] };

@@ -1,5 +1,5 @@
 import { defineOp, expectRows, type LayerSpec } from '@gradstream/graph';
-import { ACTIVATIONS, INLINE_MATMUL_MAX, initSpecSchema, kernelSource as k, type ActivationName, type InitSpec } from '@gradstream/tensor';
+import { UNARY_NAMES, UNARY_OPS, initSpecSchema, type InitSpec, type UnaryDefinition, type UnaryName } from '@gradstream/tensor';
 import type { LayerOptions } from './layer-options.js';
 
 /**
@@ -14,19 +14,31 @@ import type { LayerOptions } from './layer-options.js';
 export interface DenseConfig {
   readonly inFeatures: number;
   readonly outFeatures: number;
-  /** Activation applied after the bias (default `identity`). */
-  readonly activation?: ActivationName;
+  /** Activation applied after the bias, any function of `UNARY_OPS` (default `identity`). */
+  readonly activation?: UnaryName;
+  /** The activation's parameter where it takes one (leaky ReLU's slope; default: the function's own). */
+  readonly alpha?: number;
   /** Initializer of the weight (default `glorotUniform`). */
   readonly weightInit?: InitSpec;
   /** Initializer of the bias (default `zeros`). */
   readonly biasInit?: InitSpec;
 }
 
+const activationOf = (c: DenseConfig): UnaryName => c.activation ?? 'identity';
+const paramOf = (c: DenseConfig): number => {
+  const def: UnaryDefinition = UNARY_OPS[activationOf(c)];
+  return c.alpha ?? def.param?.default ?? 0;
+};
+/** Activations whose derivative reads their input keep the pre-activation `z` in scratch. */
+const keepsZ = (c: DenseConfig): boolean => UNARY_OPS[activationOf(c)].saves === 'x';
+
 /**
  * A fully connected layer with its activation fused in: `a = f(x·Wᵀ + b)`, the same numbers as
- * `linear` followed by the activation op, in fewer passes over memory. Forward is one matmul then
- * one fused bias-and-activation pass; backward is one fused pass computing `∂L/∂z = ∂L/∂a ⊙ f′`
- * and the bias gradient, then two matmuls. Weight layout as `linear`: `[outFeatures, inFeatures]`.
+ * `linear` followed by the activation op, bit for bit (NaN, ±0 and ±Infinity included), in fewer
+ * passes over memory: forward is one matmul then one fused bias-and-activation pass; backward is
+ * one fused pass computing `∂L/∂z = ∂L/∂a ⊙ f′` and the bias gradient, then two matmuls. The
+ * activation is any function of `UNARY_OPS`, and its fused kernels are rendered from the same
+ * definition as the separate op's. Weight layout as `linear`: `[outFeatures, inFeatures]`.
  *
  * Use it when speed matters; use `linear` + an activation when you want to watch `z` and `a`
  * as separate nodes (their own values and gradient signals).
@@ -48,7 +60,8 @@ export const denseOp = defineOp({
     properties: {
       inFeatures: { type: 'integer', minimum: 1 },
       outFeatures: { type: 'integer', minimum: 1 },
-      activation: { enum: [...ACTIVATIONS], default: 'identity' },
+      activation: { enum: [...UNARY_NAMES], default: 'identity' },
+      alpha: { type: 'number', minimum: 0 },
       weightInit: { ...initSpecSchema, default: { type: 'glorotUniform' } },
       biasInit: { ...initSpecSchema, default: { type: 'zeros' } },
     },
@@ -62,40 +75,37 @@ export const denseOp = defineOp({
     bias: { shape: [c.outFeatures], init: c.biasInit ?? { type: 'zeros' }, fanIn: c.inFeatures, fanOut: c.outFeatures },
   }),
   outputShape: ([x], c) => [expectRows('x', x, c.inFeatures), c.outFeatures],
-  // ∂L/∂z, kept between the fused pass and the two matmuls of backward.
-  scratch: ([x], c) => ({ dz: [x?.[0] ?? 0, c.outFeatures] }),
-  forward({ inputs: { x }, params: { weight, bias }, out, config: c, backend }) {
+  // ∂L/∂z, kept between the fused pass and the two matmuls of backward; and z itself where f′ reads it.
+  scratch: ([x], c) => {
+    const shape = [x?.[0] ?? 0, c.outFeatures];
+    return keepsZ(c) ? { dz: shape, z: shape } : { dz: shape, z: [0] };
+  },
+  forward({ inputs: { x }, params: { weight, bias }, out, scratch, config: c, backend }) {
     const batch = x.shape[0] as number;
-    backend.matmul(x.data, weight.data, out.data, batch, c.outFeatures, c.inFeatures, false, true);
-    backend.biasActivation(out.data, bias.data, out.data, batch, c.outFeatures, ACTIVATIONS.indexOf(c.activation ?? 'identity'));
+    const fn = activationOf(c);
+    if (keepsZ(c)) {
+      const z = scratch.z.data;
+      backend.matmul(x.data, weight.data, z, batch, c.outFeatures, c.inFeatures, false, true);
+      backend.addRowBroadcast(z, bias.data, z, batch, c.outFeatures);
+      backend.unary(fn, z, out.data, paramOf(c));
+    } else {
+      backend.matmul(x.data, weight.data, out.data, batch, c.outFeatures, c.inFeatures, false, true);
+      backend.biasUnary(fn, out.data, bias.data, out.data, batch, c.outFeatures, paramOf(c));
+    }
   },
   backward({ dy, saved, params: { weight }, dInputs, dParams, scratch, config: c, backend }) {
     const x = saved.inputs.x;
     const batch = x.shape[0] as number;
-    const dz = (scratch.dz as { data: Float32Array | Float64Array }).data;
-    const a = (saved.output as { data: Float32Array | Float64Array }).data;
-    backend.activationBiasBackward(a, dy.data, dz, dParams.bias.data, batch, c.outFeatures, ACTIVATIONS.indexOf(c.activation ?? 'identity'));
+    const dz = scratch.dz.data;
+    const s = keepsZ(c) ? scratch.z.data : saved.output.data;
+    backend.unaryBiasBackward(activationOf(c), s, dy.data, dz, dParams.bias.data, batch, c.outFeatures, paramOf(c));
     backend.matmul(dz, x.data, dParams.weight.data, c.outFeatures, c.inFeatures, batch, true, false);
     if (dInputs.x) backend.matmul(dz, weight.data, dInputs.x.data, batch, c.inFeatures, c.outFeatures, false, false);
-  },
-  // The same kernels as source, for small layers only: larger products are faster tiled.
-  emit({ inputs: { x }, params: { weight, bias }, out, dy, dInputs, dParams, scratch, inputShapes: [xShape], config: c }) {
-    const batch = (xShape as readonly number[])[0] as number;
-    if (batch * c.inFeatures * c.outFeatures > INLINE_MATMUL_MAX) return undefined;
-    const kind = ACTIVATIONS.indexOf(c.activation ?? 'identity');
-    const dz = scratch.dz as string;
-    return {
-      forward: k.matmul(x, weight, out, batch, c.outFeatures, c.inFeatures, false, true) + k.biasActivation(out, bias, out, batch, c.outFeatures, kind),
-      backward:
-        k.activationBiasBackward(out, dy, dz, dParams.bias, batch, c.outFeatures, kind) +
-        k.matmul(dz, x, dParams.weight, c.outFeatures, c.inFeatures, batch, true, false) +
-        (dInputs.x ? k.matmul(dz, weight, dInputs.x, batch, c.inFeatures, c.outFeatures, false, false) : ''),
-    };
   },
   gradcheckCase: (rng) => {
     const inFeatures = 1 + rng.int(6);
     const outFeatures = 1 + rng.int(6);
-    const activation = ACTIVATIONS[rng.int(ACTIVATIONS.length)] as ActivationName;
+    const activation = UNARY_NAMES[rng.int(UNARY_NAMES.length)] as UnaryName;
     return {
       config: { inFeatures, outFeatures, activation },
       inputShapes: [[1 + rng.int(5), inFeatures]],

@@ -49,17 +49,17 @@ export const dropoutOp = defineOp({
   outputShape: ([x]: readonly Shape[], _c: DropoutConfig) => x as Shape,
   scratch: ([x]: readonly Shape[]) => ({ mask: x as Shape }),
   forward({ inputs: { x }, out, scratch, config: c, training, rng, backend }) {
-    const mask = (scratch.mask as { data: Float32Array | Float64Array }).data;
+    const mask = scratch.mask.data;
     if (training) {
       backend.dropoutMask(rng, c.rate ?? DEFAULT_RATE, mask);
       backend.mul(x.data, mask, out.data);
     } else {
-      mask.fill(1);
-      out.data.set(x.data);
+      backend.fill(mask, 1);
+      backend.copy(x.data, out.data);
     }
   },
   backward({ dy, dInputs, scratch, backend }) {
-    if (dInputs.x) backend.mul(dy.data, (scratch.mask as { data: Float32Array | Float64Array }).data, dInputs.x.data);
+    if (dInputs.x) backend.mul(dy.data, scratch.mask.data, dInputs.x.data);
   },
   gradcheckCase: (rng) => ({ config: { rate: rng.uniform(0, 0.9) }, inputShapes: [[1 + rng.int(5), 1 + rng.int(8)]] }),
 });

@@ -22,7 +22,7 @@ export type { LayerOptions } from './layer-options.js';
 export { linear, linearOp, type LinearConfig } from './linear.js';
 export { sigmoid, sigmoidOp } from './sigmoid.js';
 export { mse, mseOp } from './mse.js';
-export { relu, reluOp } from './relu.js';
+export { awayFromKink, relu, reluOp } from './relu.js';
 export { leakyRelu, leakyReluOp, type LeakyReluConfig } from './leaky-relu.js';
 export { tanh, tanhOp } from './tanh.js';
 export { identity, identityOp } from './identity.js';

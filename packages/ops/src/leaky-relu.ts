@@ -1,5 +1,6 @@
-import { defineOp, type LayerSpec } from '@gradstream/graph';
-import { kernelSource as k, sizeOf, type Shape } from '@gradstream/tensor';
+import type { LayerSpec } from '@gradstream/graph';
+import { UNARY_OPS } from '@gradstream/tensor';
+import { elementwiseOp } from './elementwise-op.js';
 import type { LayerOptions } from './layer-options.js';
 import { awayFromKink } from './relu.js';
 
@@ -17,7 +18,7 @@ export interface LeakyReluConfig {
   readonly alpha?: number;
 }
 
-const DEFAULT_ALPHA = 0.01;
+const DEFAULT_ALPHA = UNARY_OPS.leakyRelu.param.default;
 
 /**
  * Leaky ReLU `a = z` for `z > 0`, else `alpha · z`, elementwise.
@@ -32,32 +33,15 @@ const DEFAULT_ALPHA = 0.01;
  * createRegistry([leakyReluOp]).validateConfig('leakyRelu', {}); // { alpha: 0.01 }
  * ```
  */
-export const leakyReluOp = defineOp({
-  name: 'leakyRelu',
-  description: 'leaky ReLU a = z for z > 0, else alpha · z, elementwise',
+export const leakyReluOp = elementwiseOp<LeakyReluConfig>('leakyRelu', {
   paramsSchema: {
     type: 'object',
     properties: { alpha: { type: 'number', minimum: 0, default: DEFAULT_ALPHA } },
     additionalProperties: false,
   },
-  inputs: ['x'],
-  save: { inputs: ['x'] },
-  outputShape: ([x]: readonly Shape[], _c: LeakyReluConfig) => x as Shape,
-  forward({ inputs: { x }, out, config: c, backend }) {
-    backend.leakyRelu(x.data, c.alpha ?? DEFAULT_ALPHA, out.data);
-  },
-  backward({ dy, saved, dInputs, config: c, backend }) {
-    if (dInputs.x) backend.leakyReluBackward(saved.inputs.x.data, c.alpha ?? DEFAULT_ALPHA, dy.data, dInputs.x.data);
-  },
-  emit: ({ inputs: { x }, out, dy, dInputs, outputShape, config: c }) => ({
-    forward: k.leakyRelu(x, c.alpha ?? DEFAULT_ALPHA, out, sizeOf(outputShape)),
-    backward: dInputs.x ? k.leakyReluBackward(x, c.alpha ?? DEFAULT_ALPHA, dy, dInputs.x, sizeOf(outputShape)) : '',
-  }),
-  gradcheckCase: (rng) => ({
-    config: { alpha: rng.uniform(0, 0.5) },
-    inputShapes: [[1 + rng.int(5), 1 + rng.int(6)]],
-    fillInput: awayFromKink,
-  }),
+  param: (c) => c.alpha ?? DEFAULT_ALPHA,
+  fillInput: awayFromKink,
+  gradcheckConfig: (rng) => ({ alpha: rng.uniform(0, 0.5) }),
 });
 
 /**

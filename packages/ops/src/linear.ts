@@ -1,5 +1,5 @@
 import { defineOp, expectRows, type LayerSpec } from '@gradstream/graph';
-import { INLINE_MATMUL_MAX, initSpecSchema, kernelSource as k, type InitSpec } from '@gradstream/tensor';
+import { initSpecSchema, type InitSpec } from '@gradstream/tensor';
 import type { LayerOptions } from './layer-options.js';
 
 /**
@@ -69,18 +69,6 @@ export const linearOp = defineOp({
     backend.matmul(dy.data, x.data, dParams.weight.data, c.outFeatures, c.inFeatures, batch, true, false);
     backend.sumRows(dy.data, dParams.bias.data, batch, c.outFeatures);
     if (dInputs.x) backend.matmul(dy.data, weight.data, dInputs.x.data, batch, c.inFeatures, c.outFeatures, false, false);
-  },
-  // The same kernels as source, for small layers only: larger products are faster tiled.
-  emit({ inputs: { x }, params: { weight, bias }, out, dy, dInputs, dParams, inputShapes: [xShape], config: c }) {
-    const batch = (xShape as readonly number[])[0] as number;
-    if (batch * c.inFeatures * c.outFeatures > INLINE_MATMUL_MAX) return undefined;
-    return {
-      forward: k.matmul(x, weight, out, batch, c.outFeatures, c.inFeatures, false, true) + k.addRowBroadcast(out, bias, out, batch, c.outFeatures),
-      backward:
-        k.matmul(dy, x, dParams.weight, c.outFeatures, c.inFeatures, batch, true, false) +
-        k.sumRows(dy, dParams.bias, batch, c.outFeatures) +
-        (dInputs.x ? k.matmul(dy, weight, dInputs.x, batch, c.inFeatures, c.outFeatures, false, false) : ''),
-    };
   },
   gradcheckCase: (rng) => {
     const inFeatures = 1 + rng.int(6);

@@ -1,5 +1,4 @@
 import { defineOp, expectSameShape, type LayerSpec } from '@gradstream/graph';
-import { sizeOf, type Shape } from '@gradstream/tensor';
 import type { LayerOptions } from './layer-options.js';
 
 /**
@@ -27,32 +26,11 @@ export const mseOp = defineOp({
     expectSameShape('pred', pred, 'target', target);
     return [];
   },
-  forward({ inputs: { pred, target }, out }) {
-    const p = pred.data;
-    const t = target.data;
-    let s = 0;
-    for (let i = 0; i < p.length; i++) {
-      const d = (p[i] as number) - (t[i] as number);
-      s += d * d;
-    }
-    out.data[0] = (0.5 * s) / (pred.shape[0] || 1);
+  forward({ inputs: { pred, target }, out, backend }) {
+    backend.mse(pred.data, target.data, out.data, pred.shape[0] as number);
   },
-  backward({ dy, saved, dInputs }) {
-    const dp = dInputs.pred?.data;
-    if (dp === undefined) return;
-    const p = saved.inputs.pred.data;
-    const t = saved.inputs.target.data;
-    const k = (dy.data[0] as number) / (saved.inputs.pred.shape[0] || 1);
-    for (let i = 0; i < dp.length; i++) dp[i] = k * ((p[i] as number) - (t[i] as number));
-  },
-  // The loops above as source, with the sizes written in.
-  emit: ({ inputs: { pred, target }, out, dy, dInputs, inputShapes: [predShape] }) => {
-    const size = sizeOf(predShape as Shape);
-    const batch = (predShape as Shape)[0] || 1;
-    return {
-      forward: `let s = 0; for (let i = 0; i < ${size}; i++) { const d = ${pred}[i] - ${target}[i]; s += d * d; } ${out}[0] = (0.5 * s) / ${batch};`,
-      backward: dInputs.pred ? `const k = ${dy}[0] / ${batch}; for (let i = 0; i < ${size}; i++) ${dInputs.pred}[i] = k * (${pred}[i] - ${target}[i]);` : '',
-    };
+  backward({ dy, saved, dInputs, backend }) {
+    if (dInputs.pred) backend.mseBackward(saved.inputs.pred.data, saved.inputs.target.data, dy.data, dInputs.pred.data, saved.inputs.pred.shape[0] as number);
   },
   gradcheckCase: (rng) => {
     const shape = [1 + rng.int(5), 1 + rng.int(4)];

@@ -36,15 +36,13 @@ export const softmaxCrossEntropyOp = defineOp({
   scratch: ([logits]: readonly Shape[]) => ({ probs: logits as Shape }),
   forward({ inputs: { logits, target }, out, scratch, backend }) {
     const [batch, classes] = logits.shape as [number, number];
-    const total = backend.softmaxCrossEntropyRows(logits.data, target.data, (scratch.probs as { data: Float32Array | Float64Array }).data, batch, classes);
-    out.data[0] = total / (batch || 1);
+    backend.softmaxCrossEntropy(logits.data, target.data, scratch.probs.data, out.data, batch, classes);
   },
   backward({ dy, saved, dInputs, scratch, backend }) {
     const dx = dInputs.logits;
     if (dx === undefined) return;
     const [batch, classes] = dx.shape as [number, number];
-    const k = (dy.data[0] as number) / (batch || 1);
-    backend.softmaxCrossEntropyRowsBackward((scratch.probs as { data: Float32Array | Float64Array }).data, saved.inputs.target.data, k, dx.data, batch, classes);
+    backend.softmaxCrossEntropyBackward(scratch.probs.data, saved.inputs.target.data, dy.data, dx.data, batch, classes);
   },
   gradcheckCase: (rng) => {
     const classes = 2 + rng.int(5);

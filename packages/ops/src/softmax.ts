@@ -34,7 +34,7 @@ export const softmaxOp = defineOp({
     const dx = dInputs.x;
     if (dx === undefined) return;
     const cols = dx.shape[dx.shape.length - 1] as number;
-    backend.softmaxRowsBackward((saved.output as { data: Float32Array | Float64Array }).data, dy.data, dx.data, dx.size / cols, cols);
+    backend.softmaxRowsBackward(saved.output.data, dy.data, dx.data, dx.size / cols, cols);
   },
   gradcheckCase: (rng) => {
     const shape = [1 + rng.int(4), 1 + rng.int(5)];

@@ -1,5 +1,5 @@
 import { createRegistry, type AnyOpPlugin } from '@gradstream/graph';
-import { Rng, Tensor, cpuBackend, type DType, type NestedArray } from '@gradstream/tensor';
+import { Rng, Tensor, tsBackend, type DType, type NestedArray } from '@gradstream/tensor';
 
 /** One forward call of an op, with what backward needs kept, as the engine wires it. */
 export interface OpRun {
@@ -27,7 +27,7 @@ export function runOp(op: AnyOpPlugin, inputs: readonly NestedArray[], options: 
   for (const [k, s] of Object.entries(op.scratch?.(shapes, config) ?? {})) scratch[k] = Tensor.zeros(s, dtype);
   const named: Record<string, Tensor> = {};
   op.inputs.forEach((n, i) => (named[n] = tensors[i] as Tensor));
-  op.forward({ config, inputs: named, params: {}, out, scratch, backend: cpuBackend, training: options.training ?? true, rng: options.rng ?? Rng.fromSeed(0) } as never);
+  op.forward({ config, inputs: named, params: {}, out, scratch, backend: tsBackend, training: options.training ?? true, rng: options.rng ?? Rng.fromSeed(0) } as never);
   return {
     out,
     scratch,
@@ -48,7 +48,7 @@ export function runOp(op: AnyOpPlugin, inputs: readonly NestedArray[], options: 
         dInputs,
         dParams: {},
         scratch,
-        backend: cpuBackend,
+        backend: tsBackend,
       } as never);
       return dInputs;
     },

@@ -16,7 +16,6 @@
  * | `INVALID_OPTION` | an option passed to a function is out of range |
  * | `GRADIENT_SHAPE` | a plugin's backward returned a gradient whose shape differs from its input |
  * | `GRADIENT_MISMATCH` | a plugin's backward disagrees with finite differences (`checkGradients`) |
- * | `SOURCE_MISMATCH` | a plugin's emitted source computes other numbers than its functions (`checkSource`) |
  * | `DIVERGED` | training produced a non-finite loss or gradient |
  * | `CHECKPOINT_INVALID` | a checkpoint is truncated, corrupted, of another version or another model |
  *
@@ -43,7 +42,6 @@ export type ErrorCode =
   | 'INVALID_OPTION'
   | 'GRADIENT_SHAPE'
   | 'GRADIENT_MISMATCH'
-  | 'SOURCE_MISMATCH'
   | 'DIVERGED'
   | 'CHECKPOINT_INVALID';
 

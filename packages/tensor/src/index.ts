@@ -1,6 +1,7 @@
 /**
- * Tensors, kernels, seeded randomness and initializers: the bottom layer of gradstream.
- * Knows nothing of streams or graphs.
+ * Tensors, the backend contract and the TypeScript reference backend, the one definition of
+ * elementwise math, seeded randomness and initializers: the bottom layer of gradstream. Knows
+ * nothing of streams or graphs.
  *
  * @packageDocumentation
  */
@@ -10,24 +11,43 @@ export { assertShape, checkShape, formatShape, shapesEqual, sizeOf, type Shape }
 export { Tensor, type NestedArray } from './tensor.js';
 export { Rng } from './rng.js';
 export { initialize, initSpecSchema, type InitSpec } from './initializers.js';
-export { matmul } from './kernels/matmul.js';
-export { add, addRowBroadcast, axpy, map, mul, scale, sub, zip } from './kernels/elementwise.js';
-export { dot, firstNonFinite, sum, sumCols, sumRows, sumSquares } from './kernels/reduce.js';
 export {
-  dropoutMask,
-  leakyRelu,
-  leakyReluBackward,
-  relu,
-  reluBackward,
-  sigmoid,
-  sigmoidBackward,
-  softmaxCrossEntropyRows,
-  softmaxCrossEntropyRowsBackward,
-  softmaxRows,
-  softmaxRowsBackward,
-  tanh,
-  tanhBackward,
-} from './kernels/activation.js';
-export { ACTIVATIONS, activationBiasBackward, biasActivation, type ActivationName } from './kernels/fused.js';
-export { cpuBackend, type Backend } from './backend.js';
-export { INLINE_MATMUL_MAX, kernelSource } from './kernels/source.js';
+  expr,
+  exprVars,
+  interpret,
+  numberLiteral,
+  renderJs,
+  type Expr,
+  type ExprComparison,
+  type ExprCondition,
+  type ExprFunction,
+  type ExprOperator,
+  type ExprVar,
+} from './math/expr.js';
+export { UNARY_NAMES, UNARY_OPS, type UnaryDefinition, type UnaryName } from './math/unary-ops.js';
+export { KERNEL_NAMES, READING_KERNELS, type KernelName, type Kernels } from './backend/kernels.js';
+export type { Backend, KernelCall } from './backend/backend.js';
+export { tsBackend } from './backend/ts-backend.js';
+export { ScalarSlot, SourceBindings, identifier } from './codegen/bindings.js';
+export { matmul } from './kernels/matmul.js';
+export {
+  adamUpdate,
+  add,
+  addRowBroadcast,
+  copy,
+  fill,
+  matmulSmall,
+  momentumUpdate,
+  mse,
+  mseBackward,
+  mul,
+  scale,
+  sgdUpdate,
+  sumRows,
+} from './kernels/generated.js';
+export { firstNonFinite, sumSquares } from './kernels/reduce.js';
+export { softmaxCrossEntropy, softmaxCrossEntropyBackward, softmaxRows, softmaxRowsBackward } from './kernels/softmax.js';
+export { dropoutMask } from './kernels/dropout.js';
+export { countArgmaxMatches, sumAbsDiff, sumSquaredDiff } from './kernels/metrics.js';
+export { interpretedUnaryKernels, unaryKernels, type UnaryKernels } from './kernels/unary.js';
+export { TEMPLATES, inlineBody, unaryTemplates, type KernelTemplate } from './kernels/templates.js';

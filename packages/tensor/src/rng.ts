@@ -18,7 +18,7 @@ import { GradstreamError } from './errors.js';
  * ```
  */
 export class Rng {
-  private readonly gen: JumpableRandomGenerator;
+  private gen: JumpableRandomGenerator;
 
   private constructor(gen: JumpableRandomGenerator) {
     this.gen = gen;
@@ -158,5 +158,23 @@ export class Rng {
   /** The internal state, serializable with JSON; see {@link Rng.fromState}. */
   state(): number[] {
     return [...this.gen.getState()];
+  }
+
+  /**
+   * Puts this generator back into a state from {@link Rng.state}, in place (whoever holds it
+   * draws the same numbers again).
+   *
+   * @example
+   * ```ts
+   * import { Rng } from '@gradstream/tensor';
+   * const rng = Rng.fromSeed(3);
+   * const saved = rng.state();
+   * const a = rng.next();
+   * rng.setState(saved);
+   * rng.next() === a; // true
+   * ```
+   */
+  setState(state: readonly number[]): void {
+    this.gen = Rng.fromState(state).gen;
   }
 }

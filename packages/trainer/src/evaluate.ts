@@ -1,4 +1,4 @@
-import type { Model, Plan } from '@gradstream/graph';
+import type { Model } from '@gradstream/graph';
 import type { Tensor } from '@gradstream/tensor';
 import { Dataset, type ArrayData } from './dataset.js';
 import type { Scores } from './events.js';
@@ -31,10 +31,9 @@ export interface Evaluation extends Scores {
  * ```
  */
 export class Evaluator {
-  private readonly plans = new Map<number, Plan>();
   private readonly order: Uint32Array;
   private readonly metrics: readonly Metric[];
-  private readonly mse = createMetric('mse');
+  private readonly mse: Metric;
   private readonly width: number;
 
   constructor(
@@ -45,7 +44,8 @@ export class Evaluator {
   ) {
     this.order = new Uint32Array(data.size);
     for (let i = 0; i < data.size; i++) this.order[i] = i;
-    this.metrics = metrics.map(createMetric);
+    this.metrics = metrics.map((m) => createMetric(m, model.backend));
+    this.mse = createMetric('mse', model.backend);
     this.width = data.y.size / data.size;
   }
 
@@ -62,11 +62,8 @@ export class Evaluator {
     this.mse.reset();
     for (let start = 0; start < n; start += this.batchSize) {
       const size = Math.min(this.batchSize, n - start);
-      let plan = this.plans.get(size);
-      if (plan === undefined) {
-        plan = this.model.compile(size);
-        this.plans.set(size, plan);
-      }
+      // Forward-only plans from the model's one cache: evaluation allocates no gradient.
+      const plan = this.model.plan(size, 'infer');
       this.data.gather(this.order, start, size, plan.x, plan.y);
       lossSum += plan.forward(false) * size;
       const pred = (plan.values.get(this.model.output) as Tensor).data;

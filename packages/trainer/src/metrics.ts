@@ -1,4 +1,4 @@
-import { GradstreamError, type TypedArray } from '@gradstream/tensor';
+import { GradstreamError, tsBackend, type Backend, type TypedArray } from '@gradstream/tensor';
 
 /**
  * Names of the built-in metrics: `mse` (mean of (ŷ − y)²), `mae` (mean |ŷ − y|), `rmse` (√mse),
@@ -39,15 +39,11 @@ class ErrorMetric implements Metric {
     readonly name: 'mse' | 'mae' | 'rmse',
     private readonly absolute: boolean,
     private readonly root: boolean,
+    private readonly backend: Backend,
   ) {}
   add(pred: TypedArray, target: TypedArray, rows: number, width: number): void {
     const n = rows * width;
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const d = (pred[i] as number) - (target[i] as number);
-      s += this.absolute ? Math.abs(d) : d * d;
-    }
-    this.sum += s;
+    this.sum += this.absolute ? this.backend.sumAbsDiff(pred, target, n) : this.backend.sumSquaredDiff(pred, target, n);
     this.count += n;
   }
   value(): number {
@@ -64,15 +60,9 @@ class Accuracy implements Metric {
   readonly name = 'accuracy' as const;
   private hits = 0;
   private rows = 0;
+  constructor(private readonly backend: Backend) {}
   add(pred: TypedArray, target: TypedArray, rows: number, width: number): void {
-    for (let r = 0; r < rows; r++) {
-      const o = r * width;
-      if (width === 1) {
-        if ((pred[o] as number) >= 0.5 === (target[o] as number) >= 0.5) this.hits++;
-      } else if (argmax(pred, o, width) === argmax(target, o, width)) {
-        this.hits++;
-      }
-    }
+    this.hits += this.backend.countArgmaxMatches(pred, target, rows, width);
     this.rows += rows;
   }
   value(): number {
@@ -84,12 +74,6 @@ class Accuracy implements Metric {
   }
 }
 
-function argmax(a: TypedArray, offset: number, width: number): number {
-  let best = 0;
-  for (let j = 1; j < width; j++) if ((a[offset + j] as number) > (a[offset + best] as number)) best = j;
-  return best;
-}
-
 /**
  * A fresh running metric by name; an unknown name is an `INVALID_OPTION` error listing the known ones.
  *
@@ -99,16 +83,16 @@ function argmax(a: TypedArray, offset: number, width: number): number {
  * const mae = createMetric('mae');
  * ```
  */
-export function createMetric(name: MetricName): Metric {
+export function createMetric(name: MetricName, backend: Backend = tsBackend): Metric {
   switch (name) {
     case 'mse':
-      return new ErrorMetric('mse', false, false);
+      return new ErrorMetric('mse', false, false, backend);
     case 'rmse':
-      return new ErrorMetric('rmse', false, true);
+      return new ErrorMetric('rmse', false, true, backend);
     case 'mae':
-      return new ErrorMetric('mae', true, false);
+      return new ErrorMetric('mae', true, false, backend);
     case 'accuracy':
-      return new Accuracy();
+      return new Accuracy(backend);
     default:
       throw new GradstreamError('INVALID_OPTION', `unknown metric "${String(name)}"; known metrics: accuracy, mae, mse, rmse`, { metric: name });
   }

@@ -1,8 +1,9 @@
-import { GradstreamError, Rng, Tensor, cpuBackend, formatShape, type Shape } from '@gradstream/tensor';
-import type { AnyOpPlugin } from '../contract/op-plugin.js';
+import { GradstreamError, Rng, Tensor, formatShape, tsBackend, type Shape } from '@gradstream/tensor';
 import { Ajv } from 'ajv';
 import { compileConfigValidator } from '../contract/config-validator.js';
-import { inferOutputShape } from '../contract/shape-errors.js';
+import { defaultRegistry, type RegisteredPlugin, type Registry } from '../contract/registry.js';
+import { Program } from '../exec/program.js';
+import { wireLayer } from '../model/build.js';
 
 /**
  * What to check an op on.
@@ -26,6 +27,8 @@ export interface GradcheckOptions {
   readonly tolerance?: number;
   /** Fills input `index` with valid values (default uniform in [-1, 1]). */
   readonly fillInput?: (index: number, data: Float64Array, rng: Rng) => void;
+  /** Where a composite's parts are looked up, when it names no registry of its own (default: {@link defaultRegistry}). */
+  readonly registry?: Registry;
 }
 
 /**
@@ -68,13 +71,13 @@ export interface GradcheckReport {
 const checkAjv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
 
 /** Validates a configuration against the op's schema outside any registry, filling defaults. */
-export function checkConfig(plugin: AnyOpPlugin, config: unknown): Record<string, unknown> {
+export function checkConfig(plugin: RegisteredPlugin, config: unknown): Record<string, unknown> {
   return compileConfigValidator(checkAjv, plugin)(config ?? {}, plugin.name);
 }
 
 /** The case a checker runs: the shapes given, or the plugin's own `gradcheckCase` drawn with the seed. */
 export function resolveCase(
-  plugin: AnyOpPlugin,
+  plugin: RegisteredPlugin,
   options: { readonly shapes?: readonly Shape[]; readonly config?: unknown; readonly seed?: number; readonly fillInput?: GradcheckOptions['fillInput'] },
   checker: string,
 ): { shapes: readonly Shape[]; config: unknown; fillInput: GradcheckOptions['fillInput'] | undefined } {
@@ -108,75 +111,83 @@ const REL_FLOOR = 1e-4;
  * console.log(report.ok, report.maxRelError);
  * ```
  */
-export function gradcheck(plugin: AnyOpPlugin, options: GradcheckOptions): GradcheckReport {
+export function gradcheck(plugin: RegisteredPlugin, options: GradcheckOptions): GradcheckReport {
   const config = checkConfig(plugin, options.config);
   const seed = options.seed ?? 0;
   const eps = options.eps ?? 1e-3;
   const tolerance = options.tolerance ?? 1e-6;
   const rng = Rng.fromSeed(seed);
-  const inputs = options.inputShapes.map((s, i) => {
-    const t = Tensor.zeros(s, 'float64');
+  // The op (or the composite's parts) as a one-layer graph reading its inputs by their own names,
+  // run by the same executor as every plan, in float64 on the TypeScript backend.
+  const shapes = new Map<string, Shape>(plugin.inputs.map((name, i) => [name, options.inputShapes[i] ?? []]));
+  const nodes = wireLayer(plugin, config, shapes, { registry: options.registry ?? defaultRegistry, dtype: 'float64', backend: tsBackend, seed: seed + 1 });
+  const last = nodes[nodes.length - 1];
+  if (last === undefined) throw new GradstreamError('INVALID_PLUGIN', `gradcheck(${plugin.name}): nothing to check`, { op: plugin.name });
+  // Inputs some node differentiates: the ones whose gradient is compared.
+  const differentiable = new Set<string>();
+  for (const node of nodes) {
+    node.inputs.forEach((v, slot) => {
+      if (shapes.has(v) && !(node.op.nonDifferentiable ?? []).includes(node.op.inputs[slot] as string)) differentiable.add(v);
+    });
+  }
+  const program = new Program({
+    nodes,
+    externals: shapes,
+    externalGrads: differentiable,
+    output: last.name,
+    gradients: true,
+    dtype: 'float64',
+    backend: tsBackend,
+    name: `gradcheck-${plugin.name}`,
+  });
+  const inputs = plugin.inputs.map((name, i) => {
+    const t = program.values.get(name) as Tensor;
     if (options.fillInput) options.fillInput(i, t.data as Float64Array, rng);
     else for (let j = 0; j < t.size; j++) t.data[j] = rng.uniform(-1, 1);
     return t;
   });
-  const params: Record<string, Tensor> = {};
-  for (const [name, decl] of Object.entries(plugin.params?.(config) ?? {})) {
-    const t = Tensor.zeros(decl.shape, 'float64');
-    for (let j = 0; j < t.size; j++) t.data[j] = rng.uniform(-1, 1);
-    params[name] = t;
+  // Parameters drawn uniform in [-1, 1] (not from their initializer), so no zero hides an error.
+  const prefix = `${last.name.split('.')[0] as string}.`;
+  const params: [string, Tensor][] = [];
+  for (const node of nodes) {
+    for (const [k, t] of Object.entries(node.params)) {
+      for (let j = 0; j < t.size; j++) t.data[j] = rng.uniform(-1, 1);
+      params.push([`${node.name}.${k}`.slice(prefix.length), t]);
+    }
   }
-  const outShape = inferOutputShape(plugin.name, plugin, options.inputShapes, config);
-  const projection = Tensor.zeros(outShape, 'float64');
+  const out = program.values.get(last.name) as Tensor;
+  const projection = program.grads.get(last.name) as Tensor;
   for (let j = 0; j < projection.size; j++) projection.data[j] = rng.uniform(-1, 1);
-  const scratchShapes = plugin.scratch?.(options.inputShapes, config) ?? {};
-  const scratch: Record<string, Tensor> = {};
-  for (const [k, s] of Object.entries(scratchShapes)) scratch[k] = Tensor.zeros(s, 'float64');
-  const out = Tensor.zeros(outShape, 'float64');
-  const named: Record<string, Tensor> = {};
-  plugin.inputs.forEach((n, i) => (named[n] = inputs[i] as Tensor));
-  const opRngSeed = seed + 1;
-
-  // Every evaluation gets a generator in the same state, so random ops (dropout) draw the same mask.
+  // Every evaluation starts the nodes' generators from the same state, so random ops (dropout) draw the same mask.
+  const rngStates = nodes.map((n) => n.rng.state());
   const evaluate = (): number => {
-    plugin.forward({ config, inputs: named, params, out, scratch, backend: cpuBackend, training: true, rng: Rng.fromSeed(opRngSeed) } as never);
+    nodes.forEach((n, i) => n.rng.setState(rngStates[i] as number[]));
+    program.forward(true);
     let f = 0;
     for (let j = 0; j < out.size; j++) f += (out.data[j] as number) * (projection.data[j] as number);
     return f;
   };
 
   evaluate();
-  const dInputs: Record<string, Tensor> = {};
-  const saved: Record<string, Tensor> = {};
-  plugin.inputs.forEach((n, i) => {
-    if (plugin.save.inputs?.includes(n)) saved[n] = inputs[i] as Tensor;
-    if (!(plugin.nonDifferentiable ?? []).includes(n)) dInputs[n] = Tensor.zeros((inputs[i] as Tensor).shape, 'float64');
-  });
-  const dParams: Record<string, Tensor> = {};
-  for (const [k, p] of Object.entries(params)) dParams[k] = Tensor.zeros(p.shape, 'float64');
-  plugin.backward({
-    config,
-    params,
-    dy: projection,
-    saved: { inputs: saved, output: plugin.save.output ? out : undefined },
-    dInputs,
-    dParams,
-    scratch,
-    backend: cpuBackend,
-  } as never);
+  program.backward();
+  // Copies: the finite differences below run forward again, which leaves the gradient buffers alone, but be explicit.
+  const analytic = new Map<string, Tensor>();
+  for (const name of differentiable) analytic.set(name, (program.grads.get(name) as Tensor).clone());
+  const paramGrads = new Map<string, Tensor>();
+  for (const node of nodes) for (const k of Object.keys(node.params)) paramGrads.set(`${node.name}.${k}`.slice(prefix.length), (program.paramGrads.get(`${node.name}.${k}`) as Tensor).clone());
 
   const entries: GradcheckEntry[] = [];
-  const compare = (kind: 'input' | 'param', name: string, value: Tensor, analytic: Tensor): void => {
-    if (analytic.shape.length !== value.shape.length || analytic.size !== value.size) {
+  const compare = (kind: 'input' | 'param', name: string, value: Tensor, grad: Tensor): void => {
+    if (grad.shape.length !== value.shape.length || grad.size !== value.size) {
       throw new GradstreamError(
         'GRADIENT_SHAPE',
-        `op "${plugin.name}": gradient of ${kind} ${name} has shape ${formatShape(analytic.shape)}, expected ${formatShape(value.shape)}`,
+        `op "${plugin.name}": gradient of ${kind} ${name} has shape ${formatShape(grad.shape)}, expected ${formatShape(value.shape)}`,
         { op: plugin.name, name },
       );
     }
     let maxAbs = 0;
     let maxRel = 0;
-    let worst = { index: 0, analytic: analytic.data[0] ?? 0, numeric: 0 };
+    let worst = { index: 0, analytic: grad.data[0] ?? 0, numeric: 0 };
     for (let j = 0; j < value.size; j++) {
       const orig = value.data[j] as number;
       const at = (v: number): number => {
@@ -188,7 +199,7 @@ export function gradcheck(plugin: AnyOpPlugin, options: GradcheckOptions): Gradc
       const narrow = at(orig + eps / 2) - at(orig - eps / 2);
       value.data[j] = orig;
       const numeric = (8 * narrow - wide) / (6 * eps);
-      const a = analytic.data[j] as number;
+      const a = grad.data[j] as number;
       const abs = Math.abs(a - numeric);
       const rel = abs / Math.max(Math.abs(a), Math.abs(numeric), REL_FLOOR);
       // Written as !(x <= max) so a NaN error is reported, never skipped.
@@ -201,10 +212,10 @@ export function gradcheck(plugin: AnyOpPlugin, options: GradcheckOptions): Gradc
     entries.push({ kind, name, shape: value.shape, maxAbsError: maxAbs, maxRelError: maxRel, worst });
   };
   plugin.inputs.forEach((n, i) => {
-    const g = dInputs[n];
+    const g = analytic.get(n);
     if (g !== undefined) compare('input', n, inputs[i] as Tensor, g);
   });
-  for (const [k, p] of Object.entries(params)) compare('param', k, p, dParams[k] as Tensor);
+  for (const [k, p] of params) compare('param', k, p, paramGrads.get(k) as Tensor);
   evaluate();
   const maxRelError = entries.reduce((m, e) => (e.maxRelError > m || Number.isNaN(e.maxRelError) ? e.maxRelError : m), 0);
   const maxAbsError = entries.reduce((m, e) => Math.max(m, e.maxAbsError), 0);
@@ -227,6 +238,8 @@ export interface CheckGradientsOptions {
   readonly seed?: number;
   readonly tolerance?: number;
   readonly fillInput?: (index: number, data: Float64Array, rng: Rng) => void;
+  /** Where a composite's parts are looked up, when it names no registry of its own. */
+  readonly registry?: Registry;
 }
 
 /**
@@ -261,7 +274,7 @@ export interface GradientReport extends GradcheckReport {
  * checkGradients(linearOp, { shapes: [[4, 3]], config: { inFeatures: 3, outFeatures: 2 }, seed: 1 }).assert();
  * ```
  */
-export function checkGradients(plugin: AnyOpPlugin, options: CheckGradientsOptions = {}): GradientReport {
+export function checkGradients(plugin: RegisteredPlugin, options: CheckGradientsOptions = {}): GradientReport {
   const seed = options.seed ?? 0;
   const { shapes, config, fillInput } = resolveCase(plugin, options, 'checkGradients');
   const report = gradcheck(plugin, {
@@ -270,6 +283,7 @@ export function checkGradients(plugin: AnyOpPlugin, options: CheckGradientsOptio
     ...(config === undefined ? {} : { config }),
     ...(options.tolerance === undefined ? {} : { tolerance: options.tolerance }),
     ...(fillInput === undefined ? {} : { fillInput }),
+    ...(options.registry === undefined ? {} : { registry: options.registry }),
   });
   const format = (): string =>
     [

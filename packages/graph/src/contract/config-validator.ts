@@ -1,6 +1,6 @@
 import type { Ajv } from 'ajv';
 import { GradstreamError } from '@gradstream/tensor';
-import type { AnyOpPlugin } from './op-plugin.js';
+import type { JsonSchema } from './op-plugin.js';
 import { formatSchemaErrors, problemLines } from './schema-errors.js';
 
 /** Checks a configuration against an op's schema and returns a copy with defaults applied. */
@@ -11,7 +11,7 @@ export type ConfigValidator = (config: unknown, where: string) => Record<string,
  * compile is an `INVALID_PLUGIN` error; a configuration that does not match is an `INVALID_CONFIG`
  * error with one line per problem and its JSON path below `where`.
  */
-export function compileConfigValidator(ajv: Ajv, plugin: AnyOpPlugin): ConfigValidator {
+export function compileConfigValidator(ajv: Ajv, plugin: { readonly name: string; readonly paramsSchema: JsonSchema }): ConfigValidator {
   let validate: ReturnType<Ajv['compile']>;
   try {
     validate = ajv.compile(plugin.paramsSchema as object);

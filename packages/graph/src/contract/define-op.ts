@@ -11,7 +11,10 @@ import type { JsonSchema, OpPlugin } from './op-plugin.js';
  * type SigmoidDef = OpDefinition<object, 'x', never, never>;
  * ```
  */
-export type OpDefinition<C, I extends string, P extends string, S extends I> = Omit<OpPlugin<C, I, P, S>, 'paramsSchema'> & {
+export type OpDefinition<C, I extends string, P extends string, S extends I, O extends boolean = boolean, K extends string = string> = Omit<
+  OpPlugin<C, I, P, S, O, K>,
+  'paramsSchema'
+> & {
   readonly paramsSchema?: JsonSchema;
 };
 
@@ -32,17 +35,24 @@ const EMPTY_SCHEMA: JsonSchema = Object.freeze({ type: 'object', properties: {},
  *   save: { inputs: ['x'] },
  *   outputShape: ([x]) => x!,
  *   forward: ({ inputs, out, backend }) => backend.mul(inputs.x.data, inputs.x.data, out.data),
- *   backward: ({ dy, saved, dInputs }) => {
- *     const x = saved.inputs.x.data, g = dy.data, dx = dInputs.x?.data;
- *     if (dx) for (let i = 0; i < dx.length; i++) dx[i] = 2 * x[i]! * g[i]!;
+ *   backward: ({ dy, saved, dInputs, backend }) => {
+ *     if (dInputs.x) {
+ *       backend.mul(saved.inputs.x.data, dy.data, dInputs.x.data);
+ *       backend.scale(dInputs.x.data, 2, dInputs.x.data);
+ *     }
  *   },
  * });
  * ```
  * @returns the frozen plugin, ready for `registry.register`
  */
-export function defineOp<C extends object = Record<string, never>, const I extends string = string, P extends string = never, const S extends I = never>(
-  def: OpDefinition<C, I, P, S>,
-): OpPlugin<C, I, P, S> {
+export function defineOp<
+  C extends object = Record<string, never>,
+  const I extends string = string,
+  P extends string = never,
+  const S extends I = never,
+  const O extends boolean = false,
+  K extends string = never,
+>(def: OpDefinition<C, I, P, S, O, K>): OpPlugin<C, I, P, S, O, K> {
   const fail = (why: string): never => {
     throw new GradstreamError('INVALID_PLUGIN', `defineOp(${JSON.stringify(def?.name ?? '?')}): ${why}`, { op: def?.name });
   };
@@ -53,7 +63,6 @@ export function defineOp<C extends object = Record<string, never>, const I exten
   for (const fn of ['outputShape', 'forward', 'backward'] as const) {
     if (typeof def[fn] !== 'function') fail(`${fn} must be a function`);
   }
-  if (def.emit !== undefined && typeof def.emit !== 'function') fail('emit must be a function when given');
   for (const s of def.save?.inputs ?? []) {
     if (!def.inputs.includes(s)) fail(`save.inputs names "${s}", which is not one of its inputs [${def.inputs.join(', ')}]`);
   }
@@ -66,7 +75,7 @@ export function defineOp<C extends object = Record<string, never>, const I exten
     inputs: Object.freeze([...def.inputs]),
     save: Object.freeze({ ...def.save, inputs: Object.freeze([...(def.save?.inputs ?? [])]) }),
   };
-  return Object.freeze(plugin) as OpPlugin<C, I, P, S>;
+  return Object.freeze(plugin) as OpPlugin<C, I, P, S, O, K>;
 }
 
 /**

@@ -43,7 +43,7 @@ export interface ParamDecl {
  * }
  * ```
  */
-export interface ForwardContext<C, I extends string, P extends string> {
+export interface ForwardContext<C, I extends string, P extends string, K extends string = string> {
   /** The node's validated configuration (defaults applied). */
   readonly config: Readonly<C>;
   /** The input tensors, by name; the first axis is the batch. */
@@ -53,8 +53,8 @@ export interface ForwardContext<C, I extends string, P extends string> {
   /** Where to write the output (shape from `outputShape`). */
   readonly out: Tensor;
   /** Buffers the op asked for with `scratch`, kept from forward to backward. */
-  readonly scratch: Readonly<Record<string, Tensor>>;
-  /** The kernels to compute with. */
+  readonly scratch: Readonly<Record<K, Tensor>>;
+  /** The kernels to compute with: the model's backend. */
   readonly backend: Backend;
   /** True while training, false in evaluation (dropout and friends behave differently). */
   readonly training: boolean;
@@ -78,18 +78,18 @@ export interface ForwardContext<C, I extends string, P extends string> {
  * }
  * ```
  */
-export interface BackwardContext<C, I extends string, P extends string, S extends I = I> {
+export interface BackwardContext<C, I extends string, P extends string, S extends I = I, O extends boolean = boolean, K extends string = string> {
   readonly config: Readonly<C>;
   readonly params: Readonly<Record<P, Tensor>>;
   /** ∂L/∂output: the gradient signal arriving from the nodes after this one. */
   readonly dy: Tensor;
-  /** What forward declared in `save`: the named inputs and, if asked, the output. */
-  readonly saved: { readonly inputs: Readonly<Record<S, Tensor>>; readonly output: Tensor | undefined };
+  /** What forward declared in `save`: the named inputs and, if asked (`output: true`), the output. */
+  readonly saved: { readonly inputs: Readonly<Record<S, Tensor>>; readonly output: O extends true ? Tensor : Tensor | undefined };
   /** Where to write ∂L/∂input, by input name; `undefined` where not needed. */
   readonly dInputs: Readonly<Partial<Record<I, Tensor>>>;
   /** Where to write ∂L/∂parameter, by parameter name. */
   readonly dParams: Readonly<Record<P, Tensor>>;
-  readonly scratch: Readonly<Record<string, Tensor>>;
+  readonly scratch: Readonly<Record<K, Tensor>>;
   readonly backend: Backend;
 }
 
@@ -113,10 +113,19 @@ export interface GradcheckCase<C> {
  * The op plugin contract: a plain frozen object, registered by name. Forward and backward meet
  * only through what forward declares in `save`. Build one with {@link defineOp}.
  *
+ * Forward and backward compute by calling kernels of `ctx.backend` (the model's backend) on the
+ * buffers they are given, reading only shapes and configuration themselves. A compiled plan then
+ * records those calls once and runs them as one generated pass, with the sizes written in and no
+ * per-node dispatch; how each call is carried out (a WebAssembly kernel on all cores, a loop
+ * written in place) is the backend's business. An op that computes in JavaScript instead still
+ * works everywhere: the plan calls it as it is.
+ *
  * @typeParam C - configuration type
  * @typeParam I - input names
  * @typeParam P - parameter names
  * @typeParam S - names of the inputs saved for backward
+ * @typeParam O - whether backward reads the saved output (`save.output: true`)
+ * @typeParam K - names of the scratch buffers
  * @example
  * ```ts
  * import { defineOp, type OpPlugin } from '@gradstream/graph';
@@ -128,7 +137,7 @@ export interface GradcheckCase<C> {
  * });
  * ```
  */
-export interface OpPlugin<C = object, I extends string = string, P extends string = string, S extends I = I> {
+export interface OpPlugin<C = object, I extends string = string, P extends string = string, S extends I = I, O extends boolean = boolean, K extends string = string> {
   /** Unique registry key, e.g. `'linear'`. */
   readonly name: string;
   /** One line saying what the op computes, shown in docs and `explain`. */
@@ -140,80 +149,19 @@ export interface OpPlugin<C = object, I extends string = string, P extends strin
   /** Inputs that never receive a gradient (e.g. a loss's target). */
   readonly nonDifferentiable?: readonly I[];
   /** What backward needs: named inputs and/or the output. The tape keeps only these. */
-  readonly save: { readonly inputs?: readonly S[]; readonly output?: boolean };
+  readonly save: { readonly inputs?: readonly S[]; readonly output?: O };
   /** The trainable parameters the op owns for a configuration (none for sigmoid). */
   readonly params?: (config: C) => Readonly<Record<P, ParamDecl>>;
   /** The output shape for the given input shapes (batch axis first); throws `SHAPE_MISMATCH` via {@link shapeError}, {@link expectRows} or {@link expectSameShape}. */
   readonly outputShape: (inputShapes: readonly Shape[], config: C) => Shape;
   /** Extra buffers the op keeps between forward and backward (e.g. a dropout mask). */
-  readonly scratch?: (inputShapes: readonly Shape[], config: C) => Readonly<Record<string, Shape>>;
-  /** Computes the output into `ctx.out`. */
-  readonly forward: (ctx: ForwardContext<C, I, P>) => void;
-  /** Multiplies `ctx.dy` by the local derivative and writes input and parameter gradients. */
-  readonly backward: (ctx: BackwardContext<C, I, P, S>) => void;
+  readonly scratch?: (inputShapes: readonly Shape[], config: C) => Readonly<Record<K, Shape>>;
+  /** Computes the output into `ctx.out`, by calling kernels of `ctx.backend`. */
+  readonly forward: (ctx: ForwardContext<C, I, P, K>) => void;
+  /** Multiplies `ctx.dy` by the local derivative and writes input and parameter gradients, by calling kernels of `ctx.backend`. */
+  readonly backward: (ctx: BackwardContext<C, I, P, S, O, K>) => void;
   /** A random but valid configuration and shapes for gradient checking (the registry-wide test uses it). */
   readonly gradcheckCase?: (rng: Rng) => GradcheckCase<C>;
-  /**
-   * Optional: the op's forward and backward as JavaScript source, for a compiled plan to inline
-   * into its generated passes (worth it for small layers, where calling a kernel costs more than
-   * its arithmetic). Must compute exactly what `forward` and `backward` compute, bit for bit;
-   * {@link checkSource} tests that. Return `undefined` to be called as usual for this node.
-   */
-  readonly emit?: (ctx: EmitContext<C, I, P>) => EmittedSource | undefined;
-}
-
-/**
- * What an op's {@link OpPlugin.emit} writes its source against. Every buffer is given as the
- * identifier of a typed array (the `.data` of the tensor of the same role in
- * {@link ForwardContext} and {@link BackwardContext}); every shape is known, so sizes can be
- * written in as numbers. Forward source may also read the boolean `training`.
- *
- * @example
- * ```ts
- * import type { EmitContext, EmittedSource } from '@gradstream/graph';
- * import { kernelSource, sizeOf } from '@gradstream/tensor';
- * const emit = ({ inputs, out, dy, dInputs, outputShape }: EmitContext<object, 'x', never>): EmittedSource => ({
- *   forward: kernelSource.tanh(inputs.x, out, sizeOf(outputShape)),
- *   backward: dInputs.x ? kernelSource.tanhBackward(out, dy, dInputs.x, sizeOf(outputShape)) : '',
- * });
- * ```
- */
-export interface EmitContext<C, I extends string, P extends string> {
-  /** The node's validated configuration (defaults applied). */
-  readonly config: Readonly<C>;
-  /** Input shapes, batch axis first, in the order of {@link OpPlugin.inputs}. */
-  readonly inputShapes: readonly Shape[];
-  /** The output shape. */
-  readonly outputShape: Shape;
-  /** Input buffers by name (also what backward reads for saved inputs). */
-  readonly inputs: Readonly<Record<I, string>>;
-  /** Parameter buffers by name. */
-  readonly params: Readonly<Record<P, string>>;
-  /** The output buffer (also what backward reads for the saved output). */
-  readonly out: string;
-  /** Scratch buffers by name. */
-  readonly scratch: Readonly<Record<string, string>>;
-  /** The incoming gradient signal ∂L/∂output. */
-  readonly dy: string;
-  /** Where to write ∂L/∂input; absent where not needed, as in {@link BackwardContext.dInputs}. */
-  readonly dInputs: Readonly<Partial<Record<I, string>>>;
-  /** Where to write ∂L/∂parameter. */
-  readonly dParams: Readonly<Record<P, string>>;
-}
-
-/**
- * JavaScript statements for one node's forward and backward, returned by {@link OpPlugin.emit}.
- * Each is run inside its own block, so it may declare local variables with `let` or `const`.
- *
- * @example
- * ```ts
- * import type { EmittedSource } from '@gradstream/graph';
- * const copy: EmittedSource = { forward: 'for (let i = 0; i < 4; i++) y[i] = x[i];', backward: '' };
- * ```
- */
-export interface EmittedSource {
-  readonly forward: string;
-  readonly backward: string;
 }
 
 /**
@@ -226,4 +174,4 @@ export interface EmittedSource {
  * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyOpPlugin = OpPlugin<any, string, string, string>;
+export type AnyOpPlugin = OpPlugin<any, string, string, string, boolean, string>;

@@ -1,13 +1,36 @@
 import { Ajv } from 'ajv';
 import { GradstreamError } from '@gradstream/tensor';
 import { compileConfigValidator, type ConfigValidator } from './config-validator.js';
-import { checkGradients } from '../check/gradcheck.js';
-import { checkSource } from '../check/source-check.js';
+import type { CompositePlugin } from './composite.js';
 import type { AnyOpPlugin } from './op-plugin.js';
 
+/**
+ * What a registry holds under a name: an op plugin or a composite layer.
+ *
+ * @example
+ * ```ts
+ * import { defaultRegistry, type RegisteredPlugin } from '@gradstream/graph';
+ * const all: RegisteredPlugin[] = defaultRegistry.plugins();
+ * ```
+ */
+export type RegisteredPlugin = AnyOpPlugin | CompositePlugin<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 interface Entry {
-  readonly plugin: AnyOpPlugin;
+  readonly plugin: RegisteredPlugin;
   readonly validate: ConfigValidator;
+}
+
+/**
+ * A check run on each plugin a registry with `checkGradients` receives. The gradient checker
+ * installs itself here when the package is loaded (see check/development-checks.ts), so the
+ * registry itself never imports development code.
+ */
+type RegistrationCheck = (plugin: RegisteredPlugin, registry: Registry) => void;
+let registrationCheck: RegistrationCheck | undefined;
+
+/** @internal Installs the check a registry with `checkGradients` runs on registration. */
+export function setRegistrationCheck(check: RegistrationCheck): void {
+  registrationCheck = check;
 }
 
 /**
@@ -28,12 +51,6 @@ export interface RegistryOptions {
    * `NODE_ENV` is `development`.
    */
   readonly checkGradients?: boolean;
-  /**
-   * Check the source of every op that has `emit` and a `gradcheckCase` when it is registered, in
-   * float32 and float64, and refuse it (`SOURCE_MISMATCH`) if it computes other numbers than the
-   * op's functions (see {@link checkSource}). By default on when `NODE_ENV` is `development`.
-   */
-  readonly checkSource?: boolean;
 }
 
 function developmentMode(): boolean {
@@ -64,12 +81,10 @@ export class Registry {
   private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
   private changes = 0;
   private readonly checkOnRegister: boolean;
-  private readonly checkSourceOnRegister: boolean;
 
   /** @param options - see {@link RegistryOptions} */
   constructor(options: RegistryOptions = {}) {
     this.checkOnRegister = options.checkGradients ?? developmentMode();
-    this.checkSourceOnRegister = options.checkSource ?? developmentMode();
   }
 
   /**
@@ -85,16 +100,21 @@ export class Registry {
    *
    * @returns this registry, for chaining
    */
-  register(plugin: AnyOpPlugin): this {
+  register(plugin: RegisteredPlugin): this {
     if (this.entries.has(plugin.name)) {
       throw new GradstreamError('DUPLICATE_OP', `op "${plugin.name}" is already registered in this registry`, { op: plugin.name });
     }
     const validate = compileConfigValidator(this.ajv, plugin);
-    if (this.checkOnRegister && plugin.gradcheckCase !== undefined) checkGradients(plugin).assert();
-    if (this.checkSourceOnRegister && plugin.emit !== undefined && plugin.gradcheckCase !== undefined) {
-      for (const dtype of ['float32', 'float64'] as const) checkSource(plugin, { dtype }).assert();
-    }
     this.entries.set(plugin.name, { plugin, validate });
+    if (this.checkOnRegister && plugin.gradcheckCase !== undefined) {
+      try {
+        registrationCheck?.(plugin, this);
+      } catch (e) {
+        // A plugin that fails its check is not kept.
+        this.entries.delete(plugin.name);
+        throw e;
+      }
+    }
     this.changes++;
     return this;
   }
@@ -109,7 +129,7 @@ export class Registry {
    *
    * @param where - where the name came from, for the message (e.g. `'layers/2/op'`)
    */
-  get(name: string, where?: string): AnyOpPlugin {
+  get(name: string, where?: string): RegisteredPlugin {
     const entry = this.entries.get(name);
     if (entry === undefined) {
       const known = this.names();
@@ -128,7 +148,7 @@ export class Registry {
   }
 
   /** Registered plugins, in name order. */
-  plugins(): AnyOpPlugin[] {
+  plugins(): RegisteredPlugin[] {
     return this.names().map((n) => (this.entries.get(n) as Entry).plugin);
   }
 
@@ -163,7 +183,7 @@ export class Registry {
  * const mine = createRegistry(builtinOps); // the built-ins, plus whatever I register
  * ```
  */
-export function createRegistry(plugins: readonly AnyOpPlugin[] = [], options: RegistryOptions = {}): Registry {
+export function createRegistry(plugins: readonly RegisteredPlugin[] = [], options: RegistryOptions = {}): Registry {
   const r = new Registry(options);
   for (const p of plugins) r.register(p);
   return r;

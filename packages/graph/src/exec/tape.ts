@@ -1,6 +1,7 @@
-import { Tensor, cpuBackend, type Backend } from '@gradstream/tensor';
+import { Tensor, sizeOf, tsBackend, type Backend, type Shape } from '@gradstream/tensor';
 import type { GraphNode } from '../model/node.js';
 import { inferOutputShape } from '../contract/shape-errors.js';
+import { bindNode } from './executor.js';
 
 /**
  * One recorded forward call: which node ran, on what, producing what, and the buffers backward needs.
@@ -68,7 +69,7 @@ export class Tape {
    * Backpropagates from `output` (seeded with ones, i.e. ∂output/∂output = 1) through every entry
    * in reverse, computing each intermediate gradient once.
    */
-  backward(output: Tensor, backend: Backend = cpuBackend): TapeGradients {
+  backward(output: Tensor, backend: Backend = tsBackend): TapeGradients {
     const values = new Map<Tensor, Tensor>();
     const params = new Map<string, Tensor>();
     const seed = Tensor.zeros(output.shape, output.dtype);
@@ -79,27 +80,13 @@ export class Tape {
       const dy = values.get(e.output);
       if (dy === undefined) continue;
       const op = e.node.op;
-      const saved: Record<string, Tensor> = {};
-      const dInputs: Record<string, Tensor> = {};
-      op.inputs.forEach((name, slot) => {
-        const t = e.inputs[slot] as Tensor;
-        if (op.save.inputs?.includes(name)) saved[name] = t;
-        if (!(op.nonDifferentiable ?? []).includes(name)) dInputs[name] = Tensor.zeros(t.shape, t.dtype);
-      });
+      const dInputs = e.inputs.map((t, slot) =>
+        (op.nonDifferentiable ?? []).includes(op.inputs[slot] as string) ? undefined : Tensor.zeros(t.shape, t.dtype),
+      );
       const dParams: Record<string, Tensor> = {};
       for (const [k, p] of Object.entries(e.node.params)) dParams[k] = Tensor.zeros(p.shape, p.dtype);
-      op.backward({
-        config: e.node.config,
-        params: e.node.params,
-        dy,
-        saved: { inputs: saved, output: op.save.output ? e.output : undefined },
-        dInputs,
-        dParams,
-        scratch: e.scratch,
-        backend,
-      } as never);
-      op.inputs.forEach((name, slot) => {
-        const g = dInputs[name];
+      bindNode(e.node, { inputs: e.inputs, params: e.node.params, out: e.output, scratch: e.scratch, dy, dInputs, dParams }, backend).backward();
+      dInputs.forEach((g, slot) => {
         if (g !== undefined) accumulate(values, e.inputs[slot] as Tensor, g, backend);
       });
       for (const [k, g] of Object.entries(dParams)) {
@@ -133,7 +120,7 @@ export interface RunOptions {
   readonly tape?: Tape;
   /** Training mode (default true). */
   readonly training?: boolean;
-  /** Kernels (default `cpuBackend`). */
+  /** Kernels (default `tsBackend`: eager calls work on ordinary arrays). */
   readonly backend?: Backend;
 }
 
@@ -157,21 +144,9 @@ export function runNode(node: GraphNode, inputs: readonly Tensor[], options: Run
   const outShape = inferOutputShape(node.name, op, inShapes, node.config);
   const out = Tensor.zeros(outShape, dtype);
   const scratch: Record<string, Tensor> = {};
-  for (const [k, s] of Object.entries(op.scratch?.(inShapes, node.config) ?? {})) scratch[k] = Tensor.zeros(s, dtype);
-  const named: Record<string, Tensor> = {};
-  op.inputs.forEach((name, slot) => {
-    named[name] = inputs[slot] as Tensor;
-  });
-  op.forward({
-    config: node.config,
-    inputs: named,
-    params: node.params,
-    out,
-    scratch,
-    backend: options.backend ?? cpuBackend,
-    training: options.training ?? true,
-    rng: node.rng,
-  } as never);
+  for (const [k, s] of Object.entries<Shape>(op.scratch?.(inShapes, node.config) ?? {})) scratch[k] = new Tensor(s, Tensor.zeros([sizeOf(s)], dtype).data);
+  const backend = options.backend ?? tsBackend;
+  bindNode(node, { inputs, params: node.params, out, scratch, dy: undefined, dInputs: [], dParams: undefined }, backend).forward(options.training ?? true);
   options.tape?.record({ node, inputs: [...inputs], output: out, scratch });
   return out;
 }
@@ -194,7 +169,7 @@ export function runNode(node: GraphNode, inputs: readonly Tensor[], options: Run
 export function localGradients(
   node: GraphNode,
   inputs: readonly Tensor[],
-  backend: Backend = cpuBackend,
+  backend: Backend = tsBackend,
 ): { readonly inputs: readonly (Tensor | undefined)[]; readonly params: ReadonlyMap<string, Tensor> } {
   const tape = new Tape();
   const out = runNode(node, inputs, { tape, training: false, backend });

@@ -2,7 +2,8 @@ import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path';
 import { GradstreamError } from '@gradstream/tensor';
 import { fromCheckpoint, parseCheckpoint, toCheckpoint, type Checkpoint, type CheckpointExtra, type LoadedCheckpoint } from './checkpoint.js';
-import type { BuildOptions, Model } from '../model/model.js';
+import type { BuildOptions } from '../model/build.js';
+import type { Model } from '../model/model.js';
 
 let tempCounter = 0;
 

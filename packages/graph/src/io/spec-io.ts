@@ -1,8 +1,8 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { GradstreamError } from '@gradstream/tensor';
 import { deepFreeze, jsonCopy } from './json.js';
-import { buildModel, type BuildOptions, type Model } from '../model/model.js';
-import type { GraphNode } from '../model/node.js';
+import { buildModel, type BuildOptions } from '../model/build.js';
+import type { Model, ModelLayer } from '../model/model.js';
 import { defaultRegistry, type Registry } from '../contract/registry.js';
 import { formatSchemaErrors, problemLines } from '../contract/schema-errors.js';
 import { specSchema } from '../model/spec-schema.js';
@@ -71,18 +71,18 @@ export function validateSpec(json: unknown, registry: Registry = defaultRegistry
  * ```
  */
 export function toSpec(model: Model): ModelSpec {
-  const layer = (node: GraphNode, path: string): LayerSpec => ({
-    op: node.op.name,
-    name: node.name,
-    inputs: [...node.inputs],
-    ...(jsonCopy(node.config, path) as Record<string, unknown>),
+  const layer = (l: ModelLayer, path: string): LayerSpec => ({
+    op: l.plugin.name,
+    name: l.name,
+    inputs: [...l.inputs],
+    ...(jsonCopy(l.config, path) as Record<string, unknown>),
   });
   const spec: ModelSpec = {
     version: SPEC_VERSION,
     inputShape: [...model.inputShape],
-    layers: model.spec.layers.map((l, i) => layer(model.node(l.name as string), `layers/${i}`)),
-    loss: layer(model.lossNode, 'loss'),
-    output: model.output,
+    layers: model.layers.slice(0, -1).map((l, i) => layer(l, `layers/${i}`)),
+    loss: layer(model.layers[model.layers.length - 1] as ModelLayer, 'loss'),
+    output: model.spec.output as string,
     dtype: model.dtype,
   };
   return deepFreeze(spec);

@@ -1,5 +1,5 @@
-import type { AnyOpPlugin, JsonSchema } from '../contract/op-plugin.js';
-import { defaultRegistry, type Registry } from '../contract/registry.js';
+import type { JsonSchema } from '../contract/op-plugin.js';
+import { defaultRegistry, type RegisteredPlugin, type Registry } from '../contract/registry.js';
 import { SPEC_VERSION } from './spec.js';
 
 /**
@@ -59,7 +59,7 @@ export function specSchema(registry: Registry = defaultRegistry): JsonSchema {
 }
 
 /** The op's own schema, widened by the fields every layer may carry. */
-function layerBranch(plugin: AnyOpPlugin): JsonSchema {
+function layerBranch(plugin: RegisteredPlugin): JsonSchema {
   // A copy through JSON: the plugin's schema is frozen and may share objects with other plugins.
   const own = JSON.parse(JSON.stringify(plugin.paramsSchema)) as Record<string, unknown>;
   // A nested $schema or $id would make ajv treat the branch as a separate document.

@@ -1,6 +1,5 @@
-import type { TypedArray } from '@gradstream/tensor';
 import type { OptionReader } from '../check-option.js';
-import { createOptimizer, type UpdateRule } from './create-optimizer.js';
+import { LR, STEP, createOptimizer, type UpdateRule } from './create-optimizer.js';
 import type { Optimizer } from './optimizer.js';
 
 /**
@@ -41,33 +40,13 @@ export function readAdamSettings(read: OptionReader): AdamSettings {
   };
 }
 
-/**
- * One bias-corrected Adam step on one parameter, in place, in PyTorch's order of operations:
- * `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`, `w ← w − (α/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε)`.
- */
-export function adamUpdate(w: TypedArray, g: TypedArray, m: TypedArray, v: TypedArray, lr: number, t: number, s: AdamSettings): void {
-  const { beta1, beta2, epsilon } = s;
-  const stepSize = lr / (1 - beta1 ** t);
-  const correction2 = Math.sqrt(1 - beta2 ** t);
-  for (let i = 0; i < w.length; i++) {
-    const gi = g[i] as number;
-    const mi = beta1 * (m[i] as number) + (1 - beta1) * gi;
-    const vi = beta2 * (v[i] as number) + (1 - beta2) * gi * gi;
-    m[i] = mi;
-    v[i] = vi;
-    w[i] = (w[i] as number) - (stepSize * mi) / (Math.sqrt(vi) / correction2 + epsilon);
-  }
-}
-
 const rule: UpdateRule<AdamSettings> = {
   name: 'adam',
   defaultLr: 0.001,
   slots: ['m', 'v'],
   keys: ['beta1', 'beta2', 'epsilon'],
   settings: readAdamSettings,
-  update(w, g, slots, lr, t, s) {
-    adamUpdate(w, g, slots[0] as TypedArray, slots[1] as TypedArray, lr, t, s);
-  },
+  call: (w, g, [m, v], s) => ({ kernel: 'adamUpdate', args: [w, g, m, v, LR, s.beta1, s.beta2, s.epsilon, 0, STEP] }),
 };
 
 /**

@@ -1,6 +1,5 @@
-import type { TypedArray } from '@gradstream/tensor';
-import { adamUpdate, readAdamSettings, type AdamOptions, type AdamSettings } from './adam.js';
-import { createOptimizer, type UpdateRule } from './create-optimizer.js';
+import { readAdamSettings, type AdamOptions, type AdamSettings } from './adam.js';
+import { LR, STEP, createOptimizer, type UpdateRule } from './create-optimizer.js';
 import type { Optimizer } from './optimizer.js';
 
 /**
@@ -27,13 +26,8 @@ const rule: UpdateRule<AdamWSettings> = {
   slots: ['m', 'v'],
   keys: ['beta1', 'beta2', 'epsilon', 'weightDecay'],
   settings: (read) => ({ ...readAdamSettings(read), weightDecay: read.number('weightDecay', { atLeast: 0 }, 0.01) }),
-  update(w, g, slots, lr, t, s) {
-    // Decoupled: the decay acts on the weight itself, never through the gradient, so Adam's
-    // per-weight scaling does not weaken it for weights with large gradients.
-    const keep = 1 - lr * s.weightDecay;
-    if (keep !== 1) for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) * keep;
-    adamUpdate(w, g, slots[0] as TypedArray, slots[1] as TypedArray, lr, t, s);
-  },
+  // Decoupled decay: the kernel shrinks w by 1 − lr·λ before the Adam step, never through the gradient.
+  call: (w, g, [m, v], s) => ({ kernel: 'adamUpdate', args: [w, g, m, v, LR, s.beta1, s.beta2, s.epsilon, s.weightDecay, STEP] }),
 };
 
 /**

@@ -1,4 +1,4 @@
-import { sumSquares, type Tensor } from '@gradstream/tensor';
+import { tsBackend, type Backend, type Tensor } from '@gradstream/tensor';
 import { numberOption, type OptionRange } from '../check-option.js';
 
 const POSITIVE: OptionRange = { above: 0 };
@@ -19,18 +19,19 @@ const POSITIVE: OptionRange = { above: 0 };
  * ```
  * @param grads - the gradients, scaled in place
  * @param maxNorm - the largest allowed global norm (positive)
+ * @param backend - the kernels to compute with (the model's backend; default the TypeScript one)
  * @returns the global norm before clipping
  */
-export function clipGlobalNorm(grads: readonly Tensor[], maxNorm: number): number {
+export function clipGlobalNorm(grads: readonly Tensor[], maxNorm: number, backend: Backend = tsBackend): number {
   numberOption('clipGlobalNorm', 'maxNorm', maxNorm, POSITIVE);
   let squares = 0;
-  for (let k = 0; k < grads.length; k++) squares += sumSquares((grads[k] as Tensor).data);
+  for (let k = 0; k < grads.length; k++) squares += backend.sumSquares((grads[k] as Tensor).data);
   const norm = Math.sqrt(squares);
   if (norm > maxNorm && Number.isFinite(norm)) {
     const s = maxNorm / norm;
     for (let k = 0; k < grads.length; k++) {
       const d = (grads[k] as Tensor).data;
-      for (let i = 0; i < d.length; i++) d[i] = (d[i] as number) * s;
+      backend.scale(d, s, d);
     }
   }
   return norm;

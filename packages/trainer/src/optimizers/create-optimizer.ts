@@ -1,11 +1,15 @@
-import { SourceBindings } from '@gradstream/graph';
-import { GradstreamError, allocate, dtypeOf, type Tensor, type TypedArray } from '@gradstream/tensor';
+import { GradstreamError, ScalarSlot, SourceBindings, dtypeOf, tsBackend, type Backend, type KernelCall, type Tensor, type TypedArray } from '@gradstream/tensor';
 import { knownOptions, optionReader, type OptionReader } from '../check-option.js';
 import { clipGlobalNorm } from './clip.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 
 /** Hyperparameters of an update rule besides `lr` and `clipNorm` (JSON values, restored by `setState`). */
 export type Settings = Readonly<Record<string, number | boolean>>;
+
+/** Where an update's kernel call reads the learning rate at run time. */
+export const LR = new ScalarSlot(0);
+/** Where an update's kernel call reads the step count (from 1, this step included) at run time. */
+export const STEP = new ScalarSlot(1);
 
 /**
  * What sets one optimizer apart: its name, its per-parameter buffers and its update. Everything
@@ -22,16 +26,11 @@ export interface UpdateRule<S extends Settings> {
   /** Reads and validates the settings, filling in defaults. */
   settings(read: OptionReader): S;
   /**
-   * Updates one parameter `w` in place from its gradient `g`; `slots[k]` is the buffer named
-   * `slots[k]`; `t` counts steps from 1, this one included.
+   * The update of one parameter `w` from its gradient `g` as one kernel call of the backend;
+   * `slots[k]` is the buffer named `slots[k]`, {@link LR} and {@link STEP} stand for the learning
+   * rate and the step count, read when the update runs.
    */
-  update(w: TypedArray, g: TypedArray, slots: readonly TypedArray[], lr: number, t: number, s: S): void;
-  /**
-   * Optional: `update` as JavaScript statements for one parameter of `size` values, the buffers
-   * named by identifiers and `lr` and `t` in scope. It must compute exactly what `update` does;
-   * the optimizer then runs one generated function over all parameters instead of a call each.
-   */
-  source?(w: string, g: string, slots: readonly string[], size: number, s: S): string;
+  call(w: TypedArray, g: TypedArray, slots: readonly TypedArray[], s: S): KernelCall;
 }
 
 const COMMON_KEYS = ['lr', 'clipNorm'] as const;
@@ -49,11 +48,12 @@ class RuleOptimizer<S extends Settings> implements Optimizer {
   private steps = 0;
   /** `buffers[i][k]`: slot `k` of parameter `i`; made on the first step. */
   private buffers: TypedArray[][] | undefined;
-  /** The parameter and gradient arrays last checked against each other and the buffers. */
+  /** The parameter and gradient arrays (and backend) last checked against each other and the buffers. */
   private checkedParams: readonly Tensor[] | undefined;
   private checkedGrads: readonly Tensor[] | undefined;
-  /** The update of the checked arrays as one generated function, when the rule has `source`. */
-  private compiled: ((lr: number, t: number) => void) | undefined;
+  private checkedBackend: Backend | undefined;
+  /** The update of every checked parameter, ready to run: see {@link prepareUpdate}. */
+  private update: PreparedUpdate | undefined;
   /** Slot values from `setState`, `restored[k][i]`, copied into the buffers when they are made. */
   private restored: number[][][] | undefined;
 
@@ -68,30 +68,26 @@ class RuleOptimizer<S extends Settings> implements Optimizer {
     this.settings = parsed.settings;
   }
 
-  step(params: readonly Tensor[], grads: readonly Tensor[]): void {
+  step(params: readonly Tensor[], grads: readonly Tensor[], backend: Backend = tsBackend): void {
     if (params.length !== grads.length) {
       throw new GradstreamError('SHAPE_MISMATCH', `${this.name}.step: got ${params.length} parameters but ${grads.length} gradients`, {
         params: params.length,
         grads: grads.length,
       });
     }
-    const buffers = this.buffers ?? this.makeBuffers(params);
+    const buffers = this.buffers ?? this.makeBuffers(params, backend);
     // A training loop passes the same two arrays every step: check them once, not every step.
-    if (params !== this.checkedParams || grads !== this.checkedGrads) {
+    let update = this.update;
+    if (update === undefined || params !== this.checkedParams || grads !== this.checkedGrads || backend !== this.checkedBackend) {
       this.check(params, grads, buffers);
       this.checkedParams = params;
       this.checkedGrads = grads;
-      this.compiled = compileUpdate(this.rule, params, grads, buffers, this.settings);
+      this.checkedBackend = backend;
+      update = prepareUpdate(this.rule, params, grads, buffers, this.settings, backend);
+      this.update = update;
     }
-    if (this.clipNorm !== undefined) clipGlobalNorm(grads, this.clipNorm);
-    const t = ++this.steps;
-    if (this.compiled !== undefined) {
-      this.compiled(this.lr, t);
-      return;
-    }
-    for (let i = 0; i < params.length; i++) {
-      this.rule.update((params[i] as Tensor).data, (grads[i] as Tensor).data, buffers[i] as TypedArray[], this.lr, t, this.settings);
-    }
+    if (this.clipNorm !== undefined) clipGlobalNorm(grads, this.clipNorm, backend);
+    update(this.lr, ++this.steps);
   }
 
   private check(params: readonly Tensor[], grads: readonly Tensor[], buffers: TypedArray[][]): void {
@@ -152,7 +148,7 @@ class RuleOptimizer<S extends Settings> implements Optimizer {
     this.steps = steps;
     this.buffers = undefined;
     this.checkedParams = undefined;
-    this.compiled = undefined;
+    this.update = undefined;
     this.restored = restored;
   }
 
@@ -160,7 +156,7 @@ class RuleOptimizer<S extends Settings> implements Optimizer {
     return { lr: this.lr, ...this.settings, ...(this.clipNorm === undefined ? {} : { clipNorm: this.clipNorm }) };
   }
 
-  private makeBuffers(params: readonly Tensor[]): TypedArray[][] {
+  private makeBuffers(params: readonly Tensor[], backend: Backend): TypedArray[][] {
     const restored = this.restored;
     const saved = restored?.[0]?.length;
     if (saved !== undefined && saved !== params.length) {
@@ -172,7 +168,7 @@ class RuleOptimizer<S extends Settings> implements Optimizer {
     }
     const buffers = params.map((p, i) =>
       this.rule.slots.map((slot, k) => {
-        const b = allocate(dtypeOf(p.data), p.size);
+        const b = backend.allocate(dtypeOf(p.data), p.size);
         const values = restored?.[k]?.[i];
         if (values !== undefined && values.length !== p.size) {
           throw new GradstreamError(
@@ -192,26 +188,49 @@ class RuleOptimizer<S extends Settings> implements Optimizer {
   }
 }
 
+/** Every parameter's update, ready to run with the learning rate and the step count. */
+type PreparedUpdate = (lr: number, t: number) => void;
+
 /**
- * One function updating every parameter, from the rule's `source`, with the arrays bound as
- * constants: for small models a call per parameter costs more than the update itself. Undefined
- * when the rule has no source or code generation is not allowed (a Content-Security-Policy).
+ * The rule's kernel call for every parameter, as one function generated by the backend (for
+ * small models a call per parameter costs more than the update itself) or, where code generation
+ * is not allowed, the calls with their argument lists made once, the scalars written in per step.
  */
-function compileUpdate<S extends Settings>(
+function prepareUpdate<S extends Settings>(
   rule: UpdateRule<S>,
   params: readonly Tensor[],
   grads: readonly Tensor[],
   buffers: readonly TypedArray[][],
   settings: S,
-): ((lr: number, t: number) => void) | undefined {
-  if (rule.source === undefined) return undefined;
-  const withSource = rule as Required<UpdateRule<S>>;
+  backend: Backend,
+): PreparedUpdate {
+  const calls = params.map((p, i) => rule.call(p.data, (grads[i] as Tensor).data, buffers[i] as TypedArray[], settings));
   const b = new SourceBindings();
-  const body = params.map((p, i) => {
-    const slots = (buffers[i] as TypedArray[]).map((s, k) => b.bind(`s${i}_${k}`, s));
-    return `{ ${withSource.source(b.bind(`w${i}`, p.data), b.bind(`g${i}`, (grads[i] as Tensor).data), slots, p.size, settings)} }`;
+  b.scalarParams(['lr', 't']);
+  const body = calls.map((c) => backend.renderCall(c, b)).join('\n');
+  const run = b.instantiate<PreparedUpdate>(`return function update(lr, t) {\n${body}\n};`, `gradstream-${rule.name}-update`);
+  if (run !== undefined) return run;
+  const scalars = [0, 0];
+  const prepared = calls.map((c) => {
+    const fn = backend[c.kernel] as (...args: unknown[]) => void;
+    const args = [...c.args];
+    const slots = c.args.flatMap((a, k) => (a instanceof ScalarSlot ? [[k, a.index] as const] : []));
+    return { fn, args, slots };
   });
-  return b.instantiate<(lr: number, t: number) => void>(`return function (lr, t) {\n${body.join('\n')}\n};`);
+  return (lr, t) => {
+    scalars[0] = lr;
+    scalars[1] = t;
+    {
+      for (let i = 0; i < prepared.length; i++) {
+        const { fn, args, slots } = prepared[i] as (typeof prepared)[number];
+        for (let j = 0; j < slots.length; j++) {
+          const [k, index] = slots[j] as readonly [number, number];
+          args[k] = scalars[index];
+        }
+        fn.apply(backend, args);
+      }
+    }
+  };
 }
 
 interface ParsedConfig<S> {

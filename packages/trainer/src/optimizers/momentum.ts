@@ -1,5 +1,5 @@
 import { GradstreamError } from '@gradstream/tensor';
-import { createOptimizer, type UpdateRule } from './create-optimizer.js';
+import { LR, createOptimizer, type UpdateRule } from './create-optimizer.js';
 import type { Optimizer } from './optimizer.js';
 
 /**
@@ -41,28 +41,7 @@ const rule: UpdateRule<MomentumSettings> = {
     }
     return { momentum: mu, nesterov };
   },
-  update(w, g, slots, lr, _t, s) {
-    const v = slots[0] as typeof w;
-    const mu = s.momentum;
-    if (s.nesterov) {
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i] as number;
-        const vi = mu * (v[i] as number) + gi;
-        v[i] = vi;
-        w[i] = (w[i] as number) - lr * (gi + mu * vi);
-      }
-    } else {
-      for (let i = 0; i < w.length; i++) {
-        const vi = mu * (v[i] as number) + (g[i] as number);
-        v[i] = vi;
-        w[i] = (w[i] as number) - lr * vi;
-      }
-    }
-  },
-  // update as source, the branch on nesterov taken once here
-  source: (w, g, [v], size, s) =>
-    `const mu = ${s.momentum}; for (let i = 0; i < ${size}; i++) { const gi = ${g}[i]; const vi = mu * ${v}[i] + gi; ${v}[i] = vi; ` +
-    (s.nesterov ? `${w}[i] = ${w}[i] - lr * (gi + mu * vi); }` : `${w}[i] = ${w}[i] - lr * vi; }`),
+  call: (w, g, [v], s) => ({ kernel: 'momentumUpdate', args: [w, g, v, LR, s.momentum, s.nesterov] }),
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { Tensor } from '@gradstream/tensor';
+import type { Backend, Tensor } from '@gradstream/tensor';
 
 /**
  * An optimizer's state as plain JSON (for checkpoints): its name, its settings, how many steps it
@@ -27,10 +27,10 @@ export interface OptimizerState {
  * @example
  * ```ts
  * import type { Optimizer } from '@gradstream/trainer';
- * import { axpy } from '@gradstream/tensor';
+ * import { tsBackend } from '@gradstream/tensor';
  * const plain: Optimizer = {
  *   name: 'plain', lr: 0.1,
- *   step(params, grads) { params.forEach((p, i) => axpy(-this.lr, grads[i]!.data, p.data)); },
+ *   step(params, grads, backend = tsBackend) { params.forEach((p, i) => backend.sgdUpdate(p.data, grads[i]!.data, this.lr)); },
  *   config() { return { name: 'plain', lr: this.lr }; },
  *   state() { return { name: 'plain', config: { lr: this.lr }, steps: 0, slots: {} }; },
  *   setState() {},
@@ -42,8 +42,11 @@ export interface Optimizer {
   readonly name: string;
   /** The learning rate; schedules may change it between steps. */
   lr: number;
-  /** Updates `params[i]` in place from `grads[i]`. */
-  step(params: readonly Tensor[], grads: readonly Tensor[]): void;
+  /**
+   * Updates `params[i]` in place from `grads[i]`, with the kernels of `backend` (the model's;
+   * its per-parameter buffers are allocated there on the first step).
+   */
+  step(params: readonly Tensor[], grads: readonly Tensor[], backend?: Backend): void;
   /** The optimizer's settings as a plain object (for the `start` event). */
   config(): Readonly<Record<string, unknown>>;
   /** A JSON copy of everything needed to continue bit-identically (settings, step count, buffers). */

@@ -1,5 +1,4 @@
-import { axpy } from '@gradstream/tensor';
-import { createOptimizer, type UpdateRule } from './create-optimizer.js';
+import { LR, createOptimizer, type UpdateRule } from './create-optimizer.js';
 import type { Optimizer } from './optimizer.js';
 
 /**
@@ -24,11 +23,7 @@ const rule: UpdateRule<Record<string, never>> = {
   slots: [],
   keys: [],
   settings: () => ({}),
-  update(w, g, _slots, lr) {
-    axpy(-lr, g, w);
-  },
-  // axpy(−lr, g, w) as source
-  source: (w, g, _slots, size) => `const a = -lr; for (let i = 0; i < ${size}; i++) ${w}[i] = ${w}[i] + a * ${g}[i];`,
+  call: (w, g) => ({ kernel: 'sgdUpdate', args: [w, g, LR] }),
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { Model, ParamRef, Plan } from '@gradstream/graph';
-import { sumSquares, type Tensor } from '@gradstream/tensor';
+import type { Tensor } from '@gradstream/tensor';
 import type { Divergence, NodeTrace, TensorSnapshot } from '../events.js';
 import { createMetric, type Metric, type MetricName } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -35,7 +35,7 @@ export class StepEngine {
   ) {
     this.refs = model.parameters();
     this.params = this.refs.map((p) => p.value);
-    this.metrics = metricNames.map(createMetric);
+    this.metrics = metricNames.map((m) => createMetric(m, model.backend));
     this.outWidth = model.outputShape.reduce((a, b) => a * b, 1);
   }
 
@@ -43,7 +43,7 @@ export class StepEngine {
   compiled(size: number): CompiledBatch {
     let c = this.plans.get(size);
     if (c === undefined) {
-      const plan = this.model.compile(size);
+      const plan = this.model.plan(size, 'train');
       if (this.profiling) plan.enableProfiling();
       c = { plan, grads: this.refs.map((p) => plan.paramGrads.get(p.id) as Tensor) };
       this.plans.set(size, c);
@@ -61,7 +61,8 @@ export class StepEngine {
   /** The L2 norm of each parameter gradient, by parameter id. */
   gradNorms(c: CompiledBatch): Record<string, number> {
     const out: Record<string, number> = {};
-    for (let i = 0; i < this.refs.length; i++) out[(this.refs[i] as ParamRef).id] = Math.sqrt(sumSquares((c.grads[i] as Tensor).data));
+    const backend = this.model.backend;
+    for (let i = 0; i < this.refs.length; i++) out[(this.refs[i] as ParamRef).id] = Math.sqrt(backend.sumSquares((c.grads[i] as Tensor).data));
     return out;
   }
 
@@ -88,8 +89,8 @@ export class StepEngine {
       const g = c.plan.grads.get(n.name);
       if (g !== undefined && backend.firstNonFinite(g.data) >= 0) return { step, epoch, where: `node "${n.name}" gradient`, node: n.name };
     }
-    const id = Object.keys(norms).find((k) => !Number.isFinite(norms[k]));
-    return { step, epoch, where: `gradient of ${id}`, node: id?.split('.')[0] ?? '' };
+    const ref = this.refs.find((p) => !Number.isFinite(norms[p.id]));
+    return { step, epoch, where: `gradient of ${ref?.id}`, node: ref?.node ?? '' };
   }
 
   /** Applies the optimizer update and adds the batch to the epoch's running loss and metrics. */
@@ -100,11 +101,11 @@ export class StepEngine {
     this.lossSum += loss * size;
     this.samples += size;
     if (!this.profiling) {
-      this.optimizer.step(this.params, c.grads);
+      this.optimizer.step(this.params, c.grads, this.model.backend);
       return;
     }
     const t0 = performance.now();
-    this.optimizer.step(this.params, c.grads);
+    this.optimizer.step(this.params, c.grads, this.model.backend);
     this.optimizerMs += performance.now() - t0;
   }
 

@@ -9,6 +9,8 @@
  * below the marker into f64.ts with those two renames.
  */
 
+import { matmulSmall } from '../generated.js';
+
 // ---- shared kernel source: f32.ts and f64.ts agree from here on, up to the dtype ----
 
 /*
@@ -37,7 +39,7 @@
 
 /** Block length along `k`: the run each tile's register accumulators cover. */
 const KC = 256;
-/** Up to this many multiply-adds, {@link smallF32} beats the tiled path. */
+/** Up to this many multiply-adds, {@link matmulSmall} beats the tiled path. */
 const SMALL = 64;
 
 /** Products with at least this many rows and columns are packed (see the layout comment). */
@@ -76,7 +78,7 @@ export function gemmF32(
   const bCs = transB ? k : 1; // op(B): step to the next column
   // Tiny products (a 1-1-1 network's) cost more in tiling set-up than in arithmetic: one plain
   // pass. This entry stays small so V8 can inline it (and the plain pass) into its callers.
-  if (m * n * k <= SMALL) smallF32(a, b, out, m, n, k, aRs, aPs, bPs, bCs, accumulate);
+  if (m * n * k <= SMALL) matmulSmall(a, b, out, m, n, k, aRs, aPs, bPs, bCs, accumulate);
   else if (m < PACK_MIN || n < PACK_MIN) stridedF32(a, b, out, m, n, k, aRs, aPs, bPs, bCs, accumulate);
   else packedF32(a, b, out, m, n, k, aRs, aPs, bPs, bCs, accumulate);
 }
@@ -407,32 +409,3 @@ function tile1x1F32(
   out[o] = add ? (out[o] as number) + c : c;
 }
 
-/** Plain triple loop through strides, for products too small to tile. */
-function smallF32(
-  a: Float32Array,
-  b: Float32Array,
-  out: Float32Array,
-  m: number,
-  n: number,
-  k: number,
-  aRs: number,
-  aPs: number,
-  bPs: number,
-  bCs: number,
-  accumulate: boolean,
-): void {
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      let ap = i * aRs;
-      let bp = j * bCs;
-      for (let p = 0; p < k; p++) {
-        s += (a[ap] as number) * (b[bp] as number);
-        ap += aPs;
-        bp += bPs;
-      }
-      const o = i * n + j;
-      out[o] = accumulate ? (out[o] as number) + s : s;
-    }
-  }
-}

@@ -5,6 +5,8 @@
  * is duplicated). test/matmul.test.ts checks the two stay in sync.
  */
 
+import { matmulSmall } from '../generated.js';
+
 // ---- shared kernel source: f32.ts and f64.ts agree from here on, up to the dtype ----
 
 /*
@@ -33,7 +35,7 @@
 
 /** Block length along `k`: the run each tile's register accumulators cover. */
 const KC = 256;
-/** Up to this many multiply-adds, {@link smallF64} beats the tiled path. */
+/** Up to this many multiply-adds, {@link matmulSmall} beats the tiled path. */
 const SMALL = 64;
 
 /** Products with at least this many rows and columns are packed (see the layout comment). */
@@ -72,7 +74,7 @@ export function gemmF64(
   const bCs = transB ? k : 1; // op(B): step to the next column
   // Tiny products (a 1-1-1 network's) cost more in tiling set-up than in arithmetic: one plain
   // pass. This entry stays small so V8 can inline it (and the plain pass) into its callers.
-  if (m * n * k <= SMALL) smallF64(a, b, out, m, n, k, aRs, aPs, bPs, bCs, accumulate);
+  if (m * n * k <= SMALL) matmulSmall(a, b, out, m, n, k, aRs, aPs, bPs, bCs, accumulate);
   else if (m < PACK_MIN || n < PACK_MIN) stridedF64(a, b, out, m, n, k, aRs, aPs, bPs, bCs, accumulate);
   else packedF64(a, b, out, m, n, k, aRs, aPs, bPs, bCs, accumulate);
 }
@@ -403,32 +405,3 @@ function tile1x1F64(
   out[o] = add ? (out[o] as number) + c : c;
 }
 
-/** Plain triple loop through strides, for products too small to tile. */
-function smallF64(
-  a: Float64Array,
-  b: Float64Array,
-  out: Float64Array,
-  m: number,
-  n: number,
-  k: number,
-  aRs: number,
-  aPs: number,
-  bPs: number,
-  bCs: number,
-  accumulate: boolean,
-): void {
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      let ap = i * aRs;
-      let bp = j * bCs;
-      for (let p = 0; p < k; p++) {
-        s += (a[ap] as number) * (b[bp] as number);
-        ap += aPs;
-        bp += bPs;
-      }
-      const o = i * n + j;
-      out[o] = accumulate ? (out[o] as number) + s : s;
-    }
-  }
-}

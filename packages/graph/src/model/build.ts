@@ -1,0 +1,263 @@
+import { GradstreamError, Rng, Tensor, checkShape, formatShape, initialize, sizeOf, type Backend, type DType, type Shape } from '@gradstream/tensor';
+import { isComposite, type CompositePlugin } from '../contract/composite.js';
+import type { AnyOpPlugin } from '../contract/op-plugin.js';
+import { defaultRegistry, type RegisteredPlugin, type Registry } from '../contract/registry.js';
+import { inferOutputShape } from '../contract/shape-errors.js';
+import { Model, type ModelLayer } from './model.js';
+import { GraphNode } from './node.js';
+import { selectBackend, type BackendChoice } from './select-backend.js';
+import { INPUT, SPEC_VERSION, TARGET, type LayerSpec, type ModelSpec } from './spec.js';
+
+/**
+ * Options for building a model.
+ *
+ * @example
+ * ```ts
+ * import type { BuildOptions } from '@gradstream/graph';
+ * const opts: BuildOptions = { seed: 42, backend: 'ts' };
+ * ```
+ */
+export interface BuildOptions {
+  /** Where op names are looked up (default: {@link defaultRegistry}). */
+  readonly registry?: Registry;
+  /** Seed for parameter initialisation and per-node generators (default 0). */
+  readonly seed?: number;
+  /**
+   * The kernels every step runs on: a {@link Backend}, or `'ts'`, `'wasm'` or `'auto'` (the
+   * default: WebAssembly SIMD where the platform has it and the model is float32, else TypeScript).
+   */
+  readonly backend?: BackendChoice;
+  /** Threads for the wasm backend's large kernels (default: the machine's available parallelism). */
+  readonly threads?: number;
+  /** How many plans (batch sizes × train/infer) the model keeps at most (default 8). */
+  readonly planCacheSize?: number;
+}
+
+/** What a layer reads and produces while the graph is being wired. */
+interface Wiring {
+  readonly registry: Registry;
+  readonly rng: Rng;
+  readonly dtype: DType;
+  readonly backend: Backend;
+  /** Shapes of the values computed so far, by value name (batch axis first, batch 1). */
+  readonly shapes: Map<string, Shape>;
+  /** A layer's name → the node holding its value (a composite's last part). */
+  readonly aliases: Map<string, string>;
+  readonly nodes: GraphNode[];
+  /** Per op name, how many nodes of it were named so far (`linear_1`, `linear_2`, …), per scope. */
+  readonly counts: Map<string, number>;
+}
+
+/** The node name a value name stands for (a composite's name stands for its last part). */
+function resolve(w: Wiring, value: string): string {
+  let v = value;
+  for (let guard = 0; w.aliases.has(v) && guard < 1000; guard++) v = w.aliases.get(v) as string;
+  return v;
+}
+
+/**
+ * Adds one layer (an op node, or a composite's parts) reading `inputs`, named `name`. Returns the
+ * nodes it became.
+ */
+function addLayer(w: Wiring, plugin: AnyOpPlugin | CompositePlugin, config: Record<string, unknown>, name: string, inputs: readonly string[], where: string): GraphNode[] {
+  if (inputs.length !== plugin.inputs.length) {
+    throw new GradstreamError(
+      'INVALID_MODEL',
+      `${where}/inputs: op "${plugin.name}" takes ${plugin.inputs.length} input(s) [${plugin.inputs.join(', ')}], got ${inputs.length} [${inputs.join(', ')}]`,
+      { path: `${where}/inputs`, node: name },
+    );
+  }
+  const resolved = inputs.map((v, i) => {
+    const node = resolve(w, v);
+    if (!w.shapes.has(node)) {
+      throw new GradstreamError('INVALID_MODEL', `${where}/inputs/${i}: unknown value "${v}"; a node may read ${[...w.shapes.keys(), ...w.aliases.keys()].join(', ')}`, {
+        path: `${where}/inputs/${i}`,
+        node: name,
+      });
+    }
+    return node;
+  });
+  if (isComposite(plugin)) return expandComposite(w, plugin, config, name, resolved, where);
+  const inputShapes = resolved.map((v) => w.shapes.get(v) as Shape);
+  w.shapes.set(name, inferOutputShape(name, plugin, inputShapes, config));
+  const params: Record<string, Tensor> = {};
+  for (const [pname, decl] of Object.entries(plugin.params?.(config) ?? {})) {
+    const t = new Tensor(decl.shape, w.backend.allocate(w.dtype, sizeOf(decl.shape)));
+    initialize(decl.init, t, decl.fanIn, decl.fanOut, w.rng);
+    params[pname] = t;
+  }
+  const node = new GraphNode(name, plugin, Object.freeze(config), Object.freeze(resolved), Object.freeze(params), w.rng.fork());
+  w.nodes.push(node);
+  return [node];
+}
+
+/** Replaces a composite by its parts, named `name.part`, wired to the composite's inputs. */
+function expandComposite(w: Wiring, composite: CompositePlugin, config: Record<string, unknown>, name: string, inputs: readonly string[], where: string): GraphNode[] {
+  const registry = composite.registry ?? w.registry;
+  const parts = composite.expand(config);
+  if (parts.length === 0) throw new GradstreamError('INVALID_PLUGIN', `${where}: composite "${composite.name}" has no parts`, { op: composite.name });
+  const local = new Map<string, string>(composite.inputs.map((n, i) => [n, inputs[i] as string]));
+  const counts = new Map<string, number>();
+  const made: GraphNode[] = [];
+  let previous = inputs[0] as string;
+  parts.forEach((part, i) => {
+    const at = `${where}(${composite.name}).layers/${i}`;
+    const plugin = registry.get(part.op, `${at}/op`);
+    const { op: _op, name: given, inputs: reads, ...rest } = part;
+    const partConfig = registry.validateConfig(plugin.name, rest, at);
+    const count = (counts.get(plugin.name) ?? 0) + 1;
+    counts.set(plugin.name, count);
+    const partName = `${name}.${given ?? `${plugin.name}_${count}`}`;
+    if (w.shapes.has(partName) || w.aliases.has(partName)) {
+      throw new GradstreamError('INVALID_PLUGIN', `${at}/name: "${partName}" is already the name of a value`, { op: composite.name, node: partName });
+    }
+    const partInputs = (reads ?? [previous]).map((v) => local.get(v) ?? v);
+    for (const [j, v] of partInputs.entries()) {
+      if (!w.shapes.has(resolve(w, v))) {
+        throw new GradstreamError(
+          'INVALID_PLUGIN',
+          `${at}/inputs/${j}: unknown value "${(reads ?? [])[j] ?? v}"; a part may read ${[...composite.inputs, ...local.keys()].filter((k, n, a) => a.indexOf(k) === n).join(', ')}`,
+          { op: composite.name, node: partName },
+        );
+      }
+    }
+    made.push(...addLayer(w, plugin, partConfig, partName, partInputs, at));
+    local.set(given ?? `${plugin.name}_${count}`, partName);
+    previous = partName;
+  });
+  w.aliases.set(name, previous);
+  return made;
+}
+
+/**
+ * Wires one op or composite on its own, reading values of the given shapes by name: the nodes it
+ * becomes, named after the plugin (a composite's parts `name.part`). The gradient checker runs
+ * a plugin this way.
+ */
+export function wireLayer(
+  plugin: RegisteredPlugin,
+  config: Record<string, unknown>,
+  inputShapes: ReadonlyMap<string, Shape>,
+  options: { readonly registry: Registry; readonly dtype: DType; readonly backend: Backend; readonly seed: number },
+): GraphNode[] {
+  const w: Wiring = {
+    registry: options.registry,
+    rng: Rng.fromSeed(options.seed),
+    dtype: options.dtype,
+    backend: options.backend,
+    shapes: new Map(inputShapes),
+    aliases: new Map(),
+    nodes: [],
+    counts: new Map(),
+  };
+  return addLayer(w, plugin, config, plugin.name, [...inputShapes.keys()], plugin.name);
+}
+
+/**
+ * Builds a model from a spec: looks every op up in the registry, validates each configuration
+ * against its schema (errors carry JSON paths such as `layers/1/outFeatures`), expands composite
+ * layers into their parts, wires the nodes, checks shapes, and initialises parameters from the
+ * seed, in the chosen backend's memory.
+ *
+ * @example
+ * ```ts
+ * import { buildModel } from '@gradstream/graph';
+ * import '@gradstream/ops';
+ * const model = buildModel({
+ *   version: 1, inputShape: [2],
+ *   layers: [{ op: 'linear', inFeatures: 2, outFeatures: 1 }],
+ *   loss: { op: 'mse' },
+ * }, { seed: 1 });
+ * ```
+ */
+export function buildModel(spec: ModelSpec, options: BuildOptions = {}): Model {
+  const registry = options.registry ?? defaultRegistry;
+  if (spec.version !== SPEC_VERSION) {
+    throw new GradstreamError('INVALID_SPEC', `version must be ${SPEC_VERSION}, got ${JSON.stringify(spec.version)}`, { path: 'version' });
+  }
+  const inputShape = checkShape(spec.inputShape);
+  const dtype = spec.dtype ?? 'float32';
+  const backend = selectBackend(options.backend ?? 'auto', dtype, options.threads);
+  const w: Wiring = {
+    registry,
+    rng: Rng.fromSeed(options.seed ?? 0),
+    dtype,
+    backend,
+    shapes: new Map<string, Shape>([[INPUT, [1, ...inputShape]]]),
+    aliases: new Map(),
+    nodes: [],
+    counts: new Map(),
+  };
+  const layers: ModelLayer[] = [];
+  const specLayers: LayerSpec[] = [];
+
+  const declare = (layer: LayerSpec, where: string, defaultInputs: readonly string[]): ModelLayer => {
+    const plugin = registry.get(layer.op, `${where}/op`);
+    const { op: _op, name: givenName, inputs: givenInputs, ...rest } = layer;
+    const config = registry.validateConfig(plugin.name, rest, where);
+    const count = (w.counts.get(plugin.name) ?? 0) + 1;
+    w.counts.set(plugin.name, count);
+    const name = givenName ?? `${plugin.name}_${count}`;
+    if (w.shapes.has(name) || w.aliases.has(name) || name === TARGET || name.includes('.')) {
+      const why = name.includes('.') ? 'may not contain "." (it separates a composite from its parts)' : 'is already the name of a value';
+      throw new GradstreamError('INVALID_MODEL', `${where}/name: "${name}" ${why}`, { path: `${where}/name`, node: name });
+    }
+    const inputs = givenInputs ?? defaultInputs;
+    const nodes = addLayer(w, plugin, config, name, inputs, where);
+    const declared: ModelLayer = Object.freeze({ name, plugin, config: Object.freeze(config), inputs: Object.freeze([...inputs]), nodes: Object.freeze(nodes) });
+    layers.push(declared);
+    return declared;
+  };
+
+  let previous = INPUT;
+  spec.layers.forEach((layer, i) => {
+    const declared = declare(layer, `layers/${i}`, [previous]);
+    specLayers.push({ ...layer, name: declared.name, inputs: declared.inputs });
+    previous = declared.name;
+  });
+  const output = spec.output ?? previous;
+  const outputNode = resolve(w, output);
+  const predShape = w.shapes.get(outputNode);
+  if (predShape === undefined || output === INPUT) {
+    throw new GradstreamError('INVALID_SPEC', `output: unknown value "${output}"`, { path: 'output' });
+  }
+  w.shapes.set(TARGET, predShape);
+  const loss = declare(spec.loss, 'loss', [output, TARGET]);
+  const lossNode = w.nodes[w.nodes.length - 1] as GraphNode;
+  const lossShape = w.shapes.get(lossNode.name) as Shape;
+  if (lossShape.length !== 0) {
+    throw new GradstreamError('INVALID_MODEL', `loss: the loss op "${loss.plugin.name}" must output a scalar, got ${formatShape(lossShape)}`, {
+      path: 'loss',
+    });
+  }
+  const normalised: ModelSpec = Object.freeze({
+    version: SPEC_VERSION,
+    inputShape,
+    layers: Object.freeze(specLayers),
+    loss: { ...spec.loss, name: loss.name, inputs: loss.inputs },
+    output,
+    dtype,
+  });
+  return new Model(normalised, layers, w.nodes, outputNode, predShape.slice(1), registry, backend, options.planCacheSize ?? 8);
+}
+
+/**
+ * Builds a chain: each layer reads the previous one's output, the first reads the input `x`,
+ * and the loss compares the last output with the target `y`.
+ *
+ * @example
+ * ```ts
+ * import { sequential } from '@gradstream/graph';
+ * import { linear, sigmoid, mse } from '@gradstream/ops';
+ * const model = sequential([linear({ inFeatures: 2, outFeatures: 8 }), sigmoid(), linear({ inFeatures: 8, outFeatures: 1 })], {
+ *   inputShape: [2], loss: mse(), seed: 7,
+ * });
+ * ```
+ */
+export function sequential(
+  layers: readonly LayerSpec[],
+  options: BuildOptions & { readonly inputShape: Shape; readonly loss: LayerSpec; readonly dtype?: DType },
+): Model {
+  const { inputShape, loss, dtype, ...build } = options;
+  return buildModel({ version: SPEC_VERSION, inputShape, layers, loss, ...(dtype === undefined ? {} : { dtype }) }, build);
+}

@@ -1,0 +1,52 @@
+import type { DType, TypedArray } from '../dtype.js';
+import type { SourceBindings } from '../codegen/bindings.js';
+import type { KernelName, Kernels } from './kernels.js';
+
+/**
+ * One kernel call with its arguments, as a compiled pass holds it: buffers, numbers, flags, the
+ * name of an elementwise function, or a {@link ScalarSlot} read at run time.
+ *
+ * @example
+ * ```ts
+ * import type { KernelCall } from '@gradstream/tensor';
+ * const call: KernelCall = { kernel: 'unary', args: ['relu', new Float32Array(4), new Float32Array(4)] };
+ * ```
+ */
+export interface KernelCall {
+  readonly kernel: KernelName;
+  readonly args: readonly unknown[];
+}
+
+/**
+ * A backend: a kernel set, the memory its kernels work in, and how its kernel calls are written
+ * into generated passes. The TypeScript backend ({@link tsBackend}) is the reference and works
+ * everywhere; `@gradstream/backend-wasm` is the WebAssembly SIMD one. A model computes every
+ * step with one backend: its parameters, activations, gradients and optimizer state are all
+ * allocated by it.
+ *
+ * @example
+ * ```ts
+ * import { tsBackend, type Backend } from '@gradstream/tensor';
+ * const b: Backend = tsBackend;
+ * const out = b.allocate('float32', 2);
+ * b.add(new Float32Array([1, 2]), new Float32Array([3, 4]), out);
+ * ```
+ */
+export interface Backend extends Kernels {
+  /** `'ts'` or `'wasm'` (what `--backend` takes). */
+  readonly name: string;
+  /** One line for logs and the `start` event, e.g. `WebAssembly SIMD128, 2 threads`. */
+  readonly description: string;
+  /** Threads its large kernels run on (1 for the TypeScript backend). */
+  readonly threads: number;
+  /** A zero-filled buffer in this backend's memory. */
+  allocate(dtype: DType, length: number): TypedArray;
+  /** Gives buffers from {@link Backend.allocate} back; they must not be used afterwards. */
+  free(buffers: readonly TypedArray[]): void;
+  /**
+   * One kernel call as a JavaScript statement for a generated pass, its arguments bound in
+   * `bindings` (see {@link SourceBindings.arg}): a direct call of the kernel, or its loop written
+   * in place when the sizes are small enough for a call to cost more than the arithmetic.
+   */
+  renderCall(call: KernelCall, bindings: SourceBindings): string;
+}
