@@ -10,6 +10,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@gradstream/tensor': src('tensor'),
+      '@gradstream/backend-wasm': src('backend-wasm'),
       // Before '@gradstream/graph', which would otherwise match it as a prefix.
       '@gradstream/graph/node': fileURLToPath(new URL('./packages/graph/src/node-entry.ts', import.meta.url)),
       '@gradstream/graph': src('graph'),

@@ -91,6 +91,9 @@ function buildProgram(ctx: CommandContext, exit: (code: number) => void): Comman
     .option('--val <fraction>', 'hold out the last fraction of the data and score it after each epoch', parse.fraction)
     .option('--checkpoint <file>', 'keep the best epoch (lowest validation loss, else training loss) in this file')
     .option('--json', 'print every training event as a line of JSON instead of the bar and the chart', false)
+    .option('--backend <name>', 'kernels to run on: wasm (WebAssembly SIMD, all cores), ts (TypeScript) or auto', parse.backend, 'auto')
+    .option('--threads <n>', "threads for the wasm backend's large kernels (default: every core)", parse.positiveInt)
+    .option('--verbose', 'say which backend runs the model, and why, before training', false)
     .addHelpText('after', DATA_HELP)
     .action(async (spec: string, options: Parameters<typeof trainCommand>[1]) => exit(await trainCommand(spec, options, ctx)));
 
@@ -119,6 +122,8 @@ function buildProgram(ctx: CommandContext, exit: (code: number) => void): Comman
     .requiredOption('--data <file|builtin:name>', 'data to score: a CSV or JSON file, or builtin:NAME')
     .option('--batch <n>', 'samples per forward pass', parse.positiveInt, 256)
     .option('--json', 'print the result as one JSON object', false)
+    .option('--backend <name>', 'kernels to run on: wasm, ts or auto', parse.backend, 'auto')
+    .option('--threads <n>', "threads for the wasm backend's large kernels (default: every core)", parse.positiveInt)
     .addHelpText('after', DATA_HELP)
     .action(async (checkpoint: string, options: Parameters<typeof evalCommand>[1]) => exit(await evalCommand(checkpoint, options, ctx)));
 

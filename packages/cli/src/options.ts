@@ -22,6 +22,10 @@ export const parse = {
     if (text.trim() === '' || !(v > 0 && v < 1)) throw new InvalidArgumentError('expected a fraction between 0 and 1, e.g. 0.2.');
     return v;
   },
+  backend(text: string): 'auto' | 'ts' | 'wasm' {
+    if (text === 'auto' || text === 'ts' || text === 'wasm') return text;
+    throw new InvalidArgumentError('expected ts, wasm or auto.');
+  },
   numbers(text: string): number[] {
     const cells = text.split(/[\s,]+/).filter((c) => c !== '');
     const values = cells.map(Number);

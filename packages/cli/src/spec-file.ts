@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { fromSpec, type Model } from '@gradstream/graph';
+import { fromSpec, type BuildOptions, type Model } from '@gradstream/graph';
 import { parseJsonText } from './json-text.js';
 
 /** Reads a model spec file as JSON; a file that is not JSON is an `INVALID_SPEC` error naming the line and column. */
@@ -9,7 +9,7 @@ export async function readSpecJson(path: string, cwd: string): Promise<unknown> 
   return parseJsonText(text, path, 'INVALID_SPEC', 'a model spec: { "version": 1, "inputShape": […], "layers": […], "loss": {…} }');
 }
 
-/** Reads, validates and builds the model of a spec file, its parameters initialised from `seed`. */
-export async function readModel(path: string, cwd: string, seed: number): Promise<Model> {
-  return fromSpec(await readSpecJson(path, cwd), { seed });
+/** Reads, validates and builds the model of a spec file, its parameters initialised from `seed`, on the backend asked for. */
+export async function readModel(path: string, cwd: string, seed: number, backend: Pick<BuildOptions, 'backend' | 'threads'> = {}): Promise<Model> {
+  return fromSpec(await readSpecJson(path, cwd), { seed, ...backend });
 }

@@ -18,7 +18,7 @@ export { INPUT, SPEC_VERSION, TARGET, type LayerSpec, type ModelSpec } from './m
 export { GraphNode } from './model/node.js';
 export { Model, type CompileOptions, type ModelLayer, type ParamRef } from './model/model.js';
 export { buildModel, sequential, type BuildOptions } from './model/build.js';
-export type { BackendChoice } from './model/select-backend.js';
+export { backendSummary, type BackendChoice } from './model/select-backend.js';
 export { Plan, type PlanKind } from './exec/plan.js';
 export { Tape, localGradients, runNode, type RunOptions, type TapeEntry, type TapeGradients } from './exec/tape.js';
 export { modelOperator, nodeOperator, type Batch, type ForwardResult } from './exec/operators.js';

@@ -16,6 +16,8 @@
  * | `INVALID_OPTION` | an option passed to a function is out of range |
  * | `GRADIENT_SHAPE` | a plugin's backward returned a gradient whose shape differs from its input |
  * | `GRADIENT_MISMATCH` | a plugin's backward disagrees with finite differences (`checkGradients`) |
+ * | `BACKEND_UNAVAILABLE` | the backend asked for cannot run on this platform (the message says why) |
+ * | `TOO_LARGE` | a model, plan or buffer needs more memory than the backend may hold |
  * | `DIVERGED` | training produced a non-finite loss or gradient |
  * | `CHECKPOINT_INVALID` | a checkpoint is truncated, corrupted, of another version or another model |
  *
@@ -42,6 +44,8 @@ export type ErrorCode =
   | 'INVALID_OPTION'
   | 'GRADIENT_SHAPE'
   | 'GRADIENT_MISMATCH'
+  | 'BACKEND_UNAVAILABLE'
+  | 'TOO_LARGE'
   | 'DIVERGED'
   | 'CHECKPOINT_INVALID';
 

@@ -30,6 +30,8 @@ export interface RunConfig {
   readonly validationSamples: number;
   readonly optimizer: Readonly<Record<string, unknown>>;
   readonly metrics: readonly string[];
+  /** The backend every step runs on, in one line (`wasm: WebAssembly SIMD128, 2 threads`), and why where it was a fallback. */
+  readonly backend: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Observable, from, isObservable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
-import type { Model } from '@gradstream/graph';
+import { backendSummary, type Model } from '@gradstream/graph';
 import { GradstreamError, Rng } from '@gradstream/tensor';
 import { Dataset, samplesToArrays, type ArrayData, type Sample } from './dataset.js';
 import { Evaluator } from './evaluate.js';
@@ -294,6 +294,7 @@ class Run {
       validationSamples,
       optimizer: this.engine.optimizer.config(),
       metrics: [...this.metrics],
+      backend: backendSummary(this.engine.model.backend),
     };
   }
 

@@ -13,11 +13,16 @@ export interface EvalOptions {
   readonly data: string;
   readonly batch: number;
   readonly json: boolean;
+  readonly backend: 'auto' | 'ts' | 'wasm';
+  readonly threads?: number;
 }
 
 /** `gradstream eval <checkpoint> --data …`: the checkpoint's loss and metrics on the data, in evaluation mode. */
 export async function evalCommand(path: string, options: EvalOptions, ctx: CommandContext): Promise<number> {
-  const { model, epoch } = await loadCheckpoint(resolve(ctx.cwd, path));
+  const { model, epoch } = await loadCheckpoint(resolve(ctx.cwd, path), {
+    backend: options.backend,
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+  });
   const data = await loadData(options.data, model, ctx.cwd);
   const metrics = chooseMetrics(model, data.y);
   const result = evaluate(model, data, metrics, options.batch);

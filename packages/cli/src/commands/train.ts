@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { identity } from 'rxjs';
+import { backendSummary } from '@gradstream/graph';
 import { writeCheckpointFile } from '@gradstream/graph/node';
 import { checkpointBest, fit, type EndEvent, type EpochEvent, type TrainEvent } from '@gradstream/trainer';
 import { loadData } from '../data/load-data.js';
@@ -24,6 +25,9 @@ export interface TrainOptions {
   readonly val?: number;
   readonly checkpoint?: string;
   readonly json: boolean;
+  readonly backend: 'auto' | 'ts' | 'wasm';
+  readonly threads?: number;
+  readonly verbose: boolean;
 }
 
 /**
@@ -33,7 +37,9 @@ export interface TrainOptions {
  */
 export async function trainCommand(path: string, options: TrainOptions, ctx: CommandContext): Promise<number> {
   const { stdout } = ctx.io;
-  const model = await readModel(path, ctx.cwd, options.seed);
+  const model = await readModel(path, ctx.cwd, options.seed, { backend: options.backend, ...(options.threads === undefined ? {} : { threads: options.threads }) });
+  // On stderr, so stdout stays the run's output (and --json's lines stay JSON).
+  if (options.verbose) println(ctx.io.stderr, `backend     ${backendSummary(model.backend)}`);
   const data = await loadData(options.data, model, ctx.cwd);
   const metrics = chooseMetrics(model, data.y);
   const optimizer = makeOptimizer(options.optimizer, options.lr);

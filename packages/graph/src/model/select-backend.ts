@@ -1,8 +1,10 @@
+import { defaultThreads, wasmBackend, wasmUnavailable } from '@gradstream/backend-wasm';
 import { GradstreamError, tsBackend, type Backend, type DType } from '@gradstream/tensor';
 
 /**
  * How a model's backend is chosen: a {@link Backend} object, or by name — `'ts'` (the TypeScript
- * reference), `'wasm'` (WebAssembly SIMD, float32), `'auto'` (wasm where it can run, else ts).
+ * reference, float32 and float64), `'wasm'` (WebAssembly SIMD on all cores, float32), `'auto'` (the
+ * default: wasm where it can run and the model is float32, else ts).
  *
  * @example
  * ```ts
@@ -12,13 +14,62 @@ import { GradstreamError, tsBackend, type Backend, type DType } from '@gradstrea
  */
 export type BackendChoice = Backend | 'auto' | 'ts' | 'wasm';
 
+/** Why `'auto'` chose what it chose, kept for `--verbose` and the `start` event. */
+const reasons = new WeakMap<Backend, string>();
+
+/**
+ * One line saying which backend a model runs on and why (`wasm: WebAssembly SIMD128, 2 threads` or
+ * `ts: … (wasm unavailable: …)`).
+ *
+ * @example
+ * ```ts
+ * import { backendSummary, sequential } from '@gradstream/graph';
+ * import { linear, mse } from '@gradstream/ops';
+ * const model = sequential([linear({ inFeatures: 1, outFeatures: 1 })], { inputShape: [1], loss: mse() });
+ * console.log(backendSummary(model.backend));
+ * ```
+ */
+export function backendSummary(backend: Backend): string {
+  const why = reasons.get(backend);
+  return `${backend.name}: ${backend.description}${why === undefined ? '' : ` (${why})`}`;
+}
+
 /** Resolves a {@link BackendChoice} for a model of the given dtype. */
 export function selectBackend(choice: BackendChoice, dtype: DType, threads: number | undefined): Backend {
-  if (typeof choice === 'object') return choice;
-  if (choice === 'ts' || choice === 'auto') return tsBackend;
-  throw new GradstreamError('INVALID_OPTION', `backend must be 'auto', 'ts', 'wasm' or a Backend, got ${JSON.stringify(choice)}`, {
-    option: 'backend',
-    dtype,
-    threads,
-  });
+  if (typeof choice === 'object' && choice !== null) return choice;
+  switch (choice) {
+    case 'ts':
+      return tsBackend;
+    case 'wasm':
+      if (dtype !== 'float32') {
+        throw new GradstreamError('INVALID_OPTION', `backend 'wasm' computes in float32; this model is ${dtype} (use backend 'ts' or 'auto')`, {
+          option: 'backend',
+          dtype,
+        });
+      }
+      return wasmBackend(threads === undefined ? {} : { threads });
+    case 'auto': {
+      if (dtype !== 'float32') return tsBackend;
+      const why = wasmUnavailable();
+      if (why === undefined) {
+        try {
+          return wasmBackend({ threads: threads ?? defaultThreads() });
+        } catch (e) {
+          if (!(e instanceof GradstreamError) || e.code !== 'BACKEND_UNAVAILABLE') throw e;
+          return explained(e.message);
+        }
+      }
+      return explained(`wasm unavailable: ${why}`);
+    }
+    default:
+      throw new GradstreamError('INVALID_OPTION', `backend must be 'auto', 'ts', 'wasm' or a Backend, got ${JSON.stringify(choice)}`, { option: 'backend' });
+  }
+}
+
+/** The TypeScript backend, with the reason the wasm one was not taken. */
+function explained(reason: string): Backend {
+  // A facade of its own, so the reason is this model's and tsBackend stays as it is.
+  const b: Backend = Object.freeze({ ...tsBackend });
+  reasons.set(b, reason);
+  return b;
 }

@@ -1,0 +1,115 @@
+import { GradstreamError } from '@gradstream/tensor';
+
+/** Every block starts on a cache line, so SIMD loads are aligned and two buffers never share a line. */
+const ALIGN = 64;
+/** Addresses below this stay unused: a zero pointer is never a buffer. */
+const HEAP_START = 64 * 1024;
+const PAGE = 64 * 1024;
+
+const alignUp = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+
+/**
+ * Hands out and takes back byte ranges of one WebAssembly memory: first fit over a free list kept
+ * sorted by address, neighbouring free blocks merged, the memory grown when no block fits. Plans
+ * and models allocate once and free when collected, so allocation speed hardly matters; what
+ * matters is that freed memory is reused, so a long-lived process does not grow without bound.
+ */
+export class Allocator {
+  /** Free blocks as [start, size] pairs, sorted by start, never adjacent (merged). */
+  private readonly free: [number, number][] = [];
+  /** Size of each live block, by start. */
+  private readonly live = new Map<number, number>();
+  /** The end of the region handed out so far (the top of the heap). */
+  private top = HEAP_START;
+
+  /**
+   * @param memory - the memory to allocate in
+   * @param maxBytes - the most this memory may hold (a shared memory's maximum)
+   * @param canGrow - false for a memory that must never grow (a non-shared one: growing would detach every view)
+   */
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly maxBytes: number,
+    private readonly canGrow: boolean,
+  ) {}
+
+  /** Bytes in live blocks. */
+  get liveBytes(): number {
+    let s = 0;
+    for (const v of this.live.values()) s += v;
+    return s;
+  }
+
+  /** Bytes of the memory itself. */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** The start of a block of at least `bytes` bytes, 64-byte aligned, zero-filled by the caller if needed. */
+  allocate(bytes: number): number {
+    const size = alignUp(Math.max(bytes, 1));
+    for (let i = 0; i < this.free.length; i++) {
+      const block = this.free[i] as [number, number];
+      if (block[1] < size) continue;
+      const start = block[0];
+      if (block[1] === size) this.free.splice(i, 1);
+      else {
+        block[0] += size;
+        block[1] -= size;
+      }
+      this.live.set(start, size);
+      return start;
+    }
+    const start = this.top;
+    this.ensure(start + size);
+    this.top = start + size;
+    this.live.set(start, size);
+    return start;
+  }
+
+  /** Takes a block back (a start that is not live is ignored: freeing twice is harmless). */
+  release(start: number): void {
+    const size = this.live.get(start);
+    if (size === undefined) return;
+    this.live.delete(start);
+    if (start + size === this.top) {
+      this.top = start;
+      // The block below may now be the free top of the heap too.
+      const last = this.free[this.free.length - 1];
+      if (last !== undefined && last[0] + last[1] === this.top) {
+        this.top = last[0];
+        this.free.pop();
+      }
+      return;
+    }
+    let i = 0;
+    while (i < this.free.length && (this.free[i] as [number, number])[0] < start) i++;
+    this.free.splice(i, 0, [start, size]);
+    const merge = (j: number): void => {
+      const a = this.free[j];
+      const b = this.free[j + 1];
+      if (a !== undefined && b !== undefined && a[0] + a[1] === b[0]) {
+        a[1] += b[1];
+        this.free.splice(j + 1, 1);
+      }
+    };
+    merge(i);
+    merge(i - 1);
+  }
+
+  private ensure(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    if (!this.canGrow || end > this.maxBytes) {
+      throw new GradstreamError(
+        'TOO_LARGE',
+        `wasm backend: ${end - this.liveBytes - HEAP_START} more bytes needed, beyond the ${this.canGrow ? this.maxBytes : have} bytes its memory may hold` +
+          (this.canGrow ? '' : " (a page that is not cross-origin isolated gets a fixed memory; choose a larger `memoryBytes` or the 'ts' backend)"),
+        { bytes: end, limit: this.canGrow ? this.maxBytes : have },
+      );
+    }
+    // Grow at least by half again, so a sequence of small allocations grows the memory rarely.
+    const target = Math.min(this.maxBytes, Math.max(end, Math.ceil(have * 1.5)));
+    this.memory.grow(Math.ceil((target - have) / PAGE));
+  }
+}

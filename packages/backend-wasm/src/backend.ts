@@ -1,0 +1,245 @@
+import {
+  UNARY_NAMES,
+  allocate,
+  tsBackend,
+  type Backend,
+  type DType,
+  type KernelCall,
+  type Kernels,
+  type SourceBindings,
+  type TypedArray,
+  type UnaryName,
+} from '@gradstream/tensor';
+import type { ThreadPool } from './pool/index.js';
+import type { KernelExports, WasmRuntime } from './runtime.js';
+
+/**
+ * Products of at least this many multiply-adds are split across the pool's threads; below it a
+ * dispatch (waking a thread, waiting for it) costs more than the other thread saves.
+ */
+export const PARALLEL_MIN = 1 << 19;
+/** Calls whose arrays hold at most this many elements run as the TypeScript backend's loops written in place. */
+const TINY = 64;
+
+/** The matmul entry every path uses: one thread below {@link PARALLEL_MIN}, all above. */
+export type MatmulPointers = (a: number, b: number, out: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean) => void;
+
+/** What a backend facade needs: the runtime, its scratch, and a pool when it runs on more than one thread. */
+export interface WasmBackendParts {
+  readonly runtime: WasmRuntime;
+  readonly threads: number;
+  readonly pool: ThreadPool | undefined;
+  /** Index of `matmul` among the pool's kernels. */
+  readonly matmulKernel: number;
+  /** Start of thread 0's matmul scratch. */
+  readonly scratch: number;
+}
+
+const largest = (args: readonly unknown[]): number => args.reduce<number>((m, a) => (ArrayBuffer.isView(a) ? Math.max(m, (a as TypedArray).length) : m), 0);
+
+/**
+ * The WebAssembly backend over a runtime: every kernel runs its SIMD128 export when all its buffers
+ * are float32 views of the runtime's memory, and the TypeScript reference otherwise (float64
+ * models, arrays made elsewhere), so a call is always right and fast where it can be.
+ */
+export function createWasmBackend(parts: WasmBackendParts): Backend {
+  const { runtime: rt, threads, pool } = parts;
+  const e: KernelExports = rt.exports;
+  const own = (a: unknown): a is Float32Array => rt.owns(a);
+  const ptr = (a: TypedArray): number => a.byteOffset;
+  const ts = tsBackend;
+  const exportOf = (name: string): ((...args: number[]) => number) => {
+    const f = e[name];
+    if (typeof f !== 'function') throw new Error(`wasm backend: the kernels module has no export ${name}`);
+    return f;
+  };
+  const byFunction = (prefix: string): Readonly<Record<UnaryName, (...args: number[]) => number>> =>
+    Object.fromEntries(UNARY_NAMES.map((n) => [n, exportOf(`${prefix}_${n}`)])) as Record<UnaryName, (...args: number[]) => number>;
+  const unaryF = byFunction('unary');
+  const unaryB = byFunction('unaryBackward');
+  const biasF = byFunction('biasUnary');
+  const biasB = byFunction('unaryBiasBackward');
+  const matmulExport = exportOf('matmul');
+  // Every export used below, looked up once.
+  const ex = {
+    adamUpdate: exportOf('adamUpdate'),
+    add: exportOf('add'),
+    addRowBroadcast: exportOf('addRowBroadcast'),
+    copy: exportOf('copy'),
+    countArgmaxMatches: exportOf('countArgmaxMatches'),
+    fill: exportOf('fill'),
+    firstNonFinite: exportOf('firstNonFinite'),
+    momentumUpdate: exportOf('momentumUpdate'),
+    mse: exportOf('mse'),
+    mseBackward: exportOf('mseBackward'),
+    mul: exportOf('mul'),
+    scale: exportOf('scale'),
+    sgdUpdate: exportOf('sgdUpdate'),
+    softmaxCrossEntropy: exportOf('softmaxCrossEntropy'),
+    softmaxCrossEntropyBackward: exportOf('softmaxCrossEntropyBackward'),
+    softmaxRows: exportOf('softmaxRows'),
+    softmaxRowsBackward: exportOf('softmaxRowsBackward'),
+    sumAbsDiff: exportOf('sumAbsDiff'),
+    sumRows: exportOf('sumRows'),
+    sumSquaredDiff: exportOf('sumSquaredDiff'),
+    sumSquares: exportOf('sumSquares'),
+  };
+
+  const matmulPointers: MatmulPointers = (a, b, out, m, n, k, transA, transB, accumulate) => {
+    if (pool !== undefined && m * n * k >= PARALLEL_MIN) {
+      const args = pool.args;
+      args[0] = a;
+      args[1] = b;
+      args[2] = out;
+      args[3] = m;
+      args[4] = n;
+      args[5] = k;
+      args[6] = transA ? 1 : 0;
+      args[7] = transB ? 1 : 0;
+      args[8] = accumulate ? 1 : 0;
+      pool.run(parts.matmulKernel, 9, threads);
+    } else {
+      matmulExport(a, b, out, m, n, k, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, parts.scratch, 0, 1);
+    }
+  };
+
+  /**
+   * True when every buffer is a float32 view of this memory and the call is not tiny: tiny calls
+   * run the TypeScript kernels on the views, exactly as generated passes write them (see
+   * renderCall), so a step computes the same numbers whether or not it runs as generated code.
+   */
+  const on = (a: TypedArray, b: TypedArray = a, c: TypedArray = a, d: TypedArray = a): boolean =>
+    own(a) && own(b) && own(c) && own(d) && (a.length > TINY || b.length > TINY || c.length > TINY || d.length > TINY);
+
+  const kernels: Kernels = {
+    matmul(a, b, out, m, n, k, transA = false, transB = false, accumulate = false) {
+      if (own(a) && own(b) && own(out) && m * n * k > TINY) matmulPointers(ptr(a), ptr(b), ptr(out), m, n, k, transA, transB, accumulate);
+      else ts.matmul(a, b, out, m, n, k, transA, transB, accumulate);
+    },
+    add: (a, b, out) => (on(a, b, out) ? void ex.add(ptr(a), ptr(b), ptr(out), out.length) : ts.add(a, b, out)),
+    mul: (a, b, out) => (on(a, b, out) ? void ex.mul(ptr(a), ptr(b), ptr(out), out.length) : ts.mul(a, b, out)),
+    scale: (a, s, out) => (on(a, out) ? void ex.scale(ptr(a), s, ptr(out), out.length) : ts.scale(a, s, out)),
+    copy: (src, dst) => (on(src, dst) ? void ex.copy(ptr(src), ptr(dst), Math.min(dst.length, src.length)) : ts.copy(src, dst)),
+    fill: (out, value) => (on(out) ? void ex.fill(ptr(out), value, out.length) : ts.fill(out, value)),
+    addRowBroadcast: (x, bias, out, rows, cols) =>
+      on(x, bias, out) ? void ex.addRowBroadcast(ptr(x), ptr(bias), ptr(out), rows, cols) : ts.addRowBroadcast(x, bias, out, rows, cols),
+    sumRows: (x, out, rows, cols, accumulate = false) =>
+      on(x, out) ? void ex.sumRows(ptr(x), ptr(out), rows, cols, accumulate ? 1 : 0) : ts.sumRows(x, out, rows, cols, accumulate),
+    unary: (fn, x, out, p = 0) => (on(x, out) ? void unaryF[fn](ptr(x), ptr(out), out.length, p) : ts.unary(fn, x, out, p)),
+    unaryBackward: (fn, s, dy, dx, p = 0) =>
+      on(s, dy, dx) ? void unaryB[fn](ptr(s), ptr(dy), ptr(dx), dx.length, p) : ts.unaryBackward(fn, s, dy, dx, p),
+    biasUnary: (fn, z, bias, out, rows, cols, p = 0) =>
+      on(z, bias, out) ? void biasF[fn](ptr(z), ptr(bias), ptr(out), rows, cols, p) : ts.biasUnary(fn, z, bias, out, rows, cols, p),
+    unaryBiasBackward: (fn, s, dy, dz, dbias, rows, cols, p = 0) =>
+      on(s, dy, dz, dbias)
+        ? void biasB[fn](ptr(s), ptr(dy), ptr(dz), ptr(dbias), rows, cols, p)
+        : ts.unaryBiasBackward(fn, s, dy, dz, dbias, rows, cols, p),
+    softmaxRows: (x, out, rows, cols) => (on(x, out) ? void ex.softmaxRows(ptr(x), ptr(out), rows, cols) : ts.softmaxRows(x, out, rows, cols)),
+    softmaxRowsBackward: (y, dy, dx, rows, cols) =>
+      on(y, dy, dx) ? void ex.softmaxRowsBackward(ptr(y), ptr(dy), ptr(dx), rows, cols) : ts.softmaxRowsBackward(y, dy, dx, rows, cols),
+    softmaxCrossEntropy: (logits, target, probs, loss, rows, cols) =>
+      on(logits, target, probs, loss)
+        ? void ex.softmaxCrossEntropy(ptr(logits), ptr(target), ptr(probs), ptr(loss), rows, cols)
+        : ts.softmaxCrossEntropy(logits, target, probs, loss, rows, cols),
+    softmaxCrossEntropyBackward: (probs, target, dLoss, dx, rows, cols) =>
+      on(probs, target, dLoss, dx)
+        ? void ex.softmaxCrossEntropyBackward(ptr(probs), ptr(target), ptr(dLoss), ptr(dx), rows, cols)
+        : ts.softmaxCrossEntropyBackward(probs, target, dLoss, dx, rows, cols),
+    mse: (pred, target, loss, rows) =>
+      on(pred, target, loss) ? void ex.mse(ptr(pred), ptr(target), ptr(loss), pred.length, rows) : ts.mse(pred, target, loss, rows),
+    mseBackward: (pred, target, dLoss, dPred, rows) =>
+      on(pred, target, dLoss, dPred)
+        ? void ex.mseBackward(ptr(pred), ptr(target), ptr(dLoss), ptr(dPred), dPred.length, rows)
+        : ts.mseBackward(pred, target, dLoss, dPred, rows),
+    // The mask is drawn from the node's generator in JavaScript; it is written straight into the view.
+    dropoutMask: (rng, rate, mask) => ts.dropoutMask(rng, rate, mask),
+    sgdUpdate: (w, g, lr) => (on(w, g) ? void ex.sgdUpdate(ptr(w), ptr(g), w.length, lr) : ts.sgdUpdate(w, g, lr)),
+    momentumUpdate: (w, g, v, lr, momentum, nesterov) =>
+      on(w, g, v) ? void ex.momentumUpdate(ptr(w), ptr(g), ptr(v), w.length, lr, momentum, nesterov ? 1 : 0) : ts.momentumUpdate(w, g, v, lr, momentum, nesterov),
+    adamUpdate: (w, g, m, v, lr, beta1, beta2, epsilon, weightDecay, t) =>
+      on(w, g, m, v)
+        ? void ex.adamUpdate(ptr(w), ptr(g), ptr(m), ptr(v), w.length, lr, beta1, beta2, epsilon, weightDecay, t)
+        : ts.adamUpdate(w, g, m, v, lr, beta1, beta2, epsilon, weightDecay, t),
+    sumSquares: (x) => (on(x) ? ex.sumSquares(ptr(x), x.length) : ts.sumSquares(x)),
+    firstNonFinite: (x) => (on(x) ? ex.firstNonFinite(ptr(x), x.length) : ts.firstNonFinite(x)),
+    sumSquaredDiff: (a, b, n) => (on(a, b) ? ex.sumSquaredDiff(ptr(a), ptr(b), n) : ts.sumSquaredDiff(a, b, n)),
+    sumAbsDiff: (a, b, n) => (on(a, b) ? ex.sumAbsDiff(ptr(a), ptr(b), n) : ts.sumAbsDiff(a, b, n)),
+    countArgmaxMatches: (pred, target, rows, cols) =>
+      on(pred, target) ? ex.countArgmaxMatches(ptr(pred), ptr(target), rows, cols) : ts.countArgmaxMatches(pred, target, rows, cols),
+  };
+
+  /**
+   * A call in a generated pass: tiny ones (and any touching memory outside the runtime) as the
+   * TypeScript backend writes them — its loops in place over the views, as fast as a 1-1-1 network
+   * needs; the rest as a direct call of the export with every pointer and size a literal.
+   */
+  const renderCall = (call: KernelCall, b: SourceBindings): string => {
+    const arrays = call.args.filter((a) => ArrayBuffer.isView(a));
+    const tiny = call.kernel === 'matmul' ? (call.args[3] as number) * (call.args[4] as number) * (call.args[5] as number) <= TINY : largest(call.args) <= TINY;
+    if (tiny || !arrays.every(own) || call.kernel === 'dropoutMask') return ts.renderCall(call, b);
+    const n = (a: unknown): string => b.arg(own(a) ? ptr(a) : a);
+    const a = call.args;
+    const len = (i: number): string => String((a[i] as TypedArray).length);
+    const lit = (v: unknown, fallback: number): string => b.arg(v ?? fallback);
+    const flag = (v: unknown): string => (v === true ? '1' : '0');
+    const call_ = (fn: unknown, hint: string, args: readonly string[]): string => `${b.value(fn, hint)}(${args.join(', ')});`;
+    switch (call.kernel) {
+      case 'matmul':
+        return call_(matmulPointers, 'matmul', [n(a[0]), n(a[1]), n(a[2]), lit(a[3], 0), lit(a[4], 0), lit(a[5], 0), b.arg(a[6] ?? false), b.arg(a[7] ?? false), b.arg(a[8] ?? false)]);
+      case 'add':
+      case 'mul':
+        return call_(ex[call.kernel], call.kernel, [n(a[0]), n(a[1]), n(a[2]), len(2)]);
+      case 'scale':
+        return call_(ex.scale, 'scale', [n(a[0]), lit(a[1], 0), n(a[2]), len(2)]);
+      case 'copy':
+        return call_(ex.copy, 'copy', [n(a[0]), n(a[1]), String(Math.min((a[0] as TypedArray).length, (a[1] as TypedArray).length))]);
+      case 'fill':
+        return call_(ex.fill, 'fill', [n(a[0]), lit(a[1], 0), len(0)]);
+      case 'addRowBroadcast':
+        return call_(ex.addRowBroadcast, 'addRowBroadcast', [n(a[0]), n(a[1]), n(a[2]), lit(a[3], 0), lit(a[4], 0)]);
+      case 'sumRows':
+        return call_(ex.sumRows, 'sumRows', [n(a[0]), n(a[1]), lit(a[2], 0), lit(a[3], 0), flag(a[4])]);
+      case 'unary':
+        return call_(unaryF[a[0] as UnaryName], `unary_${String(a[0])}`, [n(a[1]), n(a[2]), len(2), lit(a[3], 0)]);
+      case 'unaryBackward':
+        return call_(unaryB[a[0] as UnaryName], `unaryBackward_${String(a[0])}`, [n(a[1]), n(a[2]), n(a[3]), len(3), lit(a[4], 0)]);
+      case 'biasUnary':
+        return call_(biasF[a[0] as UnaryName], `biasUnary_${String(a[0])}`, [n(a[1]), n(a[2]), n(a[3]), lit(a[4], 0), lit(a[5], 0), lit(a[6], 0)]);
+      case 'unaryBiasBackward':
+        return call_(biasB[a[0] as UnaryName], `unaryBiasBackward_${String(a[0])}`, [n(a[1]), n(a[2]), n(a[3]), n(a[4]), lit(a[5], 0), lit(a[6], 0), lit(a[7], 0)]);
+      case 'softmaxRows':
+        return call_(ex.softmaxRows, 'softmaxRows', [n(a[0]), n(a[1]), lit(a[2], 0), lit(a[3], 0)]);
+      case 'softmaxRowsBackward':
+        return call_(ex.softmaxRowsBackward, 'softmaxRowsBackward', [n(a[0]), n(a[1]), n(a[2]), lit(a[3], 0), lit(a[4], 0)]);
+      case 'softmaxCrossEntropy':
+        return call_(ex.softmaxCrossEntropy, 'softmaxCrossEntropy', [n(a[0]), n(a[1]), n(a[2]), n(a[3]), lit(a[4], 0), lit(a[5], 0)]);
+      case 'softmaxCrossEntropyBackward':
+        return call_(ex.softmaxCrossEntropyBackward, 'softmaxCrossEntropyBackward', [n(a[0]), n(a[1]), n(a[2]), n(a[3]), lit(a[4], 0), lit(a[5], 0)]);
+      case 'mse':
+        return call_(ex.mse, 'mse', [n(a[0]), n(a[1]), n(a[2]), len(0), lit(a[3], 0)]);
+      case 'mseBackward':
+        return call_(ex.mseBackward, 'mseBackward', [n(a[0]), n(a[1]), n(a[2]), n(a[3]), len(3), lit(a[4], 0)]);
+      case 'sgdUpdate':
+        return call_(ex.sgdUpdate, 'sgdUpdate', [n(a[0]), n(a[1]), len(0), b.arg(a[2])]);
+      case 'momentumUpdate':
+        return call_(ex.momentumUpdate, 'momentumUpdate', [n(a[0]), n(a[1]), n(a[2]), len(0), b.arg(a[3]), lit(a[4], 0), flag(a[5])]);
+      case 'adamUpdate':
+        return call_(ex.adamUpdate, 'adamUpdate', [n(a[0]), n(a[1]), n(a[2]), n(a[3]), len(0), ...a.slice(4, 10).map((v) => b.arg(v))]);
+      default:
+        // Kernels that read a result back never appear in a pass; anything else is called as it is.
+        return `${b.value(kernels[call.kernel], call.kernel)}(${call.args.map((v) => b.arg(v)).join(', ')});`;
+    }
+  };
+
+  return Object.freeze({
+    ...kernels,
+    name: 'wasm',
+    description: `WebAssembly SIMD128, ${threads} thread${threads === 1 ? '' : 's'}${rt.shared ? '' : ' (memory not shared: one thread)'}`,
+    threads,
+    allocate: (dtype: DType, length: number): TypedArray => (dtype === 'float32' ? rt.float32(length) : allocate(dtype, length)),
+    free: (buffers: readonly TypedArray[]): void => {
+      for (const a of buffers) if (own(a)) rt.release(a);
+    },
+    renderCall,
+  });
+}

@@ -1,0 +1,106 @@
+/**
+ * gradstream's WebAssembly backend: the kernel set in SIMD128 (float32), its large products split
+ * across worker threads sharing one memory, bit-identical whatever the thread count. Models choose
+ * it by default where it can run (`backend: 'auto'`); float64 stays on the TypeScript backend.
+ *
+ * @packageDocumentation
+ */
+import { GradstreamError, type Backend } from '@gradstream/tensor';
+import { createWasmBackend } from './backend.js';
+import { createThreadPool, type ThreadPool } from './pool/index.js';
+import { WasmRuntime, sharedMemoryAvailable, wasmUnavailable } from './runtime.js';
+
+export { PARALLEL_MIN } from './backend.js';
+export { sharedMemoryAvailable, wasmUnavailable } from './runtime.js';
+
+/**
+ * Options of {@link wasmBackend}.
+ *
+ * @example
+ * ```ts
+ * import type { WasmBackendOptions } from '@gradstream/backend-wasm';
+ * const oneThread: WasmBackendOptions = { threads: 1 };
+ * ```
+ */
+export interface WasmBackendOptions {
+  /**
+   * Threads large kernels run on, the calling one included (default: {@link defaultThreads}).
+   * Where memory cannot be shared (a page that is not cross-origin isolated) it is always 1.
+   */
+  readonly threads?: number;
+  /** Size of the memory where it cannot grow (not shared), in bytes (default 256 MiB). */
+  readonly memoryBytes?: number;
+}
+
+/**
+ * Threads the machine offers: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency`
+ * in a browser, 1 where memory cannot be shared.
+ *
+ * @example
+ * ```ts
+ * import { defaultThreads } from '@gradstream/backend-wasm';
+ * console.log(defaultThreads()); // 2 on a 2-core machine
+ * ```
+ */
+export function defaultThreads(): number {
+  if (!sharedMemoryAvailable()) return 1;
+  const p = globalThis as { process?: { getBuiltinModule?: (id: string) => unknown }; navigator?: { hardwareConcurrency?: number } };
+  const os = p.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  const n = os?.availableParallelism?.() ?? p.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.floor(n));
+}
+
+const backends = new Map<number, Backend>();
+const pools = new Map<number, ThreadPool>();
+
+/**
+ * The WebAssembly SIMD backend with the given thread count (one per count, made on first use; all
+ * share one memory). Throws a `BACKEND_UNAVAILABLE` error saying why where it cannot run (no
+ * WebAssembly SIMD; a browser's main thread, which refuses to compile the module synchronously).
+ *
+ * @example
+ * ```ts
+ * import { wasmBackend } from '@gradstream/backend-wasm';
+ * import { sequential } from '@gradstream/graph';
+ * import { linear, mse } from '@gradstream/ops';
+ * const model = sequential([linear({ inFeatures: 784, outFeatures: 10 })], { inputShape: [784], loss: mse(), backend: wasmBackend({ threads: 1 }) });
+ * ```
+ */
+export function wasmBackend(options: WasmBackendOptions = {}): Backend {
+  const why = wasmUnavailable();
+  if (why !== undefined) throw new GradstreamError('BACKEND_UNAVAILABLE', `wasm backend: ${why}`, { backend: 'wasm' });
+  const requested = options.threads ?? defaultThreads();
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new GradstreamError('INVALID_OPTION', `wasm backend: threads must be a positive integer, got ${requested}`, { threads: requested });
+  }
+  let runtime: WasmRuntime;
+  try {
+    runtime = WasmRuntime.get(options.memoryBytes ?? 256 * 1024 * 1024);
+  } catch (e) {
+    if (e instanceof GradstreamError) throw e;
+    throw new GradstreamError('BACKEND_UNAVAILABLE', `wasm backend: the kernels module does not load here: ${(e as Error).message}`, { backend: 'wasm' });
+  }
+  const threads = runtime.shared ? requested : 1;
+  let backend = backends.get(threads);
+  if (backend === undefined) {
+    const scratch = runtime.scratch(threads);
+    let pool: ThreadPool | undefined;
+    if (threads > 1) {
+      pool = pools.get(threads);
+      if (pool === undefined) {
+        pool = createThreadPool({
+          module: runtime.module,
+          memory: runtime.memory,
+          exports: runtime.exports as unknown as WebAssembly.Exports,
+          kernels: ['matmul'],
+          threads,
+          scratch,
+        });
+        pools.set(threads, pool);
+      }
+    }
+    backend = createWasmBackend({ runtime, threads, pool, matmulKernel: 0, scratch: scratch.base });
+    backends.set(threads, backend);
+  }
+  return backend;
+}

@@ -1,0 +1,125 @@
+import { GradstreamError } from '@gradstream/tensor';
+import { Allocator } from './allocator.js';
+import { WASM_KERNELS_BASE64 } from './generated/kernels-wasm.js';
+
+const PAGE = 64 * 1024;
+/** A shared memory's maximum: all 4 GiB a wasm32 memory can address (reserved, not committed). */
+const SHARED_MAX_PAGES = 65536;
+const SHARED_INITIAL_PAGES = 256;
+
+/**
+ * The smallest module using a SIMD128 instruction (`i32.const 0; i8x16.splat; i8x16.popcnt`); it
+ * validates exactly where WebAssembly SIMD is there.
+ */
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+/** The exports of the kernels module: every kernel takes numbers (pointers are byte offsets). */
+export type KernelExports = Readonly<Record<string, (...args: number[]) => number>>;
+
+/** Why the wasm backend cannot run here, or undefined when it can. */
+export function wasmUnavailable(): string | undefined {
+  if (typeof WebAssembly !== 'object') return 'this platform has no WebAssembly';
+  try {
+    if (!WebAssembly.validate(SIMD_PROBE)) return 'this platform has WebAssembly but not its SIMD128 instructions';
+  } catch {
+    return 'this platform cannot validate WebAssembly SIMD';
+  }
+  return undefined;
+}
+
+/** Whether memory can be shared with worker threads here (Node, or a cross-origin-isolated page). */
+export function sharedMemoryAvailable(): boolean {
+  const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
+  return typeof g.SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false;
+}
+
+/**
+ * The one WebAssembly memory, module and instance of this process (or page, or worker), made on
+ * first use: every wasm backend computes in it, whatever its thread count.
+ */
+export class WasmRuntime {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly exports: KernelExports;
+  readonly allocator: Allocator;
+  readonly shared: boolean;
+  /** Every ArrayBuffer the memory has had (growing a shared memory gives a new, larger one; views on the old ones stay valid). */
+  private readonly buffers = new Set<ArrayBufferLike>();
+  private current: ArrayBufferLike;
+
+  private constructor(memoryBytes: number) {
+    const bytes = decodeBase64(WASM_KERNELS_BASE64);
+    // Synchronous compilation: Node and workers allow it for any size; a browser's main thread
+    // refuses modules over 4 KB, and the caller falls back (see wasmBackend).
+    this.module = new WebAssembly.Module(bytes);
+    this.shared = sharedMemoryAvailable();
+    this.memory = this.shared
+      ? new WebAssembly.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAX_PAGES, shared: true })
+      : // Without sharing, growing would detach every view already handed out: the memory is made at its full size once.
+        new WebAssembly.Memory({ initial: Math.ceil(memoryBytes / PAGE), maximum: Math.ceil(memoryBytes / PAGE) });
+    const instance = new WebAssembly.Instance(this.module, {
+      env: {
+        memory: this.memory,
+        abort: (): never => {
+          throw new GradstreamError('INVALID_OPTION', 'wasm backend: a kernel aborted (an internal check failed)');
+        },
+      },
+    });
+    this.exports = instance.exports as unknown as KernelExports;
+    this.allocator = new Allocator(this.memory, this.shared ? SHARED_MAX_PAGES * PAGE : memoryBytes, this.shared);
+    this.current = this.memory.buffer;
+    this.buffers.add(this.current);
+  }
+
+  private static instance: WasmRuntime | undefined;
+
+  /** The runtime, made on the first call. */
+  static get(memoryBytes: number): WasmRuntime {
+    WasmRuntime.instance ??= new WasmRuntime(memoryBytes);
+    return WasmRuntime.instance;
+  }
+
+  /** A zero-filled float32 view of `length` elements in the memory. */
+  float32(length: number): Float32Array {
+    const start = this.allocator.allocate(4 * length);
+    const buffer = this.memory.buffer;
+    if (buffer !== this.current) {
+      this.current = buffer;
+      this.buffers.add(buffer);
+    }
+    const view = new Float32Array(buffer, start, length);
+    // Reused blocks hold old values; new memory is zero already, but a fill is cheap next to a plan's life.
+    view.fill(0);
+    return view;
+  }
+
+  /** True when `a` is a float32 view into this memory (so its byte offset is a pointer). */
+  owns(a: unknown): a is Float32Array {
+    return a instanceof Float32Array && (a.buffer === this.current || this.buffers.has(a.buffer));
+  }
+
+  private scratchRegions = new Map<number, { base: number; bytesPerThread: number }>();
+
+  /** Per-thread scratch for the matmul's packed panels, for `threads` threads (made once per count). */
+  scratch(threads: number): { base: number; bytesPerThread: number } {
+    let region = this.scratchRegions.get(threads);
+    if (region === undefined) {
+      const bytesPerThread = Math.ceil((this.exports.matmulScratchBytes?.() ?? 0) / 64) * 64;
+      region = { base: this.allocator.allocate(bytesPerThread * threads), bytesPerThread };
+      this.scratchRegions.set(threads, region);
+    }
+    return region;
+  }
+
+  /** Gives a view's block back. */
+  release(a: Float32Array): void {
+    if (this.owns(a)) this.allocator.release(a.byteOffset);
+  }
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
