@@ -61,10 +61,15 @@ describe('the dashboard in headless Chromium', () => {
       if (m.type() === 'error') errors.push(m.text());
     });
     await page.goto((server as StaticServer).url);
+    // Served cross-origin isolated: the worker trains on the WebAssembly backend with shared memory, on every core.
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
 
     await page.getByTestId('dataset').selectOption('xorCloud');
     // The 2-8-8-2 network of the default settings: 2·8 + 8·8 + 8·2 weights, one line each.
     await expect.poll(() => page.locator('#network line').count()).toBe(96);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(errors).toEqual([]);
+    expect(await page.getByTestId('backend').textContent()).toBe(`wasm: WebAssembly SIMD128, ${cores} thread${cores === 1 ? '' : 's'}`);
     await page.getByTestId('start').click();
     await expect.poll(() => state(page)).toBe('running');
     await expect.poll(() => shownLoss(page), { timeout: 30_000 }).toBeLessThan(LOSS_BELOW);

@@ -86,7 +86,9 @@ export function createWasmBackend(parts: WasmBackendParts): Backend {
   };
 
   const matmulPointers: MatmulPointers = (a, b, out, m, n, k, transA, transB, accumulate) => {
-    if (pool !== undefined && m * n * k >= PARALLEL_MIN) {
+    // Until its workers have started the pool is not used (never waited for: in a browser's worker
+    // they start only once it yields); the parts are the same either way, so are the results.
+    if (pool !== undefined && m * n * k >= PARALLEL_MIN && pool.isStarted()) {
       const args = pool.args;
       args[0] = a;
       args[1] = b;

@@ -52,6 +52,24 @@ export function defaultThreads(): number {
 
 const backends = new Map<number, Backend>();
 const pools = new Map<number, ThreadPool>();
+const poolOf = new WeakMap<Backend, ThreadPool>();
+
+/**
+ * Resolves once the worker threads of a wasm backend have started (at once for one thread, or for
+ * a backend that is not a wasm one). Until then its large kernels run on the calling thread alone,
+ * with the same results: nothing ever waits for the workers. Await it before timing, or in a
+ * browser to be sure the first steps already use every core.
+ *
+ * @example
+ * ```ts
+ * import { wasmBackend, wasmThreadsReady } from '@gradstream/backend-wasm';
+ * const backend = wasmBackend({ threads: 2 });
+ * await wasmThreadsReady(backend);
+ * ```
+ */
+export function wasmThreadsReady(backend: Backend): Promise<void> {
+  return poolOf.get(backend)?.ready() ?? Promise.resolve();
+}
 
 /**
  * The WebAssembly SIMD backend with the given thread count (one per count, made on first use; all
@@ -101,6 +119,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): Backend {
     }
     backend = createWasmBackend({ runtime, threads, pool, matmulKernel: 0, scratch: scratch.base });
     backends.set(threads, backend);
+    if (pool !== undefined) poolOf.set(backend, pool);
   }
   return backend;
 }

@@ -32,6 +32,24 @@ describe('gradstream train', () => {
     expect(end).toMatchObject({ type: 'end', reason: 'completed', epochs: 3, steps: 6 });
   });
 
+  it('--backend and --threads choose the kernels, --verbose says which on stderr, the start event carries it', async () => {
+    const ts = await run(['train', XOR_SPEC, '--data', 'builtin:xor', '--epochs', '1', '--json', '--backend', 'ts', '--verbose']);
+    expect(ts.code).toBe(0);
+    expect(ts.stderr).toMatch(/^backend {5}ts: TypeScript \(reference kernels, one thread\)$/m);
+    const start = jsonLines(ts.stdout)[0];
+    expect(start?.type === 'start' && start.config.backend).toBe('ts: TypeScript (reference kernels, one thread)');
+    const wasm = await run(['train', XOR_SPEC, '--data', 'builtin:xor', '--epochs', '1', '--json', '--backend', 'wasm', '--threads', '1']);
+    expect(wasm.code).toBe(0);
+    const wasmStart = jsonLines(wasm.stdout)[0];
+    expect(wasmStart?.type === 'start' && wasmStart.config.backend).toBe('wasm: WebAssembly SIMD128, 1 thread');
+    const bad = await run(['train', XOR_SPEC, '--data', 'builtin:xor', '--backend', 'gpu']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--backend <name>' argument 'gpu' is invalid\. expected ts, wasm or auto\./);
+    // the same numbers within float32 rounding on either backend
+    const loss = (out: string) => (jsonLines(out).find((e) => e.type === 'epoch') as { loss: number }).loss;
+    expect(Math.abs(loss(ts.stdout) - loss(wasm.stdout))).toBeLessThan(1e-5);
+  });
+
   it('prints one line per epoch when stdout is not a terminal, then the loss chart and the scores', async () => {
     const { code, stdout } = await run(['train', XOR_SPEC, '--data', 'builtin:xor', '--epochs', '3', '--batch', '4', '--optimizer', 'adam', '--lr', '0.05']);
     expect(code).toBe(0);

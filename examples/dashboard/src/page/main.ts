@@ -27,6 +27,7 @@ const stats = {
   step: $<HTMLElement>('[data-testid="step-count"]'),
   loss: $<HTMLElement>('[data-testid="loss"]'),
   accuracy: $<HTMLElement>('[data-testid="accuracy"]'),
+  backend: $<HTMLElement>('[data-testid="backend"]'),
   message: $<HTMLElement>('[data-testid="message"]'),
 };
 
@@ -78,6 +79,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>): void => {
     step = 0;
     accuracy = Number.NaN;
     stats.message.textContent = '';
+    stats.backend.textContent = m.backend;
     lossChart.clear();
     normsChart.reset(m.topology.linear);
     network.reset(m.topology);

@@ -15,7 +15,13 @@ export interface StaticServer {
 export function serveStatic(dir: string, port: number, host = '127.0.0.1'): Promise<StaticServer> {
   // dev: read the files on every request, so a rebuild shows up on reload.
   const files = sirv(dir, { dev: true, etag: true });
-  const server = createServer((req, res) => files(req, res));
+  const server = createServer((req, res) => {
+    // Cross-origin isolated, so the page (and its training worker) may share memory with worker
+    // threads: the WebAssembly backend then runs its large kernels on every core.
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    files(req, res);
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

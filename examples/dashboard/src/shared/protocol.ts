@@ -125,6 +125,8 @@ export type FromWorker =
       readonly points: PointCloud;
       readonly domain: Domain;
       readonly boundary: Boundary;
+      /** The backend the worker trains on, in one line (`wasm: WebAssembly SIMD128, 2 threads`). */
+      readonly backend: string;
     }
   | Update
   | { readonly type: 'error'; readonly run: number; readonly message: string };

@@ -1,5 +1,5 @@
 import { Tensor } from '@gradstream/tensor';
-import type { Model } from '@gradstream/graph';
+import { backendSummary, type Model } from '@gradstream/graph';
 import { fit, gradients$, signalNorms$, type BatchEvent, type TrainCommand, type TrainEvent } from '@gradstream/trainer';
 import { Subject, connectable, filter, startWith, throttleTime, type Connectable, type Observable, type Subscription } from 'rxjs';
 import { boundaryGrid, classOneProbability, squareDomain } from '../shared/grid.js';
@@ -70,6 +70,7 @@ export class Session {
       points: { xy: this.data.points.xy.slice(), labels: this.data.points.labels.slice() },
       domain: this.domain,
       boundary: this.boundary(),
+      backend: backendSummary(this.model.backend),
     };
   }
 

@@ -131,6 +131,17 @@ export interface ThreadPool {
    */
   ready(): Promise<void>;
   /**
+   * True once every worker has started, without waiting for it (false on a broken or closed
+   * pool). A caller that must never block — a worker whose own workers can start only once it
+   * yields, as in browsers — runs its parts on one thread until this is true.
+   *
+   * @example
+   * ```ts
+   * pool.run(0, 9, pool.isStarted() ? pool.threads : 1);
+   * ```
+   */
+  isStarted(): boolean;
+  /**
    * Terminates the workers. `run` throws afterwards; calling `close` again does nothing. An unclosed
    * pool does not keep a Node process alive.
    *
@@ -365,6 +376,15 @@ class WasmThreadPool implements ThreadPool {
       }
     }
     if (failed) throw error;
+  }
+
+  isStarted(): boolean {
+    if (this.broken !== undefined) return false;
+    if (!this.started && Atomics.load(this.ctl, SLOT.READY) >= this.threads - 1 && Atomics.load(this.ctl, SLOT.FATAL) === 0) {
+      this.started = true;
+      this.resolveReady();
+    }
+    return this.started;
   }
 
   ready(): Promise<void> {
