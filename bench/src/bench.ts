@@ -1,8 +1,10 @@
 import { machine, versions, type Machine } from './machine.js';
+import { gradstreamBackends } from './peers/gradstream.js';
 import { initTfjs, type TfInfo } from './peers/tfjs.js';
-import { RATIO_KEYS, type RatioKey, type Ratios } from './results.js';
+import { RATIOS, RATIO_KEYS, type RatioKey, type Ratios, type Workload } from './results.js';
 import type { Measurement, TimingOptions } from './stats.js';
-import { lessonWorkload, type LessonResult } from './workloads/lesson.js';
+import { digitsFitWorkload, type DigitsFitOptions, type DigitsFitResult } from './workloads/digits-fit.js';
+import { lessonWorkload, type LessonOptions, type LessonResult } from './workloads/lesson.js';
 import { matmulWorkload, type MatmulResult } from './workloads/matmul.js';
 import { mlpWorkload, type MlpOptions, type MlpResult } from './workloads/mlp.js';
 
@@ -10,89 +12,119 @@ import { mlpWorkload, type MlpOptions, type MlpResult } from './workloads/mlp.js
 export interface BenchOptions {
   readonly quick: boolean;
   readonly seed: number;
-  readonly lesson: TimingOptions & { readonly lossSteps: number };
+  readonly lesson: LessonOptions;
   readonly mlp: MlpOptions & { readonly timing: TimingOptions };
   readonly matmul: TimingOptions & { readonly size: number };
+  readonly digitsFit: DigitsFitOptions;
 }
 
 const MLP = { samples: 8000, batchSize: 64, hidden: 128, lr: 0.1, lossSteps: 20, seed: 1 } as const;
+const DIGITS = { samples: 8000, heldOut: 2000, batchSize: 128, hidden: 128, lr: 0.003, seed: 1, minAccuracy: 0.8, lossTolerance: 0.01 } as const;
 
-/** The full run: five timed repetitions of each library on each workload, after a warm-up. */
+/** The full run: five timed repetitions of each row on each workload, after a warm-up. */
 export const FULL: BenchOptions = {
   quick: false,
   seed: 1,
-  lesson: { reps: 5, minMs: 300, lossSteps: 10 },
-  mlp: { ...MLP, timing: { reps: 5, minMs: 1000 } },
-  matmul: { reps: 5, minMs: 1000, size: 512 },
+  lesson: { reps: 5, minMs: 300, lossSteps: 10, fitSteps: 500 },
+  mlp: { ...MLP, timing: { reps: 5, minMs: 1000, maxMs: 12_000 } },
+  matmul: { reps: 5, minMs: 500, size: 512 },
+  digitsFit: { ...DIGITS, reps: 5, warmupMs: 1000, maxMs: 12_000 },
 };
 
 /** The smoke run (`--quick`): the same workloads, fewer and shorter repetitions. */
 export const QUICK: BenchOptions = {
   quick: true,
   seed: 1,
-  lesson: { reps: 3, minMs: 50, lossSteps: 10 },
-  mlp: { ...MLP, timing: { reps: 3, minMs: 150 } },
+  lesson: { reps: 3, minMs: 50, lossSteps: 10, fitSteps: 200 },
+  mlp: { ...MLP, samples: 2048, timing: { reps: 3, minMs: 150 } },
   matmul: { reps: 3, minMs: 150, size: 512 },
+  digitsFit: { ...DIGITS, samples: 2048, heldOut: 1000, reps: 3, warmupMs: 0 },
 };
 
 /** Everything a run measured; `bench/results/latest.json` holds one of these. */
 export interface BenchResult {
   readonly date: string;
+  /** Wall time of the run, in seconds, and of each workload (its checks included). */
+  readonly seconds: number;
+  readonly workloadSeconds: Record<Workload, number>;
   readonly machine: Machine;
   readonly versions: Record<string, string>;
-  readonly config: BenchOptions & { readonly tfjs: TfInfo; readonly ratioBasis: Record<string, string> };
-  readonly raw: { readonly lesson: Record<string, Measurement>; readonly mlp: Record<string, Measurement>; readonly matmul: Record<string, Measurement> };
+  readonly config: BenchOptions & {
+    readonly tfjs: TfInfo;
+    /** `backendSummary` of each gradstream configuration (`default`, `wasm1t`, `ts`) on this machine. */
+    readonly gradstream: Record<string, string>;
+    /** Per ratio key: the two rows it divides and what they measure. */
+    readonly ratioBasis: Record<RatioKey | 'matmul_gflops', string>;
+  };
+  readonly raw: Record<Workload, Record<string, Measurement>>;
   readonly checks: {
     readonly lesson: Pick<LessonResult, 'steps' | 'losses'>;
     readonly mlp: Pick<MlpResult, 'lossSteps' | 'initialLoss' | 'losses'>;
-    readonly matmul: Pick<MatmulResult, 'size' | 'maxAbsDiff'>;
+    readonly matmul: Pick<MatmulResult, 'size' | 'reference' | 'maxAbsDiff'>;
+    readonly 'digits-fit': Omit<DigitsFitResult, 'raw'>;
   };
   readonly ratios: Ratios;
 }
 
-/** Which gradstream measurement each workload's ratios divide. */
-const BASIS = { lesson: 'gradstream-plan', mlp: 'gradstream', matmul: 'gradstream' } as const;
-
-/** Runs the three workloads in turn (libraries interleaved within each) and computes the ratios. */
+/** Runs the four workloads in turn (rows interleaved within each) and computes the ratios. */
 export async function runBench(options: BenchOptions, log: (line: string) => void = () => {}): Promise<BenchResult> {
+  const started = performance.now();
   const tfjs = await initTfjs();
-  log(`lesson: 1-1-1 network, ${options.lesson.reps} reps`);
-  const lesson = await lessonWorkload(options.lesson, options.lesson.lossSteps);
-  log(`mlp: 784-${options.mlp.hidden}-10, batch ${options.mlp.batchSize}, ${options.mlp.samples} digits, ${options.mlp.timing.reps} reps`);
-  const mlp = await mlpWorkload(options.mlp, options.mlp.timing);
-  log(`matmul: ${options.matmul.size}³ float32, ${options.matmul.reps} reps`);
-  const matmul = await matmulWorkload(options.matmul.size, options.seed, options.matmul);
-  const raw = { lesson: lesson.raw, mlp: mlp.raw, matmul: matmul.raw };
+  const gradstream = gradstreamBackends();
+  log(`gradstream default: ${gradstream.default}`);
+  const workloadSeconds = {} as Record<Workload, number>;
+  const timed = async <T>(workload: Workload, what: string, work: () => Promise<T>): Promise<T> => {
+    log(`${workload}: ${what}`);
+    const t0 = performance.now();
+    const out = await work();
+    workloadSeconds[workload] = Math.round((performance.now() - t0) / 100) / 10;
+    log(`${workload}: done in ${workloadSeconds[workload]} s`);
+    return out;
+  };
+  const lesson = await timed('lesson', `1-1-1 network, ${options.lesson.reps} reps`, () => lessonWorkload(options.lesson));
+  const m = options.mlp;
+  const mlp = await timed('mlp', `784-${m.hidden}-10, batch ${m.batchSize}, ${m.samples} digits, ${m.timing.reps} reps`, () => mlpWorkload(m, m.timing));
+  const matmul = await timed('matmul', `${options.matmul.size}³ float32, ${options.matmul.reps} reps`, () =>
+    matmulWorkload(options.matmul.size, options.seed, options.matmul),
+  );
+  const d = options.digitsFit;
+  const { raw: digitsRaw, ...digits } = await timed(
+    'digits-fit',
+    `784-${d.hidden}-10 ReLU, Adam, batch ${d.batchSize}, one epoch of ${d.samples} digits per rep, ${d.reps} reps`,
+    () => digitsFitWorkload(d),
+  );
+  const raw: Record<Workload, Record<string, Measurement>> = { lesson: lesson.raw, mlp: mlp.raw, matmul: matmul.raw, 'digits-fit': digitsRaw };
 
-  const rate = (workload: keyof typeof raw, name: string): number => {
+  const rate = (workload: Workload, name: string): Measurement => {
     const m = raw[workload][name];
     if (m === undefined) throw new Error(`bench: no ${workload} measurement of ${name}`);
-    return m.median;
+    return m;
   };
   const ratios = {} as Record<RatioKey, number>;
+  const ratioBasis = {} as Record<RatioKey | 'matmul_gflops', string>;
   for (const key of RATIO_KEYS) {
-    const [workload, peer] = key.split('/') as [keyof typeof raw, string];
-    ratios[key] = rate(workload, BASIS[workload]) / rate(workload, peer);
+    const { workload, gradstream: g, peer: p } = RATIOS[key];
+    const [gm, pm] = [rate(workload, g), rate(workload, p)];
+    ratios[key] = gm.median / pm.median;
+    const describe = (name: string, m: Measurement): string => `${name} (${m.library}, ${m.backend}, ${m.path})`;
+    ratioBasis[key] = `${workload}: ${describe(g, gm)} ÷ ${describe(p, pm)}, ${gm.unit}`;
   }
+  const gflops = rate('matmul', 'gradstream-kernel');
+  ratioBasis.matmul_gflops = `matmul: gradstream-kernel (${gflops.backend}) GFLOP/s itself, not a ratio`;
   return {
     date: new Date().toISOString(),
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+    workloadSeconds,
     machine: machine(),
     versions: versions(),
-    config: {
-      ...options,
-      tfjs,
-      ratioBasis: {
-        lesson: 'gradstream-plan: model.compile(1), then plan.forward(), plan.backward(), sgd.step() per step',
-        mlp: 'gradstream: compiled plan + sgd, batch copied into plan.x/plan.y per step',
-        matmul: 'gradstream: matmul kernel from @gradstream/tensor into a preallocated buffer',
-      },
-    },
+    config: { ...options, tfjs, gradstream, ratioBasis },
     raw,
     checks: {
       lesson: { steps: lesson.steps, losses: lesson.losses },
       mlp: { lossSteps: mlp.lossSteps, initialLoss: mlp.initialLoss, losses: mlp.losses },
-      matmul: { size: matmul.size, maxAbsDiff: matmul.maxAbsDiff },
+      matmul: { size: matmul.size, reference: matmul.reference, maxAbsDiff: matmul.maxAbsDiff },
+      'digits-fit': digits,
     },
-    ratios: { ...ratios, matmul_gflops: rate('matmul', BASIS.matmul) },
+    ratios: { ...ratios, matmul_gflops: gflops.median },
   };
 }

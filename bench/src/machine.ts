@@ -41,5 +41,8 @@ const PACKAGES = [
 export function versions(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of PACKAGES) out[name] = (require(`${name}/package.json`) as { version: string }).version;
+  // The wasm backend is a dependency of @gradstream/graph, not of the bench: resolved from there.
+  const fromGraph = createRequire(require.resolve('@gradstream/graph/package.json'));
+  out['@gradstream/backend-wasm'] = (fromGraph('@gradstream/backend-wasm/package.json') as { version: string }).version;
   return out;
 }

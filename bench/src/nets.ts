@@ -30,20 +30,34 @@ export interface MlpTask {
 }
 
 /**
- * A library set up to train one workload. `run(n)` takes n steps (the MLP walks the batches in
- * order, wrapping around); `loss()` evaluates the loss at the current parameters (the MLP on
- * batch 0) without training.
+ * The digits-fit workload: the digits example's network (784-`hidden`-10, ReLU, softmax
+ * cross-entropy, Adam) trained for one epoch over `data` in order, batch `batchSize` (the last
+ * batch may be smaller), from the same initial weights; `heldOut` digits score the result.
+ */
+export interface DigitsTask {
+  readonly data: Digits;
+  readonly heldOut: Digits;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly init: MlpWeights;
+}
+
+/**
+ * A library set up to train one workload. `run(n)` does n iterations: steps for a hand-driven
+ * path (the MLP walks the batches in order, wrapping around), epochs for a public training call
+ * (`fit`, `model.fit`). `loss()` evaluates the loss at the current parameters (the MLP on batch 0)
+ * without training.
  */
 export interface Trainer {
   readonly prepare?: () => void | Promise<void>;
-  readonly run: (steps: number) => void | Promise<void>;
+  readonly run: (iterations: number) => void | Promise<void>;
   readonly loss: () => number | Promise<number>;
   /** Frees what the library holds outside the JS heap (TF.js tensors). */
   readonly dispose?: () => void;
 }
 
 /** The `[start, end)` element range of batch `b` in a row-major `[n, width]` array. */
-export function batchRange(task: MlpTask, b: number, width: number): readonly [number, number] {
+export function batchRange(task: { readonly batchSize: number }, b: number, width: number): readonly [number, number] {
   const start = b * task.batchSize * width;
   return [start, start + task.batchSize * width];
 }

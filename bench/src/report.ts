@@ -1,5 +1,5 @@
 import type { BenchResult } from './bench.js';
-import { RATIO_KEYS } from './results.js';
+import { RATIOS, RATIO_KEYS, TARGET_RATIO_KEYS } from './results.js';
 import type { Measurement } from './stats.js';
 
 const num = (v: number): string => {
@@ -10,13 +10,24 @@ const num = (v: number): string => {
 
 const loss = (v: number | undefined): string => (v === undefined ? '' : v.toPrecision(7));
 
-function section(title: string, raw: Record<string, Measurement>, extra: Record<string, string>, extraTitle: string): string[] {
-  const rows = Object.entries(raw).map(([name, m]) => [name, num(m.median), `${num(Math.min(...m.reps))} … ${num(Math.max(...m.reps))}`, m.unit, extra[name] ?? '']);
-  const head = ['library', 'median', 'min … max', 'unit', extraTitle];
+/** Columns padded to their widest cell; `right` columns are right-aligned. */
+function table(head: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number>): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: readonly string[]): string =>
-    `  ${cells.map((c, i) => (i === 0 || i >= 3 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ')}`.trimEnd();
-  return [title, line(head), ...rows.map(line), ''];
+  const line = (cells: readonly string[]): string => `  ${cells.map((c, i) => (right.has(i) ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ')}`.trimEnd();
+  return [line(head), ...rows.map(line)];
+}
+
+function section(title: string, raw: Record<string, Measurement>, extra: Record<string, string>, extraTitle: string): string[] {
+  const rows = Object.entries(raw).map(([name, m]) => [
+    name,
+    m.backend,
+    m.path,
+    num(m.median),
+    `${num(Math.min(...m.reps))} … ${num(Math.max(...m.reps))}`,
+    m.unit,
+    extra[name] ?? '',
+  ]);
+  return [title, ...table(['row', 'backend', 'path', 'median', 'min … max', 'unit', extraTitle], rows, new Set([3, 4])), ''];
 }
 
 /** The run as text: one table per workload, then the ratios. */
@@ -24,21 +35,42 @@ export function formatReport(r: BenchResult): string {
   const { checks } = r;
   const mlpLoss: Record<string, string> = {};
   for (const [k, v] of Object.entries(checks.mlp.losses)) mlpLoss[k] = `${loss(checks.mlp.initialLoss[k])} → ${loss(v)}`;
-  const matmulDiff: Record<string, string> = {};
+  mlpLoss['brain.js-per-sample'] = '(per-sample updates, sigmoid output: not compared)';
+  const matmulDiff: Record<string, string> = { [checks.matmul.reference]: '(reference)' };
   for (const [k, v] of Object.entries(checks.matmul.maxAbsDiff)) matmulDiff[k] = v.toExponential(1);
   const lessonLoss: Record<string, string> = {};
-  for (const [k, v] of Object.entries(checks.lesson.losses)) lessonLoss[k] = loss(v) + (k === 'brain.js' ? ' (sigmoid output)' : '');
+  for (const [k, v] of Object.entries(checks.lesson.losses)) lessonLoss[k] = loss(v) + (k.startsWith('brain.js') ? ' (sigmoid output)' : '');
+  const d = checks['digits-fit'];
+  const digits: Record<string, string> = {};
+  for (const [k, s] of Object.entries(d.scores)) {
+    digits[k] = `${s.epochLoss.toFixed(4)}  ${s.heldOutLoss.toFixed(4)}  ${(100 * s.heldOutAccuracy).toFixed(1)} %`;
+  }
   const m = r.machine;
+  const mlp = r.config.mlp;
+  const df = r.config.digitsFit;
+  const ratioRows = [...RATIO_KEYS.map((k) => {
+    const def = RATIOS[k];
+    const target = (TARGET_RATIO_KEYS as readonly string[]).includes(k) ? '*' : '';
+    return [`${k}${target}`, r.ratios[k].toFixed(3), `${def.workload}: ${def.gradstream} ÷ ${def.peer}`];
+  }), ['matmul_gflops', r.ratios.matmul_gflops.toFixed(3), 'matmul: gradstream-kernel GFLOP/s']];
   const lines = [
     `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}${r.config.quick ? '  [--quick]' : ''}`,
+    `gradstream default: ${r.config.gradstream.default}`,
     `TF.js ${r.config.tfjs.version} (wasm: ${r.config.tfjs.wasmBinary}, ${r.config.tfjs.wasmThreads} thread), brain.js ${r.versions['brain.js']}`,
     '',
-    ...section('lesson: 1-1-1 network, SGD lr 0.1', r.raw.lesson, lessonLoss, `loss after ${checks.lesson.steps} steps`),
-    ...section(`mlp: 784-${r.config.mlp.hidden}-10 sigmoid, ½-MSE, batch ${r.config.mlp.batchSize}`, r.raw.mlp, mlpLoss, `loss, ${checks.mlp.lossSteps} steps`),
-    ...section(`matmul: ${checks.matmul.size}³ float32`, r.raw.matmul, matmulDiff, 'max |Δ| vs gradstream'),
-    'ratios: gradstream ÷ peer (> 1: gradstream faster)',
-    ...RATIO_KEYS.map((k) => `  ${k.padEnd(18)}${r.ratios[k].toFixed(3).padStart(9)}`),
-    `  ${'matmul_gflops'.padEnd(18)}${r.ratios.matmul_gflops.toFixed(3).padStart(9)}`,
+    ...section(`lesson: 1-1-1 network, SGD lr 0.1 (fit rows: epochs of ${r.config.lesson.fitSteps} steps)`, r.raw.lesson, lessonLoss, `loss after ${checks.lesson.steps} steps`),
+    ...section(`mlp: 784-${mlp.hidden}-10 sigmoid, ½-MSE, SGD lr ${mlp.lr}, batch ${mlp.batchSize}, ${mlp.samples} digits`, r.raw.mlp, mlpLoss, `loss on batch 0, ${checks.mlp.lossSteps} steps`),
+    ...section(`matmul: ${checks.matmul.size}³ float32`, r.raw.matmul, matmulDiff, `max |Δ| vs ${checks.matmul.reference}`),
+    ...section(
+      `digits-fit: 784-${df.hidden}-10 ReLU, softmax cross-entropy, Adam lr ${df.lr}, batch ${df.batchSize}, one epoch of ${df.samples} digits per rep`,
+      r.raw['digits-fit'],
+      digits,
+      `after epoch 1: train loss, held-out loss, accuracy (${df.heldOut} digits)`,
+    ).slice(0, -1),
+    `  check: every held-out accuracy ≥ ${(100 * d.minAccuracy).toFixed(0)} % and epoch loss within ${(100 * d.lossTolerance).toFixed(0)} % of gradstream-fit's: ${d.sane ? 'pass' : 'FAIL'}`,
+    '',
+    'ratios: gradstream ÷ peer (> 1: gradstream faster; * the target ratios)',
+    ...table(['ratio', 'value', 'basis'], ratioRows, new Set([1])),
   ];
   return lines.join('\n');
 }

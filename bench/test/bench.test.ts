@@ -2,17 +2,57 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LESSON, RATIO_KEYS, median, runBench, tfjsTensorCount, writeJsonAtomic, type BenchOptions, type BenchResult } from '../src/index.js';
+import {
+  LESSON,
+  RATIOS,
+  RATIO_KEYS,
+  TARGET_RATIO_KEYS,
+  WORKLOADS,
+  formatReport,
+  measureInterleaved,
+  median,
+  runBench,
+  tfjsTensorCount,
+  writeJsonAtomic,
+  type BenchOptions,
+  type BenchResult,
+} from '../src/index.js';
 
-// Every workload at toy size, one short repetition each: enough to exercise every library's
-// path and the results file, with no claim about speed.
+// Every workload at toy size, one short repetition each: enough to exercise every row's path
+// and the results file, with no claim about speed.
 const TINY: BenchOptions = {
   quick: true,
   seed: 1,
-  lesson: { reps: 1, minMs: 1, lossSteps: 10 },
-  mlp: { samples: 256, batchSize: 64, hidden: 16, lr: 0.1, lossSteps: 5, seed: 1, timing: { reps: 1, minMs: 1 } },
+  lesson: { reps: 1, minMs: 1, lossSteps: 10, fitSteps: 20 },
+  mlp: { samples: 256, batchSize: 64, hidden: 16, lr: 0.1, lossSteps: 3, seed: 1, timing: { reps: 1, minMs: 1 } },
   matmul: { reps: 1, minMs: 1, size: 32 },
+  digitsFit: { samples: 512, heldOut: 256, batchSize: 128, hidden: 16, lr: 0.003, seed: 1, reps: 1, warmupMs: 0, minAccuracy: 0.2, lossTolerance: 1e-3 },
 };
+
+/** The ratio keys the harness promises, written out: changing them must be deliberate. */
+const EXPECTED_RATIO_KEYS = [
+  'matmul/tfjs-wasm',
+  'matmul-1t/tfjs-wasm',
+  'mlp/tfjs-wasm',
+  'mlp-fit/tfjs-wasm-fit',
+  'digits-fit/tfjs-wasm-fit',
+  'lesson/brain.js',
+  'lesson/tfjs-cpu',
+  'lesson-fit/tfjs-cpu-fit',
+  'lesson/ts',
+  'mlp/tfjs-cpu',
+  'mlp-1t/tfjs-wasm',
+  'mlp-fit/tfjs-cpu-fit',
+  'mlp/ts',
+  'matmul/tfjs-cpu',
+  'matmul/ts',
+  'digits-fit-1t/tfjs-wasm-fit',
+  'digits-fit/tfjs-cpu-fit',
+  'digits-fit/ts',
+];
+
+/** gradstream's three backend configurations, by row-name infix. */
+const CONFIGS = ['gradstream', 'gradstream-wasm1t', 'gradstream-ts'];
 
 /** The lesson's SGD by hand, in float64: the chain rule written out, as in the lesson's worked step. */
 function lessonLossAfter(steps: number): number {
@@ -42,49 +82,114 @@ describe('bench harness at toy size', () => {
 
   it('reports machine, versions, raw rates and exactly the agreed ratio keys', async () => {
     const r = await run();
-    expect(Object.keys(r)).toEqual(expect.arrayContaining(['machine', 'versions', 'raw', 'ratios']));
+    expect(Object.keys(r)).toEqual(expect.arrayContaining(['machine', 'versions', 'config', 'raw', 'checks', 'ratios']));
     expect(r.machine.cores).toBeGreaterThan(0);
     expect(r.machine.node).toBe(process.version);
     expect(r.versions['@tensorflow/tfjs-core']).toBe('4.22.0');
     expect(r.versions['@tensorflow/tfjs-backend-wasm']).toBe('4.22.0');
     expect(r.versions.mnist).toBe('1.1.0');
-    expect(Object.keys(r.ratios).sort()).toEqual([...RATIO_KEYS, 'matmul_gflops'].sort());
+    expect([...RATIO_KEYS]).toEqual(EXPECTED_RATIO_KEYS);
+    expect(Object.keys(r.ratios).sort()).toEqual([...EXPECTED_RATIO_KEYS, 'matmul_gflops'].sort());
+    expect(EXPECTED_RATIO_KEYS).toEqual(expect.arrayContaining([...TARGET_RATIO_KEYS]));
+    expect(Object.keys(r.config.ratioBasis).sort()).toEqual([...EXPECTED_RATIO_KEYS, 'matmul_gflops'].sort());
     for (const v of Object.values(r.ratios)) expect(v).toBeGreaterThan(0);
-    expect(Object.keys(r.raw.lesson).sort()).toEqual(['brain.js', 'gradstream-fit', 'gradstream-plan', 'tfjs-cpu', 'tfjs-wasm']);
-    expect(Object.keys(r.raw.mlp).sort()).toEqual(['brain.js', 'gradstream', 'tfjs-cpu', 'tfjs-wasm']);
-    expect(Object.keys(r.raw.matmul).sort()).toEqual(['gradstream', 'tfjs-cpu', 'tfjs-wasm']);
-    // The ratio is the two medians divided, so it is tied to the raw numbers it came from.
-    expect(r.ratios['mlp/tfjs-wasm']).toBeCloseTo((r.raw.mlp.gradstream?.median ?? 0) / (r.raw.mlp['tfjs-wasm']?.median ?? 1), 10);
-    expect(r.ratios.matmul_gflops).toBe(r.raw.matmul.gradstream?.median);
+    expect(Object.keys(r.raw)).toEqual([...WORKLOADS]);
     expect(r.config.tfjs.wasmBinary).toMatch(/^tfjs-backend-wasm(-simd)?\.wasm$/);
     expect(r.config.tfjs.wasmThreads).toBe(1);
+    expect(Object.keys(r.config.gradstream).sort()).toEqual(['default', 'ts', 'wasm1t']);
   });
 
-  it('trains the lesson to the hand-derived loss with gradstream (plan and fit) and TF.js', async () => {
+  it('has every backend configuration and both paths in every workload', async () => {
+    const { raw } = await run();
+    const trained = (paths: { gradstream: string[]; tfjs: string[] }) => [
+      ...paths.gradstream.flatMap((p) => CONFIGS.map((c) => `${c}-${p}`)),
+      ...paths.tfjs.flatMap((p) => ['cpu', 'wasm'].map((b) => `tfjs-${b}-${p}`)),
+    ];
+    expect(Object.keys(raw.lesson).sort()).toEqual([...trained({ gradstream: ['plan', 'fit'], tfjs: ['loop', 'fit'] }), 'brain.js-trainPattern'].sort());
+    expect(Object.keys(raw.mlp).sort()).toEqual([...trained({ gradstream: ['plan', 'fit'], tfjs: ['loop', 'fit'] }), 'brain.js-per-sample'].sort());
+    expect(Object.keys(raw.matmul).sort()).toEqual(trained({ gradstream: ['kernel'], tfjs: ['kernel'] }).sort());
+    expect(Object.keys(raw['digits-fit']).sort()).toEqual(trained({ gradstream: ['fit'], tfjs: ['fit'] }).sort());
+    // Every row says which library, backend and path it measured.
+    const paths = new Set<string>();
+    for (const rows of Object.values(raw)) {
+      for (const [name, m] of Object.entries(rows)) {
+        expect(name.startsWith(m.library === 'tfjs' ? `tfjs-${m.backend}-` : m.library), name).toBe(true);
+        expect(m.median, name).toBeGreaterThan(0);
+        expect(m.reps.length, name).toBeGreaterThan(0);
+        paths.add(`${name.split('-').pop()}:${m.path}`);
+      }
+    }
+    for (const p of ['plan:plan', 'fit:fit', 'loop:minimize loop', 'fit:model.fit', 'kernel:kernel']) expect(paths).toContain(p);
+    expect(raw.mlp['brain.js-per-sample']?.path).toMatch(/per sample/);
+    expect(raw.mlp['gradstream-wasm1t-plan']?.backend).toBe('wasm 1t');
+    expect(raw.mlp['gradstream-ts-plan']?.backend).toBe('ts');
+    expect(raw.mlp['gradstream-plan']?.backend).toMatch(/\(default\)$/);
+  });
+
+  it('ties every ratio to the two medians it divides', async () => {
+    const r = await run();
+    for (const key of RATIO_KEYS) {
+      const def = RATIOS[key];
+      const rows = r.raw[def.workload];
+      expect(r.ratios[key], key).toBeCloseTo((rows[def.gradstream]?.median ?? Number.NaN) / (rows[def.peer]?.median ?? Number.NaN), 10);
+      expect(r.config.ratioBasis[key], key).toContain(`${def.gradstream} (`);
+      expect(r.config.ratioBasis[key], key).toContain(`÷ ${def.peer} (`);
+    }
+    expect(r.ratios.matmul_gflops).toBe(r.raw.matmul['gradstream-kernel']?.median);
+  });
+
+  it('trains the lesson to the hand-derived loss on every gradstream and TF.js row', async () => {
     const { losses } = (await run()).checks.lesson;
     const expected = lessonLossAfter(TINY.lesson.lossSteps);
     expect(expected).toBeLessThan(lessonLossAfter(0));
-    for (const name of ['gradstream-plan', 'gradstream-fit', 'tfjs-cpu', 'tfjs-wasm']) {
-      expect(relDiff(losses[name] as number, expected), name).toBeLessThan(1e-4);
-    }
+    const rows = Object.keys(losses).filter((name) => !name.startsWith('brain.js'));
+    expect(rows).toHaveLength(10);
+    for (const name of rows) expect(relDiff(losses[name] as number, expected), name).toBeLessThan(1e-4);
   });
 
-  it('gives the same MLP losses in gradstream and TF.js from the same weights and batches', async () => {
+  it('gives the same MLP losses on every gradstream and TF.js row, plan or fit, from the same weights and batches', async () => {
     const { initialLoss, losses } = (await run()).checks.mlp;
-    const g0 = initialLoss.gradstream as number;
-    const g = losses.gradstream as number;
+    const g0 = initialLoss['gradstream-plan'] as number;
+    const g = losses['gradstream-plan'] as number;
     expect(g).toBeLessThan(g0);
-    for (const peer of ['tfjs-cpu', 'tfjs-wasm']) {
-      expect(relDiff(initialLoss[peer] as number, g0), peer).toBeLessThan(1e-5);
-      expect(relDiff(losses[peer] as number, g), peer).toBeLessThan(1e-4);
+    expect(Object.keys(losses)).toHaveLength(10);
+    for (const name of Object.keys(losses)) {
+      expect(relDiff(initialLoss[name] as number, g0), name).toBeLessThan(1e-5);
+      expect(relDiff(losses[name] as number, g), name).toBeLessThan(1e-4);
     }
   });
 
-  it('multiplies to the same product as TF.js', async () => {
-    const { maxAbsDiff } = (await run()).checks.matmul;
+  it('multiplies to the same product in every backend configuration and in TF.js', async () => {
+    const { maxAbsDiff, reference } = (await run()).checks.matmul;
+    expect(reference).toBe('gradstream-ts-kernel');
+    expect(Object.keys(maxAbsDiff).sort()).toEqual(['gradstream-kernel', 'gradstream-wasm1t-kernel', 'tfjs-cpu-kernel', 'tfjs-wasm-kernel']);
     // Entries of a 32-term sum of products of U(-1, 1) values: float32 rounding stays far below 1e-4.
-    expect(maxAbsDiff['tfjs-cpu']).toBeLessThan(1e-4);
-    expect(maxAbsDiff['tfjs-wasm']).toBeLessThan(1e-4);
+    for (const [name, d] of Object.entries(maxAbsDiff)) expect(d, name).toBeLessThan(1e-4);
+  });
+
+  it('trains the digits network to the same losses in gradstream and TF.js after one epoch', async () => {
+    const d = (await run()).checks['digits-fit'];
+    const names = Object.keys(d.scores);
+    expect(names.sort()).toEqual(['gradstream-fit', 'gradstream-ts-fit', 'gradstream-wasm1t-fit', 'tfjs-cpu-fit', 'tfjs-wasm-fit']);
+    const base = d.scores['gradstream-fit'] as (typeof d.scores)[string];
+    // Even at toy size (4 Adam steps), the held-out loss ends below ln 10, a uniform guess's.
+    expect(base.heldOutLoss).toBeLessThan(Math.log(10));
+    for (const name of names) {
+      const s = d.scores[name] as typeof base;
+      expect(relDiff(s.epochLoss, base.epochLoss), name).toBeLessThan(1e-4);
+      expect(relDiff(s.heldOutLoss, base.heldOutLoss), name).toBeLessThan(1e-3);
+      expect(s.heldOutAccuracy, name).toBeGreaterThan(0.2);
+    }
+    expect(d.sane).toBe(true);
+  });
+
+  it('prints one table per workload with each row path', async () => {
+    const r = await run();
+    const text = formatReport(r);
+    for (const w of WORKLOADS) expect(text).toContain(`${w}: `);
+    for (const rows of Object.values(r.raw)) for (const name of Object.keys(rows)) expect(text).toContain(`  ${name} `);
+    expect(text).toMatch(/row\s+backend\s+path\s+median/);
+    for (const key of RATIO_KEYS) expect(text).toContain(key);
   });
 
   it('frees every TF.js tensor it made', async () => {
@@ -102,6 +207,33 @@ describe('bench harness at toy size', () => {
     const back = JSON.parse(readFileSync(path, 'utf8')) as BenchResult;
     expect(back.ratios).toEqual(r.ratios);
     expect(back.machine).toEqual(r.machine);
+    expect(back.raw.mlp['gradstream-plan']?.path).toBe('plan');
+  });
+});
+
+describe('measureInterleaved', () => {
+  const busy = (ms: number) => () => {
+    const t0 = performance.now();
+    while (performance.now() - t0 < ms);
+  };
+  const candidate = (name: string, ms: number) => ({ name, library: 'x', backend: 'x', path: 'x', unit: 'u/s', perIteration: 1, run: busy(ms) });
+
+  it('runs exactly one call per repetition with minMs 0, and stops a row at maxMs after 3 repetitions', async () => {
+    let slowCalls = 0;
+    const slow = {
+      ...candidate('slow', 2),
+      run: () => {
+        busy(2)();
+        slowCalls++;
+      },
+    };
+    const raw = await measureInterleaved([slow, candidate('fast', 0)], { reps: 6, minMs: 0, warmupMs: 0, maxMs: 1 });
+    expect(raw.slow?.reps).toHaveLength(3);
+    expect(raw.slow?.chunk).toBe(1);
+    // One sizing call, then one call per repetition.
+    expect(slowCalls).toBe(4);
+    expect(raw.fast?.reps.length).toBeGreaterThanOrEqual(3);
+    expect(raw.slow?.path).toBe('x');
   });
 });
 

@@ -1,32 +1,80 @@
 import { lastValueFrom } from 'rxjs';
-import { sequential, type Model, type Plan } from '@gradstream/graph';
-import { linear, mse, sigmoid } from '@gradstream/ops';
-import { Rng, matmul, type InitSpec, type Tensor } from '@gradstream/tensor';
-import { fit, sgd } from '@gradstream/trainer';
-import { LESSON, batchRange, type MlpTask, type MlpWeights, type Trainer } from '../nets.js';
-import { CLASSES, PIXELS } from '../data/mnist.js';
+import { backendSummary, sequential, type BuildOptions, type LayerSpec, type Model, type Plan } from '@gradstream/graph';
+import { linear, mse, relu, sigmoid, softmaxCrossEntropy } from '@gradstream/ops';
+import { Rng, Tensor, type Backend, type InitSpec } from '@gradstream/tensor';
+import { adam, fit, sgd, type Optimizer } from '@gradstream/trainer';
+import { CLASSES, PIXELS, type Digits } from '../data/mnist.js';
+import { LESSON, batchRange, type DigitsTask, type MlpTask, type MlpWeights, type Trainer } from '../nets.js';
+
+/**
+ * The backend configurations every gradstream row is measured in: the default (`backend: 'auto'`,
+ * WebAssembly SIMD on all cores for float32), the wasm backend on one thread, and the TypeScript
+ * reference. `suffix` goes into row names: `gradstream-plan`, `gradstream-wasm1t-plan`, …
+ */
+export const GRADSTREAM_CONFIGS = [
+  { key: 'default', suffix: '', options: { backend: 'auto' } },
+  { key: 'wasm1t', suffix: '-wasm1t', options: { backend: 'wasm', threads: 1 } },
+  { key: 'ts', suffix: '-ts', options: { backend: 'ts' } },
+] as const satisfies readonly { key: string; suffix: string; options: Pick<BuildOptions, 'backend' | 'threads'> }[];
+
+/** One of {@link GRADSTREAM_CONFIGS}. */
+export type GradstreamConfig = (typeof GRADSTREAM_CONFIGS)[number];
+
+/** A tiny model's backend in a configuration: where the matmul workload gets its kernels and its buffers. */
+function backendOf(config: GradstreamConfig): Backend {
+  return sequential([linear({ inFeatures: 1, outFeatures: 1 })], { inputShape: [1], loss: mse(), ...config.options }).backend;
+}
+
+/** The backend a configuration resolves to here, short (`wasm 2t`, `wasm 1t`, `ts`), marked `(default)` for the default. */
+export function backendLabel(config: GradstreamConfig): string {
+  const b = backendOf(config);
+  const short = b.name === 'wasm' ? `wasm ${b.threads}t` : b.name;
+  return config.key === 'default' ? `${short} (default)` : short;
+}
+
+/** `backendSummary` of each configuration, for the results file. */
+export function gradstreamBackends(): Record<string, string> {
+  return Object.fromEntries(GRADSTREAM_CONFIGS.map((c) => [c.key, backendSummary(backendOf(c))]));
+}
 
 const constant = (value: number): InitSpec => ({ type: 'constant', value });
 
+/** Overwrites a model's parameters (in model order) with the given values. */
+function setParams(model: Model, values: readonly Float32Array[]): Model {
+  model.parameters().forEach((p, i) => p.value.data.set(values[i] as Float32Array));
+  return model;
+}
+
 /** The lesson's network in float32: x → linear → sigmoid → linear → ½(ŷ−y)². */
-function lessonModel(): Model {
+function lessonModel(config: GradstreamConfig): Model {
   return sequential(
     [
       linear({ inFeatures: 1, outFeatures: 1, weightInit: constant(LESSON.w1), biasInit: constant(LESSON.b1) }),
       sigmoid(),
       linear({ inFeatures: 1, outFeatures: 1, weightInit: constant(LESSON.w2), biasInit: constant(LESSON.b2) }),
     ],
-    { inputShape: [1], loss: mse(), dtype: 'float32' },
+    { inputShape: [1], loss: mse(), dtype: 'float32', ...config.options },
   );
 }
 
-/** A model's compiled plan plus SGD: forward, backward and update, nothing else per step. */
-function planTrainer(model: Model, batchSize: number, lr: number, fill: (plan: Plan, step: number) => void, lossBatch: (plan: Plan) => void): Trainer {
+/** The loss of a model on one batch (`x`, `y` flat rows), through a plan of its own, in training mode without a step. */
+function batchLoss(model: Model, x: Float32Array, y: Float32Array, batchSize: number): number {
+  const plan = model.compile(batchSize);
+  plan.x.data.set(x);
+  plan.y.data.set(y);
+  return plan.forward(false);
+}
+
+/**
+ * A model's compiled plan plus an optimizer: per step, copy the batch in, forward, backward,
+ * update on the model's backend; nothing else.
+ */
+function planTrainer(model: Model, batchSize: number, optimizer: Optimizer, fill: (plan: Plan, step: number) => void, loss: () => number): Trainer {
   const plan = model.compile(batchSize);
   const refs = model.parameters();
   const params = refs.map((p) => p.value);
   const grads = refs.map((p) => plan.paramGrads.get(p.id) as Tensor);
-  const optimizer = sgd({ lr });
+  const backend = model.backend;
   let step = 0;
   return {
     run(n) {
@@ -34,76 +82,174 @@ function planTrainer(model: Model, batchSize: number, lr: number, fill: (plan: P
         fill(plan, step++);
         plan.forward();
         plan.backward();
-        optimizer.step(params, grads);
+        optimizer.step(params, grads, backend);
       }
     },
-    loss() {
-      lossBatch(plan);
-      return plan.forward(false);
+    loss,
+  };
+}
+
+/**
+ * The public call: each `run(n)` is one `fit` subscription of n epochs over `x`, `y` (tensors made
+ * once, before timing, as TF.js gets its tensors), in order, awaited to its `end` event. No metrics
+ * beyond the loss, as TF.js's `model.fit` is compiled with none.
+ */
+function fitTrainer(model: Model, x: Tensor, y: Tensor, batchSize: number, optimizer: Optimizer, loss: () => number): Trainer & { lastEpochLoss: () => number } {
+  let last = Number.NaN;
+  return {
+    async run(n) {
+      const end = await lastValueFrom(fit(model, { x, y }, { epochs: n, batchSize, shuffle: false, optimizer, metrics: [] }));
+      if (end.type !== 'end' || end.reason !== 'completed') throw new Error(`gradstream fit ended early: ${JSON.stringify(end)}`);
+      last = end.loss;
     },
+    loss,
+    lastEpochLoss: () => last,
   };
 }
 
 /** The lesson through the compiled plan, driven by hand: the fastest path gradstream offers. */
-export function gradstreamLessonPlan(): Trainer {
+export function gradstreamLessonPlan(config: GradstreamConfig): Trainer {
   const fill = (plan: Plan): void => {
     plan.x.data[0] = LESSON.x;
     plan.y.data[0] = LESSON.y;
   };
-  return planTrainer(lessonModel(), 1, LESSON.lr, fill, fill);
+  const model = lessonModel(config);
+  return planTrainer(model, 1, sgd({ lr: LESSON.lr }), fill, () => lessonLoss(model));
 }
 
+const lessonLoss = (model: Model): number => batchLoss(model, Float32Array.of(LESSON.x), Float32Array.of(LESSON.y), 1);
+
 /**
- * The lesson through `fit`: each `run(n)` is one subscription training n epochs of the single
- * sample, with the event stream, per-step gradient norms and divergence checks that `fit` adds.
+ * The lesson through `fit`: one `run(n)` is one subscription training n epochs of `copies` copies
+ * of the lesson's sample, batch 1, so one epoch is `copies` SGD steps, with the event stream,
+ * per-step gradient norms and divergence checks `fit` adds.
  */
-export function gradstreamLessonFit(): Trainer {
-  const model = lessonModel();
-  const data = { x: [[LESSON.x]], y: [[LESSON.y]] };
-  const optimizer = sgd({ lr: LESSON.lr });
-  return {
-    async run(n) {
-      await lastValueFrom(fit(model, data, { epochs: n, batchSize: 1, shuffle: false, optimizer }));
-    },
-    loss() {
-      return 0.5 * ((model.predict([[LESSON.x]]).data[0] as number) - LESSON.y) ** 2;
-    },
-  };
+export function gradstreamLessonFit(config: GradstreamConfig, copies: number): Trainer {
+  const model = lessonModel(config);
+  const x = new Tensor([copies, 1], new Float32Array(copies).fill(LESSON.x));
+  const y = new Tensor([copies, 1], new Float32Array(copies).fill(LESSON.y));
+  return fitTrainer(model, x, y, 1, sgd({ lr: LESSON.lr }), () => lessonLoss(model));
 }
 
 /** The MLP as a gradstream model; with `init`, its parameters are overwritten by those values. */
-function mlpModel(task: { readonly init?: MlpWeights }, hidden: number, seed: number): Model {
+function mlpModel(config: GradstreamConfig, hidden: number, seed: number, init?: MlpWeights): Model {
   const model = sequential([linear({ inFeatures: PIXELS, outFeatures: hidden }), sigmoid(), linear({ inFeatures: hidden, outFeatures: CLASSES })], {
     inputShape: [PIXELS],
     loss: mse(),
     dtype: 'float32',
     seed,
+    ...config.options,
   });
-  if (task.init !== undefined) {
-    const values = [task.init.w1, task.init.b1, task.init.w2, task.init.b2];
-    model.parameters().forEach((p, i) => p.value.data.set(values[i] as Float32Array));
-  }
-  return model;
+  return init === undefined ? model : setParams(model, [init.w1, init.b1, init.w2, init.b2]);
+}
+
+/** A model's parameters copied out, as a two-layer network's weights. */
+function weightsOf(model: Model, hidden: number): MlpWeights {
+  const [w1, b1, w2, b2] = model.parameters().map((p) => Float32Array.from(p.value.data));
+  return { inputs: PIXELS, hidden, outputs: CLASSES, w1: w1 as Float32Array, b1: b1 as Float32Array, w2: w2 as Float32Array, b2: b2 as Float32Array };
 }
 
 /** The MLP's initial parameters as gradstream initialises them (Glorot-uniform weights, zero biases) from `seed`. */
 export function gradstreamMlpInit(hidden: number, seed: number): MlpWeights {
-  const [w1, b1, w2, b2] = mlpModel({}, hidden, seed)
-    .parameters()
-    .map((p) => Float32Array.from(p.value.data));
-  return { inputs: PIXELS, hidden, outputs: CLASSES, w1: w1 as Float32Array, b1: b1 as Float32Array, w2: w2 as Float32Array, b2: b2 as Float32Array };
+  return weightsOf(mlpModel(GRADSTREAM_CONFIGS[2], hidden, seed), hidden);
+}
+
+/** Batch `b` of a task, as views. */
+const batchOf = (task: { readonly data: Digits; readonly batchSize: number }, b: number): { x: Float32Array; y: Float32Array } => ({
+  x: task.data.x.subarray(...batchRange(task, b, PIXELS)),
+  y: task.data.y.subarray(...batchRange(task, b, CLASSES)),
+});
+
+/** The first `batches` batches of a task as two tensors (`[n, 784]`, `[n, 10]`), sharing the task's arrays. */
+function taskTensors(task: { readonly data: Digits; readonly batchSize: number }, samples: number): { x: Tensor; y: Tensor } {
+  return {
+    x: new Tensor([samples, PIXELS], task.data.x.subarray(0, samples * PIXELS)),
+    y: new Tensor([samples, CLASSES], task.data.y.subarray(0, samples * CLASSES)),
+  };
 }
 
 /** The MLP through a compiled plan and SGD, batches copied in from views made once. */
-export function gradstreamMlp(task: MlpTask): Trainer {
-  const xs = Array.from({ length: task.batches }, (_, b) => task.data.x.subarray(...batchRange(task, b, PIXELS)));
-  const ys = Array.from({ length: task.batches }, (_, b) => task.data.y.subarray(...batchRange(task, b, CLASSES)));
+export function gradstreamMlpPlan(config: GradstreamConfig, task: MlpTask): Trainer {
+  const batches = Array.from({ length: task.batches }, (_, b) => batchOf(task, b));
   const fill = (plan: Plan, step: number): void => {
-    const b = step % task.batches;
-    plan.x.data.set(xs[b] as Float32Array);
-    plan.y.data.set(ys[b] as Float32Array);
+    const batch = batches[step % task.batches] as { x: Float32Array; y: Float32Array };
+    plan.x.data.set(batch.x);
+    plan.y.data.set(batch.y);
   };
-  return planTrainer(mlpModel(task, task.init.hidden, 0), task.batchSize, task.lr, fill, (plan) => fill(plan, 0));
+  const model = mlpModel(config, task.init.hidden, 0, task.init);
+  const first = batches[0] as { x: Float32Array; y: Float32Array };
+  return planTrainer(model, task.batchSize, sgd({ lr: task.lr }), fill, () => batchLoss(model, first.x, first.y, task.batchSize));
+}
+
+/** The MLP through `fit`: one `run(n)` trains n epochs over the task's first `batches` batches, in order. */
+export function gradstreamMlpFit(config: GradstreamConfig, task: MlpTask, batches = task.batches): Trainer {
+  const model = mlpModel(config, task.init.hidden, 0, task.init);
+  const { x, y } = taskTensors(task, batches * task.batchSize);
+  const first = batchOf(task, 0);
+  return fitTrainer(model, x, y, task.batchSize, sgd({ lr: task.lr }), () => batchLoss(model, first.x, first.y, task.batchSize));
+}
+
+/** The digits example's network without its dropout: 784 → linear → ReLU → linear → 10 logits, softmax cross-entropy. */
+function digitsModel(config: GradstreamConfig, hidden: number, seed: number, init?: MlpWeights): Model {
+  const layers: LayerSpec[] = [linear({ inFeatures: PIXELS, outFeatures: hidden }), relu(), linear({ inFeatures: hidden, outFeatures: CLASSES })];
+  const model = sequential(layers, { inputShape: [PIXELS], loss: softmaxCrossEntropy(), dtype: 'float32', seed, ...config.options });
+  return init === undefined ? model : setParams(model, [init.w1, init.b1, init.w2, init.b2]);
+}
+
+/** The digits network's initial parameters as gradstream initialises them from `seed`. */
+export function gradstreamDigitsInit(hidden: number, seed: number): MlpWeights {
+  return weightsOf(digitsModel(GRADSTREAM_CONFIGS[2], hidden, seed), hidden);
+}
+
+/** What the digits-fit check reads from a trained network. */
+export interface DigitsScore {
+  /** Mean training loss over the epoch, as the library's training call reports it. */
+  readonly epochLoss: number;
+  /** Mean softmax cross-entropy on the held-out digits. */
+  readonly heldOutLoss: number;
+  /** Share of the held-out digits classified correctly. */
+  readonly heldOutAccuracy: number;
+}
+
+/** Mean softmax cross-entropy and accuracy of logits against one-hot targets, in float64. */
+export function scoreLogits(logits: ArrayLike<number>, targets: Digits): { loss: number; accuracy: number } {
+  let loss = 0;
+  let right = 0;
+  for (let s = 0; s < targets.size; s++) {
+    let max = -Infinity;
+    let best = 0;
+    for (let c = 0; c < CLASSES; c++) {
+      const v = logits[s * CLASSES + c] as number;
+      if (v > max) {
+        max = v;
+        best = c;
+      }
+    }
+    let sum = 0;
+    for (let c = 0; c < CLASSES; c++) sum += Math.exp((logits[s * CLASSES + c] as number) - max);
+    const label = targets.labels[s] as number;
+    loss += Math.log(sum) + max - (logits[s * CLASSES + label] as number);
+    if (best === label) right++;
+  }
+  return { loss: loss / targets.size, accuracy: right / targets.size };
+}
+
+/**
+ * The digits workload through gradstream's `fit` (Adam, batch 128, in order): one `run(n)` trains
+ * n epochs of the task's training digits. `score()` evaluates the held-out digits.
+ */
+export function gradstreamDigitsFit(config: GradstreamConfig, task: DigitsTask): Trainer & { score: () => DigitsScore } {
+  const model = digitsModel(config, task.init.hidden, 0, task.init);
+  const { x, y } = taskTensors(task, task.data.size);
+  const trainer = fitTrainer(model, x, y, task.batchSize, adam({ lr: task.lr }), () => Number.NaN);
+  return {
+    ...trainer,
+    score() {
+      const logits = model.predict(new Tensor([task.heldOut.size, PIXELS], task.heldOut.x)).data;
+      const { loss, accuracy } = scoreLogits(logits, task.heldOut);
+      return { epochLoss: trainer.lastEpochLoss(), heldOutLoss: loss, heldOutAccuracy: accuracy };
+    },
+  };
 }
 
 /** Two random `size×size` float32 matrices, the same for every library. */
@@ -116,13 +262,21 @@ export function matmulOperands(size: number, seed: number): { a: Float32Array; b
   return { a, b };
 }
 
-/** gradstream's `matmul` kernel on `size³`, writing into a buffer allocated once. */
-export function gradstreamMatmul(a: Float32Array, b: Float32Array, size: number): { run: (n: number) => void; result: () => Float32Array } {
-  const out = new Float32Array(size * size);
+/**
+ * The `matmul` kernel of a configuration's backend on `size³`, the operands and the product in
+ * buffers from that backend's `allocate` (views into the wasm memory for the wasm backends; a
+ * plain Float32Array would make them fall back to the TypeScript kernel), allocated once.
+ */
+export function gradstreamMatmul(config: GradstreamConfig, a: Float32Array, b: Float32Array, size: number) {
+  const backend = backendOf(config);
+  const [ba, bb, out] = [0, 1, 2].map(() => backend.allocate('float32', size * size) as Float32Array) as [Float32Array, Float32Array, Float32Array];
+  ba.set(a);
+  bb.set(b);
   return {
-    run(n) {
-      for (let i = 0; i < n; i++) matmul(a, b, out, size, size, size);
+    run(n: number) {
+      for (let i = 0; i < n; i++) backend.matmul(ba, bb, out, size, size, size, false, false);
     },
     result: () => out,
+    dispose: () => backend.free([ba, bb, out]),
   };
 }

@@ -1,16 +1,19 @@
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
+import type * as TfUnion from '@tensorflow/tfjs';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfWasm from '@tensorflow/tfjs-backend-wasm';
-import { CLASSES, PIXELS } from '../data/mnist.js';
-import { LESSON, batchRange, type MlpTask, type Trainer } from '../nets.js';
+import { CLASSES, PIXELS, type Digits } from '../data/mnist.js';
+import { LESSON, batchRange, type DigitsTask, type MlpTask, type MlpWeights, type Trainer } from '../nets.js';
+import { scoreLogits, type DigitsScore } from './gradstream.js';
 
 const require = createRequire(import.meta.url);
 // Through require, so every runner (node, vitest) loads the packages' CommonJS `main` builds and
 // the backends register with the one tfjs-core instance this module uses. tfjs-core's own build
 // registers no gradients (`minimize` would fail with "gradient function not found"); the union
 // package @tensorflow/tfjs registers them all, as it does for anyone training with TF.js.
-require('@tensorflow/tfjs');
+// tfjs-layers (`tf.sequential`, `tf.layers.dense`, `model.fit`) comes from the same package.
+const tfl = require('@tensorflow/tfjs') as typeof TfUnion;
 const tf = require('@tensorflow/tfjs-core') as typeof TfCore;
 require('@tensorflow/tfjs-backend-cpu');
 const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof TfWasm;
@@ -30,8 +33,9 @@ let ready: Promise<TfInfo> | undefined;
 /**
  * Registers both backends once. The wasm binaries ship inside the npm package, so they are read
  * from its `dist/` folder and nothing is fetched. In Node tfjs-backend-wasm never picks its
- * threaded build, and with SIMD available it loads `tfjs-backend-wasm-simd.wasm`: one thread,
- * like gradstream's kernels. Prod mode drops TF.js's debug checks (and its console notice).
+ * threaded build, and with SIMD available it loads `tfjs-backend-wasm-simd.wasm`: one thread
+ * (gradstream's default configuration uses every core; its `wasm1t` rows use one). Prod mode
+ * drops TF.js's debug checks (and its console notice).
  */
 export function initTfjs(): Promise<TfInfo> {
   ready ??= (async () => {
@@ -74,7 +78,7 @@ const dense = (x: TfCore.Tensor, [w, b]: Dense): TfCore.Tensor => tf.add(tf.matM
 const halfMse = (yHat: TfCore.Tensor, y: TfCore.Tensor, scale: TfCore.Scalar): TfCore.Scalar =>
   tf.mul(tf.sum(tf.square(tf.sub(yHat, y))), scale) as TfCore.Scalar;
 
-/** Two-layer network (linear → sigmoid → linear, ½-MSE) trained by `optimizer.minimize`, one call per step. */
+/** Two-layer network (linear → sigmoid → linear, ½-MSE) trained by `optimizer.minimize`, one call per step: the low-level loop. */
 function denseTrainer(
   backend: TfBackend,
   layers: readonly [Dense, Dense],
@@ -108,7 +112,7 @@ function denseTrainer(
 }
 
 /** The lesson's network as TF.js variables, one `optimizer.minimize` per SGD step. */
-export async function tfjsLesson(backend: TfBackend): Promise<Trainer> {
+export async function tfjsLessonLoop(backend: TfBackend): Promise<Trainer> {
   await use(backend);
   const param = (v: number): TfCore.Variable => variable([v], [1, 1]);
   const bias = (v: number): TfCore.Variable => variable([v], [1]);
@@ -122,8 +126,8 @@ export async function tfjsLesson(backend: TfBackend): Promise<Trainer> {
   return denseTrainer(backend, layers, () => pair, 1, LESSON.lr, [x, y]);
 }
 
-/** The MLP from the task's initial weights, its batches made into tensors once, up front. */
-export async function tfjsMlp(backend: TfBackend, task: MlpTask): Promise<Trainer> {
+/** The MLP from the task's initial weights, its batches made into tensors once, up front; one `minimize` per step. */
+export async function tfjsMlpLoop(backend: TfBackend, task: MlpTask): Promise<Trainer> {
   await use(backend);
   const { init } = task;
   const layers: [Dense, Dense] = [
@@ -137,6 +141,149 @@ export async function tfjsMlp(backend: TfBackend, task: MlpTask): Promise<Traine
   });
   const batch = (step: number) => batches[step % task.batches] as readonly [TfCore.Tensor, TfCore.Tensor];
   return denseTrainer(backend, layers, batch, task.batchSize, task.lr, batches.flat());
+}
+
+/** A dense layer for {@link layersModel}: its activation and its weights in gradstream's `[out, in]` layout. */
+interface DenseSpec {
+  readonly inputs: number;
+  readonly units: number;
+  readonly activation: 'sigmoid' | 'relu' | 'linear';
+  readonly w: ArrayLike<number>;
+  readonly b: ArrayLike<number>;
+}
+
+/** A per-sample loss for `model.compile` (tfjs-layers takes the mean over the batch). */
+type LayersLoss = (yTrue: TfCore.Tensor, yPred: TfCore.Tensor) => TfCore.Tensor;
+
+/**
+ * ½ Σⱼ (ŷⱼ − yⱼ)² per sample; tfjs-layers averages it over the batch, which makes it gradstream's
+ * `mse`, ½ · (1/B) · Σ (ŷ − y)² (TF.js's own `meanSquaredError` also divides by the 10 outputs and
+ * drops the ½, a loss 5 times smaller with gradients to match).
+ */
+const halfSquaredError: LayersLoss = (yTrue, yPred) => tf.mul(tf.sum(tf.square(tf.sub(yPred, yTrue)), -1), 0.5);
+
+/**
+ * Softmax cross-entropy of the logits per sample, through `tf.losses.softmaxCrossEntropy` (its
+ * fused gradient, softmax − target, is what gradstream's `softmaxCrossEntropy` computes); the
+ * last layer stays linear, as in gradstream.
+ */
+const softmaxCrossEntropyOfLogits: LayersLoss = (yTrue, yPred) => tf.losses.softmaxCrossEntropy(yTrue, yPred, undefined, undefined, tf.Reduction.NONE);
+
+/**
+ * A tfjs-layers `tf.sequential` of dense layers with the given weights (transposed to TF.js's
+ * `[in, out]` kernels), compiled with the loss and optimizer. `dispose` frees the model's weights
+ * and the optimizer's state (a model does not own an optimizer passed to it as an object).
+ */
+function layersModel(layers: readonly DenseSpec[], loss: LayersLoss, optimizer: TfCore.Optimizer) {
+  const model = tfl.sequential();
+  layers.forEach((l, i) =>
+    model.add(tfl.layers.dense({ units: l.units, activation: l.activation, ...(i === 0 ? { inputShape: [l.inputs] } : {}) })),
+  );
+  const weights = layers.flatMap((l) => [
+    tf.tidy(() => tf.transpose(tf.tensor2d(Float32Array.from(l.w), [l.units, l.inputs]))),
+    tf.tensor1d(Float32Array.from(l.b)),
+  ]);
+  model.setWeights(weights);
+  tf.dispose(weights);
+  model.compile({ optimizer, loss });
+  return {
+    model,
+    dispose() {
+      model.dispose();
+      optimizer.dispose();
+    },
+  };
+}
+
+/**
+ * TF.js's public training call: each `run(n)` is one `model.fit(x, y, { epochs: n, batchSize,
+ * shuffle: false, verbose: 0 })` over tensors made once, before timing; the loss check evaluates
+ * batch 0 with `model.evaluate`.
+ */
+function fitTrainer(
+  backend: TfBackend,
+  layers: ReturnType<typeof layersModel>,
+  x: TfCore.Tensor,
+  y: TfCore.Tensor,
+  batchSize: number,
+  lossBatch: readonly [TfCore.Tensor, TfCore.Tensor] | undefined,
+): Trainer & { lastEpochLoss: () => number } {
+  let last = Number.NaN;
+  return {
+    prepare: () => use(backend),
+    async run(n) {
+      const history = await layers.model.fit(x, y, { epochs: n, batchSize, shuffle: false, verbose: 0 });
+      last = (history.history.loss as number[])[n - 1] as number;
+    },
+    loss() {
+      if (lossBatch === undefined) return Number.NaN;
+      const r = layers.model.evaluate(lossBatch[0], lossBatch[1], { batchSize: lossBatch[0].shape[0] as number }) as TfCore.Scalar;
+      const v = r.dataSync()[0] as number;
+      r.dispose();
+      return v;
+    },
+    lastEpochLoss: () => last,
+    dispose() {
+      layers.dispose();
+      tf.dispose([x, y, ...(lossBatch ?? [])]);
+    },
+  };
+}
+
+/** The lesson's network as a `tf.sequential` trained by `model.fit`: one `run(n)` is n epochs of `copies` copies of the sample, batch 1. */
+export async function tfjsLessonFit(backend: TfBackend, copies: number): Promise<Trainer> {
+  await use(backend);
+  const layers = layersModel(
+    [
+      { inputs: 1, units: 1, activation: 'sigmoid', w: [LESSON.w1], b: [LESSON.b1] },
+      { inputs: 1, units: 1, activation: 'linear', w: [LESSON.w2], b: [LESSON.b2] },
+    ],
+    halfSquaredError,
+    tf.train.sgd(LESSON.lr),
+  );
+  const x = tf.tensor2d(new Float32Array(copies).fill(LESSON.x), [copies, 1]);
+  const y = tf.tensor2d(new Float32Array(copies).fill(LESSON.y), [copies, 1]);
+  return fitTrainer(backend, layers, x, y, 1, [tf.tensor2d([[LESSON.x]]), tf.tensor2d([[LESSON.y]])]);
+}
+
+/** The first `samples` digits of `data` as `[n, 784]` and `[n, 10]` tensors. */
+const digitTensors = (data: Digits, samples: number): [TfCore.Tensor, TfCore.Tensor] => [
+  tf.tensor2d(data.x.slice(0, samples * PIXELS), [samples, PIXELS]),
+  tf.tensor2d(data.y.slice(0, samples * CLASSES), [samples, CLASSES]),
+];
+
+/** Weights of a two-layer network as {@link DenseSpec}s. */
+const twoLayers = (init: MlpWeights, hidden: DenseSpec['activation']): DenseSpec[] => [
+  { inputs: init.inputs, units: init.hidden, activation: hidden, w: init.w1, b: init.b1 },
+  { inputs: init.hidden, units: init.outputs, activation: 'linear', w: init.w2, b: init.b2 },
+];
+
+/** The MLP as a `tf.sequential` (dense sigmoid, dense), ½-MSE, SGD, trained by `model.fit` over the first `batches` batches in order. */
+export async function tfjsMlpFit(backend: TfBackend, task: MlpTask, batches = task.batches): Promise<Trainer> {
+  await use(backend);
+  const layers = layersModel(twoLayers(task.init, 'sigmoid'), halfSquaredError, tf.train.sgd(task.lr));
+  const [x, y] = digitTensors(task.data, batches * task.batchSize);
+  return fitTrainer(backend, layers, x, y, task.batchSize, digitTensors(task.data, task.batchSize));
+}
+
+/**
+ * The digits network as a `tf.sequential` (dense ReLU, dense linear → logits), softmax
+ * cross-entropy of the logits, Adam with gradstream's defaults (β₁ 0.9, β₂ 0.999, ε 1e-8; TF.js's
+ * own ε default is 1e-7), trained by `model.fit`. `score()` evaluates the held-out digits.
+ */
+export async function tfjsDigitsFit(backend: TfBackend, task: DigitsTask): Promise<Trainer & { score: () => DigitsScore }> {
+  await use(backend);
+  const layers = layersModel(twoLayers(task.init, 'relu'), softmaxCrossEntropyOfLogits, tf.train.adam(task.lr, 0.9, 0.999, 1e-8));
+  const [x, y] = digitTensors(task.data, task.data.size);
+  const trainer = fitTrainer(backend, layers, x, y, task.batchSize, undefined);
+  return {
+    ...trainer,
+    score() {
+      const logits = tf.tidy(() => (layers.model.predict(tf.tensor2d(task.heldOut.x, [task.heldOut.size, PIXELS])) as TfCore.Tensor).dataSync());
+      const { loss, accuracy } = scoreLogits(logits, task.heldOut);
+      return { epochLoss: trainer.lastEpochLoss(), heldOutLoss: loss, heldOutAccuracy: accuracy };
+    },
+  };
 }
 
 /** `tf.matMul` on the given operands, read back with `dataSync` so the work is done and not merely queued. */

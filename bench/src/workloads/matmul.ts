@@ -1,12 +1,15 @@
-import { gradstreamMatmul, matmulOperands } from '../peers/gradstream.js';
-import { tfjsMatmul } from '../peers/tfjs.js';
-import { measureInterleaved, type Measurement, type TimingOptions } from '../stats.js';
+import { GRADSTREAM_CONFIGS, backendLabel, gradstreamMatmul, matmulOperands } from '../peers/gradstream.js';
+import { tfjsMatmul, type TfBackend } from '../peers/tfjs.js';
+import { measureInterleaved, type Candidate, type Measurement, type TimingOptions } from '../stats.js';
+import { PATHS } from './rows.js';
 
-/** GFLOP/s of one `size³` float32 multiply per library, and how far TF.js's products are from gradstream's. */
+/** GFLOP/s of one `size³` float32 multiply per row, and how far each product is from the reference. */
 export interface MatmulResult {
   readonly size: number;
   readonly raw: Record<string, Measurement>;
-  /** Largest |gradstream − peer| over the product's elements. */
+  /** The row whose product the others are compared with: gradstream's TypeScript reference kernel. */
+  readonly reference: string;
+  /** Largest |reference − row| over the product's elements. */
   readonly maxAbsDiff: Record<string, number>;
 }
 
@@ -17,26 +20,59 @@ const maxAbsDiff = (a: Float32Array, b: Float32Array): number => {
   return m;
 };
 
-/** Multiplies the same two random matrices with each library; 2·size³ floating-point operations each. */
+const REFERENCE = 'gradstream-ts-kernel';
+
+/** A multiply of one library in one configuration: `run(n)` multiplies n times, `result()` is the last product. */
+interface KernelRow {
+  readonly name: string;
+  readonly library: string;
+  readonly backend: string;
+  readonly kernel: { run: (n: number) => void; result: () => Float32Array; prepare?: () => Promise<void>; dispose: () => void };
+}
+const TFJS_BACKENDS: readonly TfBackend[] = ['cpu', 'wasm'];
+
+/**
+ * Multiplies the same two random matrices with each row, 2·size³ floating-point operations each:
+ * gradstream's `matmul` kernel through each backend configuration (operands in that backend's
+ * memory), and `tf.matMul` + `dataSync` on each TF.js backend.
+ */
 export async function matmulWorkload(size: number, seed: number, timing: TimingOptions): Promise<MatmulResult> {
   const { a, b } = matmulOperands(size, seed);
-  const gradstream = gradstreamMatmul(a, b, size);
-  const peers = { 'tfjs-cpu': await tfjsMatmul('cpu', a, b, size), 'tfjs-wasm': await tfjsMatmul('wasm', a, b, size) };
-  gradstream.run(1);
-  const diffs: Record<string, number> = {};
-  for (const [name, p] of Object.entries(peers)) {
-    await p.prepare();
-    p.run(1);
-    diffs[name] = maxAbsDiff(gradstream.result(), p.result());
+  const rows: KernelRow[] = GRADSTREAM_CONFIGS.map((c) => ({
+    name: `gradstream${c.suffix}-kernel`,
+    library: 'gradstream',
+    backend: backendLabel(c),
+    kernel: gradstreamMatmul(c, a, b, size),
+  }));
+  for (const backend of TFJS_BACKENDS) {
+    rows.push({ name: `tfjs-${backend}-kernel`, library: 'tfjs', backend, kernel: await tfjsMatmul(backend, a, b, size) });
   }
+  const products = new Map<string, Float32Array>();
+  for (const r of rows) {
+    await r.kernel.prepare?.();
+    r.kernel.run(1);
+    products.set(r.name, Float32Array.from(r.kernel.result()));
+  }
+  const reference = products.get(REFERENCE) as Float32Array;
+  const diffs: Record<string, number> = {};
+  for (const [name, p] of products) if (name !== REFERENCE) diffs[name] = maxAbsDiff(reference, p);
   const gflop = (2 * size ** 3) / 1e9;
   const raw = await measureInterleaved(
-    [
-      { name: 'gradstream', unit: 'GFLOP/s', perIteration: gflop, run: gradstream.run },
-      ...Object.entries(peers).map(([name, p]) => ({ name, unit: 'GFLOP/s', perIteration: gflop, run: p.run, prepare: p.prepare })),
-    ],
+    rows.map(
+      (r): Candidate => ({
+        name: r.name,
+        library: r.library,
+        backend: r.backend,
+        path: PATHS.kernel,
+        unit: 'GFLOP/s',
+        perIteration: gflop,
+        iteration: `${size}³ multiply`,
+        run: r.kernel.run,
+        ...(r.kernel.prepare ? { prepare: r.kernel.prepare } : {}),
+      }),
+    ),
     timing,
   );
-  for (const p of Object.values(peers)) p.dispose();
-  return { size, raw, maxAbsDiff: diffs };
+  for (const r of rows) r.kernel.dispose();
+  return { size, raw, reference: REFERENCE, maxAbsDiff: diffs };
 }

@@ -62,12 +62,12 @@ describe('the dashboard in headless Chromium', () => {
     });
     await page.goto((server as StaticServer).url);
     // Served cross-origin isolated: the worker trains on the WebAssembly backend with shared memory, on every core.
-    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated)).toBe(true);
 
     await page.getByTestId('dataset').selectOption('xorCloud');
     // The 2-8-8-2 network of the default settings: 2·8 + 8·8 + 8·2 weights, one line each.
     await expect.poll(() => page.locator('#network line').count()).toBe(96);
-    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const cores = await page.evaluate(() => (globalThis as unknown as { navigator: { hardwareConcurrency: number } }).navigator.hardwareConcurrency);
     expect(errors).toEqual([]);
     expect(await page.getByTestId('backend').textContent()).toBe(`wasm: WebAssembly SIMD128, ${cores} thread${cores === 1 ? '' : 's'}`);
     await page.getByTestId('start').click();

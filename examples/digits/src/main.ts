@@ -1,4 +1,5 @@
 import { DIGIT_COUNT } from '@gradstream/datasets/digits';
+import { backendSummary } from '@gradstream/graph';
 import { parseDigitsArgs, type DigitsArgs } from './args.js';
 import { formatConfusion } from './confusion.js';
 import { progress } from './progress.js';
@@ -24,7 +25,8 @@ console.log(`\nHeld-out accuracy: ${(100 * result.accuracy).toFixed(2)}% of ${re
 console.log(`\nConfusion matrix (rows: true digit, columns: predicted):\n${formatConfusion(result.confusion)}`);
 console.log(
   `\n${result.epochs} epochs on ${result.trainSamples} digits in ${result.seconds.toFixed(1)} s of training ` +
-    `(${result.samplesPerSecond.toFixed(0)} samples/s; ${total.toFixed(1)} s in all with loading and scoring).`,
+    `(${result.samplesPerSecond.toFixed(0)} samples/s; ${total.toFixed(1)} s in all with loading and scoring) ` +
+    `on ${backendSummary(result.model.backend)}.`,
 );
 if (result.profile !== undefined) {
   const rows = Object.entries(result.profile).map(([node, t]) => [node, t.forwardMs + t.backwardMs, t.forwardMs, t.backwardMs] as const);

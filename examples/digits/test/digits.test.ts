@@ -123,7 +123,7 @@ describe('shiftedEpochs', () => {
 
 describe('progress', () => {
   const events: TrainEvent[] = [
-    { type: 'start', seed: 0, config: { epochs: 2, batchSize: 2, shuffle: false, samples: null, validationSamples: 0, optimizer: {}, metrics: ['accuracy'] } },
+    { type: 'start', seed: 0, config: { epochs: 2, batchSize: 2, shuffle: false, samples: null, validationSamples: 0, optimizer: {}, metrics: ['accuracy'], backend: 'ts: TypeScript (reference kernels, one thread)' } },
     ...[1, 2].flatMap((epoch): TrainEvent[] => [
       { type: 'epochStart', epoch, lr: 0.1 },
       { type: 'batch', epoch, step: 2 * epoch - 1, batch: 1, size: 2, loss: 1, lr: 0.1, gradNorms: {} },

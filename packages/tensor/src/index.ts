@@ -21,7 +21,9 @@ export {
   type ExprComparison,
   type ExprCondition,
   type ExprFunction,
+  type ExprOperand,
   type ExprOperator,
+  type ExprScalars,
   type ExprVar,
 } from './math/expr.js';
 export { UNARY_NAMES, UNARY_OPS, type UnaryDefinition, type UnaryName } from './math/unary-ops.js';

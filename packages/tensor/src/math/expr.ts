@@ -80,7 +80,18 @@ export interface ExprCondition {
   readonly b: Expr;
 }
 
-type Operand = Expr | number;
+/**
+ * What an expression builder takes: an expression, or a number for a constant.
+ *
+ * @example
+ * ```ts
+ * import { expr as e, type ExprOperand } from '@gradstream/tensor';
+ * const half: ExprOperand = 0.5;
+ * const scaled = e.mul(half, e.x);
+ * ```
+ */
+export type ExprOperand = Expr | number;
+type Operand = ExprOperand;
 
 const lift = (v: Operand): Expr => (typeof v === 'number' ? { kind: 'num', value: v } : v);
 const call = (fn: ExprFunction) => (arg: Operand): Expr => ({ kind: 'call', fn, arg: lift(arg) });
@@ -222,7 +233,17 @@ export function renderJs(e: Expr, vars: Readonly<Partial<Record<ExprVar, string>
   return { statements: statements.join(' '), value };
 }
 
-type Scalars = Readonly<Record<ExprVar, number>>;
+/**
+ * Values of an expression's variables, as {@link interpret}'s function takes them.
+ *
+ * @example
+ * ```ts
+ * import type { ExprScalars } from '@gradstream/tensor';
+ * const at: ExprScalars = { x: 1, y: 0, dy: 1, p: 0 };
+ * ```
+ */
+export type ExprScalars = Readonly<Record<ExprVar, number>>;
+
 const SCALAR_FUNCTIONS: Readonly<Record<ExprFunction, (a: number) => number>> = {
   neg: (a) => -a,
   abs: Math.abs,
@@ -238,9 +259,9 @@ const SCALAR_FUNCTIONS: Readonly<Record<ExprFunction, (a: number) => number>> = 
  * pages whose Content-Security-Policy forbids it, and as a reference in tests). Slower than the
  * rendered kernels, never different: the same operations in the same order, in float64.
  */
-export function interpret(e: Expr): (v: Scalars) => number {
+export function interpret(e: Expr): (v: ExprScalars) => number {
   type Env = Map<string, number>;
-  const build = (n: Expr): ((v: Scalars, env: Env) => number) => {
+  const build = (n: Expr): ((v: ExprScalars, env: Env) => number) => {
     switch (n.kind) {
       case 'num': {
         const c = n.value;
