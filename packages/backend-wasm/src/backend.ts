@@ -111,7 +111,8 @@ export function createWasmBackend(parts: WasmBackendParts): Backend {
    * renderCall), so a step computes the same numbers whether or not it runs as generated code.
    */
   const on = (a: TypedArray, b: TypedArray = a, c: TypedArray = a, d: TypedArray = a): boolean =>
-    own(a) && own(b) && own(c) && own(d) && (a.length > TINY || b.length > TINY || c.length > TINY || d.length > TINY);
+    // Sizes first: they are cheaper to read than where a buffer lives.
+    (a.length > TINY || b.length > TINY || c.length > TINY || d.length > TINY) && own(a) && own(b) && own(c) && own(d);
 
   const kernels: Kernels = {
     matmul(a, b, out, m, n, k, transA = false, transB = false, accumulate = false) {

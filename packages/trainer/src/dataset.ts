@@ -1,5 +1,5 @@
 import { INPUT, TARGET, type Model } from '@gradstream/graph';
-import { GradstreamError, Tensor, firstNonFinite, formatShape, sizeOf, type DType, type Shape, type TypedArray } from '@gradstream/tensor';
+import { GradstreamError, Tensor, formatShape, sizeOf, type DType, type Shape, type TypedArray } from '@gradstream/tensor';
 
 /**
  * Samples in any of the shapes people keep them: a tensor `[N, ...]`, an array of rows, an array
@@ -174,7 +174,7 @@ function pack(rows: Rows, sampleShape: Shape, dtype: DType, value: string, model
       }
     }
   }
-  const bad = firstNonFinite(t.data);
+  const bad = model.backend.firstNonFinite(t.data);
   if (bad >= 0) {
     const v = rows instanceof Tensor || ArrayBuffer.isView(rows) ? t.data[bad] : valueAt(rows, bad, width);
     throw new GradstreamError(
