@@ -22,7 +22,7 @@ export const PARALLEL_MIN = 1 << 19;
 const TINY = 64;
 
 /** The matmul entry every path uses: one thread below {@link PARALLEL_MIN}, all above. */
-export type MatmulPointers = (a: number, b: number, out: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean) => void;
+type MatmulPointers = (a: number, b: number, out: number, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean) => void;
 
 /** What a backend facade needs: the runtime, its scratch, and a pool when it runs on more than one thread. */
 export interface WasmBackendParts {
@@ -174,64 +174,12 @@ export function createWasmBackend(parts: WasmBackendParts): Backend {
   /**
    * A call in a generated pass: tiny ones (and any touching memory outside the runtime) as the
    * TypeScript backend writes them — its loops in place over the views, as fast as a 1-1-1 network
-   * needs; the rest as a direct call of the export with every pointer and size a literal.
+   * needs; the rest as a direct call of this backend's kernel, which computes the pointers.
    */
   const renderCall = (call: KernelCall, b: SourceBindings): string => {
-    const arrays = call.args.filter((a) => ArrayBuffer.isView(a));
     const tiny = call.kernel === 'matmul' ? (call.args[3] as number) * (call.args[4] as number) * (call.args[5] as number) <= TINY : largest(call.args) <= TINY;
-    if (tiny || !arrays.every(own) || call.kernel === 'dropoutMask') return ts.renderCall(call, b);
-    const n = (a: unknown): string => b.arg(own(a) ? ptr(a) : a);
-    const a = call.args;
-    const len = (i: number): string => String((a[i] as TypedArray).length);
-    const lit = (v: unknown, fallback: number): string => b.arg(v ?? fallback);
-    const flag = (v: unknown): string => (v === true ? '1' : '0');
-    const call_ = (fn: unknown, hint: string, args: readonly string[]): string => `${b.value(fn, hint)}(${args.join(', ')});`;
-    switch (call.kernel) {
-      case 'matmul':
-        return call_(matmulPointers, 'matmul', [n(a[0]), n(a[1]), n(a[2]), lit(a[3], 0), lit(a[4], 0), lit(a[5], 0), b.arg(a[6] ?? false), b.arg(a[7] ?? false), b.arg(a[8] ?? false)]);
-      case 'add':
-      case 'mul':
-        return call_(ex[call.kernel], call.kernel, [n(a[0]), n(a[1]), n(a[2]), len(2)]);
-      case 'scale':
-        return call_(ex.scale, 'scale', [n(a[0]), lit(a[1], 0), n(a[2]), len(2)]);
-      case 'copy':
-        return call_(ex.copy, 'copy', [n(a[0]), n(a[1]), String(Math.min((a[0] as TypedArray).length, (a[1] as TypedArray).length))]);
-      case 'fill':
-        return call_(ex.fill, 'fill', [n(a[0]), lit(a[1], 0), len(0)]);
-      case 'addRowBroadcast':
-        return call_(ex.addRowBroadcast, 'addRowBroadcast', [n(a[0]), n(a[1]), n(a[2]), lit(a[3], 0), lit(a[4], 0)]);
-      case 'sumRows':
-        return call_(ex.sumRows, 'sumRows', [n(a[0]), n(a[1]), lit(a[2], 0), lit(a[3], 0), flag(a[4])]);
-      case 'unary':
-        return call_(unaryF[a[0] as UnaryName], `unary_${String(a[0])}`, [n(a[1]), n(a[2]), len(2), lit(a[3], 0)]);
-      case 'unaryBackward':
-        return call_(unaryB[a[0] as UnaryName], `unaryBackward_${String(a[0])}`, [n(a[1]), n(a[2]), n(a[3]), len(3), lit(a[4], 0)]);
-      case 'biasUnary':
-        return call_(biasF[a[0] as UnaryName], `biasUnary_${String(a[0])}`, [n(a[1]), n(a[2]), n(a[3]), lit(a[4], 0), lit(a[5], 0), lit(a[6], 0)]);
-      case 'unaryBiasBackward':
-        return call_(biasB[a[0] as UnaryName], `unaryBiasBackward_${String(a[0])}`, [n(a[1]), n(a[2]), n(a[3]), n(a[4]), lit(a[5], 0), lit(a[6], 0), lit(a[7], 0)]);
-      case 'softmaxRows':
-        return call_(ex.softmaxRows, 'softmaxRows', [n(a[0]), n(a[1]), lit(a[2], 0), lit(a[3], 0)]);
-      case 'softmaxRowsBackward':
-        return call_(ex.softmaxRowsBackward, 'softmaxRowsBackward', [n(a[0]), n(a[1]), n(a[2]), lit(a[3], 0), lit(a[4], 0)]);
-      case 'softmaxCrossEntropy':
-        return call_(ex.softmaxCrossEntropy, 'softmaxCrossEntropy', [n(a[0]), n(a[1]), n(a[2]), n(a[3]), lit(a[4], 0), lit(a[5], 0)]);
-      case 'softmaxCrossEntropyBackward':
-        return call_(ex.softmaxCrossEntropyBackward, 'softmaxCrossEntropyBackward', [n(a[0]), n(a[1]), n(a[2]), n(a[3]), lit(a[4], 0), lit(a[5], 0)]);
-      case 'mse':
-        return call_(ex.mse, 'mse', [n(a[0]), n(a[1]), n(a[2]), len(0), lit(a[3], 0)]);
-      case 'mseBackward':
-        return call_(ex.mseBackward, 'mseBackward', [n(a[0]), n(a[1]), n(a[2]), n(a[3]), len(3), lit(a[4], 0)]);
-      case 'sgdUpdate':
-        return call_(ex.sgdUpdate, 'sgdUpdate', [n(a[0]), n(a[1]), len(0), b.arg(a[2])]);
-      case 'momentumUpdate':
-        return call_(ex.momentumUpdate, 'momentumUpdate', [n(a[0]), n(a[1]), n(a[2]), len(0), b.arg(a[3]), lit(a[4], 0), flag(a[5])]);
-      case 'adamUpdate':
-        return call_(ex.adamUpdate, 'adamUpdate', [n(a[0]), n(a[1]), n(a[2]), n(a[3]), len(0), ...a.slice(4, 10).map((v) => b.arg(v))]);
-      default:
-        // Kernels that read a result back never appear in a pass; anything else is called as it is.
-        return `${b.value(kernels[call.kernel], call.kernel)}(${call.args.map((v) => b.arg(v)).join(', ')});`;
-    }
+    if (tiny || !call.args.every((a) => !ArrayBuffer.isView(a) || own(a))) return ts.renderCall(call, b);
+    return `${b.value(kernels[call.kernel], call.kernel)}(${call.args.map((a) => b.arg(a)).join(', ')});`;
   };
 
   return Object.freeze({

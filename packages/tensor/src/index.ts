@@ -13,10 +13,7 @@ export { Rng } from './rng.js';
 export { initialize, initSpecSchema, type InitSpec } from './initializers.js';
 export {
   expr,
-  exprVars,
   interpret,
-  numberLiteral,
-  renderJs,
   type Expr,
   type ExprComparison,
   type ExprCondition,
@@ -38,7 +35,6 @@ export {
   addRowBroadcast,
   copy,
   fill,
-  matmulSmall,
   momentumUpdate,
   mse,
   mseBackward,
@@ -52,4 +48,3 @@ export { softmaxCrossEntropy, softmaxCrossEntropyBackward, softmaxRows, softmaxR
 export { dropoutMask } from './kernels/dropout.js';
 export { countArgmaxMatches, sumAbsDiff, sumSquaredDiff } from './kernels/metrics.js';
 export { interpretedUnaryKernels, unaryKernels, type UnaryKernels } from './kernels/unary.js';
-export { TEMPLATES, inlineBody, unaryTemplates, type KernelTemplate } from './kernels/templates.js';

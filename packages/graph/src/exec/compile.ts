@@ -31,17 +31,16 @@ export function generatePass(program: Program, pass: PassKind, recordings: Recor
   };
   const functions: string[] = [];
   const calls: string[] = [];
-  const nodeFunction = (node: BoundNode, i: number, role: string, body: string): void => {
+  const nodeFunction = (node: BoundNode, role: string, body: string): void => {
     const name = unique(`node_${node.node.name}_${role}`);
     functions.push(`// ${node.node.label}, ${role}\nfunction ${name}() {\n${body}\n}`);
     calls.push(`${name}();`);
-    void i;
   };
   if (pass.kind === 'forward') {
     for (let i = 0; i < pass.count; i++) {
       const node = program.bound[i] as BoundNode;
       const rec = recordings[i];
-      nodeFunction(node, i, pass.training ? 'forward' : 'forward_eval', rec ? render(rec) : `${b.value(node, 'bound')}.forward(${pass.training});`);
+      nodeFunction(node, pass.training ? 'forward' : 'forward_eval', rec ? render(rec) : `${b.value(node, 'bound')}.forward(${pass.training});`);
     }
   } else {
     for (const t of program.sharedGrads) calls.push(backend.renderCall({ kernel: 'fill', args: [t.data, 0] }, b));
@@ -50,7 +49,7 @@ export function generatePass(program: Program, pass: PassKind, recordings: Recor
       const rec = recordings[i];
       let body = rec ? render(rec) : `${b.value(node, 'bound')}.backward();`;
       for (const [own, target] of program.accumulate[i] ?? []) body += `\n${backend.renderCall({ kernel: 'add', args: [target.data, own.data, target.data] }, b)}`;
-      nodeFunction(node, i, 'backward', body);
+      nodeFunction(node, 'backward', body);
     }
   }
   const name = pass.kind === 'forward' ? `${pass.training ? 'forward' : 'forward_eval'}${pass.count < program.bound.length ? `_first${pass.count}` : ''}` : 'backward';

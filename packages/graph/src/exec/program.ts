@@ -9,6 +9,8 @@ import type { KernelCall } from '@gradstream/tensor';
 /** Per node, what recording found so far: calls, null (call the node as it is), or undefined (not run yet). */
 type Found = (readonly KernelCall[] | null | undefined)[];
 
+type PassName = 'train' | 'trainPrefix' | 'eval' | 'evalPrefix' | 'backward';
+
 /** What a {@link Program} is built from. */
 export interface ProgramSpec {
   /** The nodes, in an order where every node comes after the values it reads. */
@@ -57,10 +59,7 @@ export class Program {
   private readonly found: { readonly train: Found; readonly eval: Found; readonly backward: Found };
   private recorders: RecordingNode[] | undefined;
   /** Generated passes, by name, once every node they run has been recorded. */
-  private readonly passes = new Map<string, () => void>();
-  private trainPass: (() => void) | undefined;
-  private evalPass: (() => void) | undefined;
-  private backwardPass: (() => void) | undefined;
+  private passes: Partial<Record<PassName, () => void>> = {};
   /** False once generating code failed (a Content-Security-Policy forbids it): nodes are then called one by one. */
   private codegen = true;
 
@@ -164,7 +163,7 @@ export class Program {
   /** Runs every node forward. */
   forward(training: boolean): void {
     // The generated passes, once made, are called straight from here: a step costs two calls.
-    const pass = training ? this.trainPass : this.evalPass;
+    const pass = training ? this.passes.train : this.passes.eval;
     if (pass !== undefined) pass();
     else this.runForward(training, this.bound.length);
   }
@@ -176,14 +175,8 @@ export class Program {
 
   /** Runs every node backward, from the output to the inputs. */
   backward(): void {
-    const ready = this.backwardPass;
-    if (ready !== undefined) {
-      ready();
-      return;
-    }
-    const pass = this.pass('backward', { kind: 'backward' }, this.found.backward, this.bound.length);
+    const pass = this.passes.backward ?? this.pass('backward', { kind: 'backward' }, this.found.backward, this.bound.length);
     if (pass !== undefined) {
-      this.backwardPass = pass;
       pass();
       return;
     }
@@ -203,8 +196,8 @@ export class Program {
       }
       const pairs = this.accumulate[i] as readonly (readonly [Tensor, Tensor])[];
       for (let j = 0; j < pairs.length; j++) {
-        const [own, target] = pairs[j] as readonly [Tensor, Tensor];
-        backend.add(target.data, own.data, target.data);
+        const pair = pairs[j] as readonly [Tensor, Tensor];
+        backend.add(pair[1].data, pair[0].data, pair[1].data);
       }
     }
   }
@@ -216,8 +209,6 @@ export class Program {
     const name = training ? (full ? 'train' : 'trainPrefix') : full ? 'eval' : 'evalPrefix';
     const pass = this.pass(name, { kind: 'forward', training, count }, found, count);
     if (pass !== undefined) {
-      if (name === 'train') this.trainPass = pass;
-      if (name === 'eval') this.evalPass = pass;
       pass();
       return;
     }
@@ -241,9 +232,9 @@ export class Program {
    * first run of each pass is a recording run); undefined while profiling, before that, or where
    * code generation is not allowed.
    */
-  private pass(name: string, kind: PassKind, found: Found, count: number): (() => void) | undefined {
+  private pass(name: PassName, kind: PassKind, found: Found, count: number): (() => void) | undefined {
     if (this.timings !== undefined || !this.codegen) return undefined;
-    let pass = this.passes.get(name);
+    let pass = this.passes[name];
     if (pass !== undefined) return pass;
     for (let i = 0; i < count; i++) if (found[i] === undefined) return undefined;
     pass = generatePass(this, kind, found as readonly (readonly KernelCall[] | null)[]);
@@ -251,7 +242,7 @@ export class Program {
       this.codegen = false;
       return undefined;
     }
-    this.passes.set(name, pass);
+    this.passes[name] = pass;
     return pass;
   }
 
@@ -263,7 +254,8 @@ export class Program {
   /** Times every node from now on (each is then called on its own, not through the generated passes). */
   enableProfiling(): void {
     this.timings ??= new Float64Array(2 * this.bound.length);
-    this.trainPass = this.evalPass = this.backwardPass = undefined;
+    // Generated passes would skip the timing: from now on each node is called on its own.
+    this.passes = {};
   }
 
   /** Milliseconds per node since profiling was enabled (empty when it is off). */

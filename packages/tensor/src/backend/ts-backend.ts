@@ -82,12 +82,12 @@ function renderCall(call: KernelCall, b: SourceBindings): string {
   if (call.kernel in UNARY_ROLES) {
     const role = UNARY_ROLES[call.kernel as keyof typeof UNARY_ROLES];
     const [fn, ...rest] = call.args as [UnaryName, ...unknown[]];
-    const out = rest[role === 'forward' ? 1 : 2] as TypedArray;
-    if (small) {
-      const t: KernelTemplate = unaryTemplates(fn, dtypeOfBuffer(out))[role];
-      return inlineBody(t, t.params.map((_, i) => rest[i] ?? 0), arg);
-    }
-    return `${b.value(unaryKernels(fn, dtypeOfBuffer(out))[role], `${fn}_${role}`)}(${rest.map(arg).join(', ')}${rest.length < (role === 'forward' ? 3 : role === 'backward' ? 4 : role === 'biasForward' ? 6 : 7) ? ', 0' : ''});`;
+    const dtype = dtypeOfBuffer(rest[role === 'forward' ? 1 : 2] as TypedArray);
+    const t: KernelTemplate = unaryTemplates(fn, dtype)[role];
+    // The parameter p defaults to 0, as in the kernels' signatures.
+    const args = t.params.map((_, i) => rest[i] ?? 0);
+    if (small) return inlineBody(t, args, arg);
+    return `${b.value(unaryKernels(fn, dtype)[role], `${fn}_${role}`)}(${args.map(arg).join(', ')});`;
   }
   if (call.kernel === 'matmul') {
     const [a, bb, out, m, n, k, transA = false, transB = false, accumulate = false] = call.args as [TypedArray, TypedArray, TypedArray, number, number, number, boolean?, boolean?, boolean?];
