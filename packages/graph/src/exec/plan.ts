@@ -129,6 +129,23 @@ export class Plan {
     return this.loss;
   }
 
+  /**
+   * One training pass without a result: forward in training mode, then backward; the loss is
+   * then {@link Plan.loss}. A training loop that is not inlined into its caller calls this
+   * instead of `forward()` and `backward()`: a returned number would be boxed on every step.
+   *
+   * @example
+   * ```ts
+   * // plan.x.data.set(batchX); plan.y.data.set(batchY);
+   * // plan.computeGradients();
+   * // console.log(plan.loss, plan.paramGrads.get('linear_1.weight'));
+   * ```
+   */
+  computeGradients(): void {
+    this.program.forward(true);
+    this.backward();
+  }
+
   /** Runs every node but the loss, in evaluation mode: the prediction, without needing a target. */
   predict(): void {
     this.program.forwardPrefix(false);
