@@ -1,25 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { packageSources } from './test/support/package-sources.js';
 
-const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 // CI sets this to collect counts from vitest's JSON reporter; people get the default reporter only.
 const jsonReport = process.env.GRADSTREAM_TEST_REPORT;
 
-// Tests run against the TypeScript sources, so `pnpm test` needs no build first.
+// Tests run against the TypeScript sources, so `pnpm test` needs no build first. Each specifier the
+// packages export (`@gradstream/graph/node` included) maps to its source, matched whole so that
+// `@gradstream/graph` does not also catch `@gradstream/graph/node` as a prefix.
+const sources = packageSources(fileURLToPath(new URL('./', import.meta.url)));
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
 export default defineConfig({
   resolve: {
-    alias: {
-      '@gradstream/tensor': src('tensor'),
-      '@gradstream/backend-wasm': src('backend-wasm'),
-      // Before '@gradstream/graph', which would otherwise match it as a prefix.
-      '@gradstream/graph/node': fileURLToPath(new URL('./packages/graph/src/node-entry.ts', import.meta.url)),
-      '@gradstream/graph': src('graph'),
-      '@gradstream/ops': src('ops'),
-      '@gradstream/trainer': src('trainer'),
-      '@gradstream/datasets/digits': fileURLToPath(new URL('./packages/datasets/src/digits.ts', import.meta.url)),
-      '@gradstream/datasets': src('datasets'),
-      '@gradstream/cli': src('cli'),
-    },
+    alias: Object.entries(sources).map(([name, source]) => ({ find: new RegExp(`^${escape(name)}$`), replacement: source })),
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts', 'bench/test/**/*.test.ts'],

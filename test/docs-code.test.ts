@@ -11,59 +11,23 @@
  *   module with that block (and with whatever that one continued), so a guide can build one
  *   example over several blocks. Its own errors are reported against it.
  * - ```ts ignore  — not checked (for fragments that are not code on their own).
+ * - ```ts browser  — checked like ```ts, but not run by docs-run.test.ts: it needs a browser's
+ *   globals (document, Worker, EventSource, a worker's `self`).
+ * - ```ts server  — checked like ```ts, but not run: it starts a server that runs until stopped,
+ *   so a run could neither pass nor fail on its own.
  *
- * Any other tag is an error, so a misspelt one cannot silently switch a check off. Other languages
- * (sh, json, text) are not checked. Markdown is read with markdown-it, the parser typedoc renders
- * the guides with, so the blocks checked are exactly the blocks shown.
+ * Every other checked block is also run in Node by docs-run.test.ts, with the blocks it continues.
+ * `continued` combines with browser and server (```ts browser continued); a block continuing one
+ * that is not run is not run either, since it runs in one module with it. Any other tag is an
+ * error, so a misspelt one cannot silently switch a check off. Other languages (sh, json, text)
+ * are not checked. The blocks are read by ./support/doc-blocks.ts.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import MarkdownIt from 'markdown-it';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../', import.meta.url));
-const guidesDir = join(root, 'docs/guides');
-const guides = readdirSync(guidesDir)
-  .filter((f) => f.endsWith('.md'))
-  .sort()
-  .map((f) => `docs/guides/${f}`);
-const markdownFiles = ['README.md', ...guides];
-
-const TAGS = new Set(['continued', 'ignore']);
-const TS_LANGS = new Set(['ts', 'typescript']);
-
-interface Block {
-  readonly file: string;
-  /** 1-based among the file's ts blocks, ignored ones included. */
-  readonly index: number;
-  /** 1-based line of the block's first code line in the markdown file. */
-  readonly line: number;
-  readonly code: string;
-  readonly tags: readonly string[];
-}
-
-/** What is compiled for one block: the blocks it continues, then the block itself. */
-interface Module {
-  readonly block: Block;
-  readonly path: string;
-  readonly text: string;
-  /** Where the block itself starts in `text`. */
-  readonly start: number;
-}
-
-function tsBlocks(file: string): Block[] {
-  const tokens = new MarkdownIt().parse(readFileSync(join(root, file), 'utf8'), {});
-  const blocks: Block[] = [];
-  for (const t of tokens) {
-    if (t.type !== 'fence') continue;
-    const [lang = '', ...tags] = t.info.trim().split(/\s+/);
-    if (!TS_LANGS.has(lang)) continue;
-    blocks.push({ file, index: blocks.length + 1, line: (t.map?.[0] ?? 0) + 2, code: t.content, tags });
-  }
-  return blocks;
-}
+import { type Block, describeBlock, guides, markdownFiles, modulesOf, root, tsBlocks } from './support/doc-blocks.js';
+import { packageSources } from './support/package-sources.js';
 
 const blocks = markdownFiles.flatMap(tsBlocks);
 
@@ -72,57 +36,6 @@ const selfCheck: readonly Block[] = [
   { file: 'self-check.md', index: 1, line: 3, code: "import { fit } from '@gradstream/trainer';\nconst data = { x: [[0]], y: [[0]] };\n", tags: [] },
   { file: 'self-check.md', index: 2, line: 10, code: '// not a model:\nfit(42, data, { epochs: 1 });\n', tags: ['continued'] },
 ];
-
-function modulesOf(list: readonly Block[]): { modules: Module[]; problems: string[] } {
-  const modules: Module[] = [];
-  const problems: string[] = [];
-  let previous: Module | undefined;
-  for (const b of list) {
-    const where = `${b.file} block ${b.index} (line ${b.line})`;
-    const unknown = b.tags.filter((t) => !TAGS.has(t));
-    if (unknown.length > 0) problems.push(`${where}: unknown tag(s) ${unknown.join(', ')}; known: ${[...TAGS].join(', ')}`);
-    if (b.tags.includes('ignore')) {
-      previous = undefined;
-      continue;
-    }
-    const continues = b.tags.includes('continued');
-    if (continues && (previous === undefined || previous.block.file !== b.file)) {
-      problems.push(`${where}: tagged continued, but no checked ts block comes right before it in the file`);
-    }
-    const head = continues && previous?.block.file === b.file ? `${previous.text}\n` : '';
-    const slug = b.file.replace(/[^\w]+/g, '_');
-    const m: Module = {
-      block: b,
-      // Beside this test, so bare imports (rxjs) resolve from the test package like a user's would.
-      path: join(root, 'test', '.docs-code', `${slug}.block${b.index}.ts`),
-      text: head + b.code,
-      start: head.length,
-    };
-    modules.push(m);
-    previous = m;
-  }
-  return { modules, problems };
-}
-
-/** `@gradstream/x` and its subpath exports, mapped to the sources their `types` are built from. */
-function packagePaths(): Record<string, string[]> {
-  const paths: Record<string, string[]> = {};
-  for (const dir of readdirSync(join(root, 'packages'))) {
-    let pkg: { name: string; exports?: Record<string, unknown> };
-    try {
-      pkg = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as typeof pkg;
-    } catch {
-      continue;
-    }
-    for (const [sub, target] of Object.entries(pkg.exports ?? {})) {
-      const types = typeof target === 'object' && target !== null ? (target as { types?: string }).types : undefined;
-      if (types === undefined) continue;
-      const source = types.replace(/^\.\/dist\//, './src/').replace(/\.d\.ts$/, '.ts');
-      paths[sub === '.' ? pkg.name : `${pkg.name}/${sub.slice(2)}`] = [join(root, 'packages', dir, source)];
-    }
-  }
-  return paths;
-}
 
 function compilerOptions(): ts.CompilerOptions {
   const base = ts.readConfigFile(join(root, 'tsconfig.base.json'), ts.sys.readFile);
@@ -143,7 +56,7 @@ function compilerOptions(): ts.CompilerOptions {
     types: ['node'],
     skipLibCheck: true,
     baseUrl: root,
-    paths: packagePaths(),
+    paths: Object.fromEntries(Object.entries(packageSources(root)).map(([name, source]) => [name, [source]])),
   };
 }
 
@@ -199,7 +112,7 @@ describe('code blocks in the README and the guides', () => {
   });
 
   const checkable = blocks.filter((b) => !b.tags.includes('ignore'));
-  it.each(checkable.map((b) => [`${b.file} block ${b.index} (line ${b.line})`, b] as const))('%s type-checks', (_name, b) => {
+  it.each(checkable.map((b) => [describeBlock(b), b] as const))('%s type-checks', (_name, b) => {
     expect(diagnosticsOf(b)).toEqual([]);
   });
 });

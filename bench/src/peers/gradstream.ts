@@ -2,7 +2,7 @@ import { lastValueFrom } from 'rxjs';
 import { backendSummary, sequential, type BuildOptions, type LayerSpec, type Model, type Plan } from '@gradstream/graph';
 import { linear, mse, relu, sigmoid, softmaxCrossEntropy } from '@gradstream/ops';
 import { Rng, Tensor, type Backend, type InitSpec } from '@gradstream/tensor';
-import { adam, fit, sgd, type Optimizer } from '@gradstream/trainer';
+import { adam, end$, fit, sgd, type Optimizer } from '@gradstream/trainer';
 import { CLASSES, PIXELS, type Digits } from '../data/mnist.js';
 import { LESSON, batchRange, type DigitsTask, type MlpTask, type MlpWeights, type Trainer } from '../nets.js';
 
@@ -90,16 +90,17 @@ function planTrainer(model: Model, batchSize: number, optimizer: Optimizer, fill
 }
 
 /**
- * The public call: each `run(n)` is one `fit` subscription of n epochs over `x`, `y` (tensors made
- * once, before timing, as TF.js gets its tensors), in order, awaited to its `end` event. No metrics
- * beyond the loss, as TF.js's `model.fit` is compiled with none.
+ * The public call: each `run(n)` is one `fit` run of n epochs over `x`, `y` (tensors made once,
+ * before timing, as TF.js gets its tensors), in order, awaited through `end$` (as an app awaiting
+ * a run's end writes it, so the run builds no per-step events). No metrics beyond the loss, as
+ * TF.js's `model.fit` is compiled with none.
  */
 function fitTrainer(model: Model, x: Tensor, y: Tensor, batchSize: number, optimizer: Optimizer, loss: () => number): Trainer & { lastEpochLoss: () => number } {
   let last = Number.NaN;
   return {
     async run(n) {
-      const end = await lastValueFrom(fit(model, { x, y }, { epochs: n, batchSize, shuffle: false, optimizer, metrics: [] }));
-      if (end.type !== 'end' || end.reason !== 'completed') throw new Error(`gradstream fit ended early: ${JSON.stringify(end)}`);
+      const end = await lastValueFrom(end$(fit(model, { x, y }, { epochs: n, batchSize, shuffle: false, optimizer, metrics: [] })));
+      if (end.reason !== 'completed') throw new Error(`gradstream fit ended early: ${JSON.stringify(end)}`);
       last = end.loss;
     },
     loss,

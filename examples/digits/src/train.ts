@@ -70,13 +70,14 @@ export async function trainDigits(options: TrainDigitsOptions = {}): Promise<Dig
     metrics: ['accuracy'],
     seed,
     profile: options.profile ?? false,
-  }).pipe(lrSchedule(cosineDecay({ initial: lr, period: epochs * Math.ceil(train.x.length / batchSize) }), { per: 'step' }), report);
+    policies: [lrSchedule(cosineDecay({ initial: lr, period: epochs * Math.ceil(train.x.length / batchSize) }), { per: 'step' })],
+  }).pipe(report);
   const started = performance.now();
   const end = await lastValueFrom(run$);
   const seconds = (performance.now() - started) / 1000;
   if (end.type !== 'end' || end.reason !== 'completed') {
     // Nothing here stops a run, so only a divergence can end it early.
-    const why = end.type === 'end' ? (end.divergence?.where ?? end.reason) : end.type;
+    const why = end.type === 'end' ? (end.reason === 'diverged' ? end.divergence.where : end.reason) : end.type;
     throw new GradstreamError('DIVERGED', `digits: training ended before epoch ${epochs}: ${why}`, { epochs, event: end.type });
   }
   const confusion = confusionMatrix(model, test);

@@ -1,4 +1,4 @@
-import { filter, share } from 'rxjs';
+import { filter } from 'rxjs';
 import { arrivals$, noisyLine } from './line.js';
 import { batchRun$, collect, lineModel, onlineRun$, runningLoss } from './online.js';
 import { RUNNING_HEADER, formatComparison, formatRunning } from './report.js';
@@ -12,8 +12,8 @@ console.log('SGD takes a step on every 8 as they come. Every 8th step:\n');
 console.log(RUNNING_HEADER);
 
 const onlineModel = lineModel();
-// Shared so the printout and the collector watch one run, not two.
-const run$ = onlineRun$(onlineModel, arrivals$(samples, PACE_MS)).pipe(share());
+// The printout and the collector subscribe to one run: fit's subscribers share it.
+const run$ = onlineRun$(onlineModel, arrivals$(samples, PACE_MS));
 runningLoss(8)(run$)
   .pipe(filter((r) => r.step % 8 === 0))
   .subscribe((r) => console.log(formatRunning(r)));

@@ -43,18 +43,26 @@ describe('the online-learning example', () => {
     const seen: TrainEvent[] = [];
     const done = lastValueFrom(onlineRun$(lineModel(), samples$, { batchSize: 8 }).pipe(tap((e) => seen.push(e)), toArray()));
     const steps = (): number => seen.filter((e) => e.type === 'batch').length;
-    // the run starts on the next turn of the event loop; from then on it steps as samples arrive
-    await new Promise((resolve) => setImmediate(resolve));
+    // the run starts on a later turn of the event loop; from then on it steps on the turn after
+    // samples make a batch, never inside the producer's next()
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    await turn();
     const line = noisyLine({ samples: 20 });
     line.slice(0, 7).forEach((s) => samples$.next(s));
+    await turn();
     expect(steps()).toBe(0);
     samples$.next(line[7] as Sample);
+    expect(steps()).toBe(0);
+    await turn();
     expect(steps()).toBe(1);
     line.slice(8, 15).forEach((s) => samples$.next(s));
+    await turn();
     expect(steps()).toBe(1);
     samples$.next(line[15] as Sample);
+    await turn();
     expect(steps()).toBe(2);
     line.slice(16).forEach((s) => samples$.next(s));
+    await turn();
     expect(steps()).toBe(2);
     samples$.complete();
     const batches = (await done).filter((e): e is BatchEvent => e.type === 'batch');

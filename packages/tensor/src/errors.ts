@@ -19,6 +19,8 @@
  * | `BACKEND_UNAVAILABLE` | the backend asked for cannot run on this platform (the message says why) |
  * | `TOO_LARGE` | a model, plan or buffer needs more memory than the backend may hold |
  * | `DIVERGED` | training produced a non-finite loss or gradient |
+ * | `MODEL_BUSY` | a training run was started on a model that another run is training |
+ * | `INVALID_COMMAND` | a command sent to a training run is not one it knows, or its values are out of range |
  * | `CHECKPOINT_INVALID` | a checkpoint is truncated, corrupted, of another version or another model |
  *
  * @example
@@ -47,6 +49,8 @@ export type ErrorCode =
   | 'BACKEND_UNAVAILABLE'
   | 'TOO_LARGE'
   | 'DIVERGED'
+  | 'MODEL_BUSY'
+  | 'INVALID_COMMAND'
   | 'CHECKPOINT_INVALID';
 
 /**

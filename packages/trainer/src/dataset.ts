@@ -42,16 +42,21 @@ export interface ArrayData {
  * ```
  */
 export class Dataset {
+  /** Number of samples. */
+  readonly size: number;
+  /** Values per input row and per target row (gather runs every step: worked out once). */
+  private readonly xWidth: number;
+  private readonly yWidth: number;
+
   private constructor(
     /** Inputs, `[N, ...inputShape]`. */
     readonly x: Tensor,
     /** Targets, `[N, ...outputShape]`. */
     readonly y: Tensor,
-  ) {}
-
-  /** Number of samples. */
-  get size(): number {
-    return this.x.shape[0] as number;
+  ) {
+    this.size = x.shape[0] as number;
+    this.xWidth = this.size === 0 ? 0 : x.size / this.size;
+    this.yWidth = this.size === 0 ? 0 : y.size / this.size;
   }
 
   /**
@@ -88,6 +93,22 @@ export class Dataset {
   }
 
   /**
+   * The samples `[start, start+count)` as views of the dataset's arrays (not copies), for data
+   * trained in order: one view per batch, made once, copied in whole.
+   *
+   * @example
+   * ```ts
+   * // const { x, y } = dataset.rows(0, 64); plan.x.data.set(x); plan.y.data.set(y);
+   * ```
+   */
+  rows(start: number, count: number): { readonly x: TypedArray; readonly y: TypedArray } {
+    return {
+      x: this.x.data.subarray(start * this.xWidth, (start + count) * this.xWidth),
+      y: this.y.data.subarray(start * this.yWidth, (start + count) * this.yWidth),
+    };
+  }
+
+  /**
    * Copies the samples `order[start … start+count)` into the given batch buffers.
    *
    * @example
@@ -96,8 +117,8 @@ export class Dataset {
    * ```
    */
   gather(order: Uint32Array, start: number, count: number, xOut: Tensor, yOut: Tensor): void {
-    copyRows(this.x.data, order, start, count, xOut.data, this.x.size / this.size);
-    copyRows(this.y.data, order, start, count, yOut.data, this.y.size / this.size);
+    copyRows(this.x.data, order, start, count, xOut.data, this.xWidth);
+    copyRows(this.y.data, order, start, count, yOut.data, this.yWidth);
   }
 }
 
@@ -135,6 +156,10 @@ export function samplesToArrays(samples: Iterable<Sample>): ArrayData {
 }
 
 function copyRows(src: TypedArray, order: Uint32Array, start: number, count: number, dst: TypedArray, width: number): void {
+  if (width === 1) {
+    for (let r = 0; r < count; r++) dst[r] = src[order[start + r] as number] as number;
+    return;
+  }
   for (let r = 0; r < count; r++) {
     const from = (order[start + r] as number) * width;
     const to = r * width;

@@ -1,3 +1,5 @@
+import type { Checkpoint } from '@gradstream/graph';
+
 /**
  * A tensor's values copied out for subscribers: plain, frozen, serializable (JSON, postMessage).
  *
@@ -78,19 +80,23 @@ export interface EpochStartEvent {
 export interface NodeTrace {
   readonly node: string;
   readonly op: string;
+  /** True for the loss node (whose signal is ∂L/∂L = 1). */
+  readonly loss: boolean;
   readonly output: TensorSnapshot;
   readonly signal: TensorSnapshot;
 }
 
 /**
  * One step on one batch: the loss and gradients are computed and the update is **about to be
- * applied** (subscribers that stop the run while handling this event prevent that update). Steps
- * count from 1 over the whole run; `batch` counts from 1 within the epoch. `loss` is the batch loss.
+ * applied** (a `stop` command sent while this event is handled prevents that update). Steps
+ * count from 1 over the whole run; `batch` counts from 1 within the epoch. `loss` is the batch
+ * loss and `lr` the learning rate of this step's update. A run builds batch events only while
+ * something listens to them (see {@link fit}).
  *
  * - `gradNorms`: the L2 norm of each parameter's gradient, by parameter id (`linear_1.weight`).
- * - `gradients`: each parameter's gradient, only when the run was started with `gradients: true`
- *   (or use {@link gradients$}, which copies them only while someone subscribes).
- * - `trace`: every node's output and gradient signal, only with `trace: true`.
+ * - `gradients`: each parameter's gradient (copies), only when the run was started with
+ *   `gradients: true`.
+ * - `trace`: every node's output and gradient signal (copies), only with `trace: true`.
  *
  * @example
  * ```ts
@@ -141,6 +147,8 @@ export interface EpochEvent {
   readonly epoch: number;
   readonly step: number;
   readonly loss: number;
+  /** The learning rate of the epoch's last step. */
+  readonly lr: number;
   readonly metrics: Readonly<Record<string, number>>;
   readonly validation?: Scores;
 }
@@ -162,9 +170,10 @@ export interface ParamsEvent {
 }
 
 /**
- * Why a run ended: all epochs done (`completed`), stopped through the control stream or an
- * AbortSignal (`stopped`), by the early-stopping policy (`early-stop`), or because the loss or a
- * gradient stopped being finite or a guard's threshold was crossed (`diverged`).
+ * Why a run ended, in one word: all epochs done (`completed`), a `stop` command (`stopped`), the
+ * AbortSignal (`aborted`), an early-stopping decision (`early-stop`), or a loss or gradient that
+ * stopped being finite or crossed a guard's threshold (`diverged`). The {@link EndEvent} of each
+ * reason carries the details.
  *
  * @example
  * ```ts
@@ -172,11 +181,11 @@ export interface ParamsEvent {
  * const ok = (r: EndReason) => r === 'completed';
  * ```
  */
-export type EndReason = 'completed' | 'stopped' | 'early-stop' | 'diverged';
+export type EndReason = 'completed' | 'stopped' | 'aborted' | 'early-stop' | 'diverged';
 
 /**
  * Where training diverged: the step, and the first node whose output (or, going backward,
- * whose gradient signal) was not finite.
+ * whose gradient signal) was not finite, or what crossed a guard's threshold.
  *
  * @example
  * ```ts
@@ -189,34 +198,125 @@ export interface Divergence {
   readonly epoch: number;
   /** E.g. `loss`, `node "linear_2" output`, `node "sigmoid_1" gradient`, or a guard's reason. */
   readonly where: string;
+  /** The node concerned, where one is (absent for a loss threshold). */
   readonly node?: string;
 }
 
 /**
- * Last event of a run that was not unsubscribed. With reason `diverged`, the offending step's
- * update was not applied, so the parameters are the last finite ones.
+ * What every `end` event reports, whatever the reason.
  *
  * @example
  * ```ts
- * import type { EndEvent } from '@gradstream/trainer';
- * const onEnd = (e: EndEvent) => console.log(e.reason, e.loss);
+ * import type { EndBase } from '@gradstream/trainer';
+ * const summary = (e: EndBase) => `${e.epochs} epochs, ${e.steps} steps, loss ${e.loss}`;
  * ```
  */
-export interface EndEvent {
+export interface EndBase {
   readonly type: 'end';
-  readonly reason: EndReason;
   /** Epochs completed. */
   readonly epochs: number;
   /** Steps applied. */
   readonly steps: number;
   /** Loss of the last completed epoch (NaN when none completed). */
   readonly loss: number;
-  readonly divergence?: Divergence;
-  /** Set by early stopping: the epoch whose parameters were kept. */
-  readonly bestEpoch?: number;
   /** With `profile: true`: milliseconds spent in each node's forward and backward, and in the optimizer. */
   readonly profile?: Readonly<Record<string, { readonly forwardMs: number; readonly backwardMs: number }>>;
 }
+
+/**
+ * The run trained every epoch it was asked for.
+ *
+ * @example
+ * ```ts
+ * import type { CompletedEnd } from '@gradstream/trainer';
+ * const done = (e: CompletedEnd) => e.epochs;
+ * ```
+ */
+export interface CompletedEnd extends EndBase {
+  readonly reason: 'completed';
+}
+
+/**
+ * A `stop` command ended the run, with the reason it gave, if any.
+ *
+ * @example
+ * ```ts
+ * import type { StoppedEnd } from '@gradstream/trainer';
+ * const why = (e: StoppedEnd) => e.message ?? 'stop button';
+ * ```
+ */
+export interface StoppedEnd extends EndBase {
+  readonly reason: 'stopped';
+  /** The `reason` of the `{ type: 'stop', reason }` command. */
+  readonly message?: string;
+}
+
+/**
+ * The run's AbortSignal was aborted; `message` is the signal's reason (for `AbortSignal.timeout`,
+ * a `TimeoutError`).
+ *
+ * @example
+ * ```ts
+ * import type { AbortedEnd } from '@gradstream/trainer';
+ * const timedOut = (e: AbortedEnd) => e.name === 'TimeoutError';
+ * ```
+ */
+export interface AbortedEnd extends EndBase {
+  readonly reason: 'aborted';
+  /** The name of the abort reason when it is an error (`AbortError`, `TimeoutError`), else `Error`. */
+  readonly name: string;
+  readonly message: string;
+}
+
+/**
+ * An early-stopping decision ended the run: what was watched, the best epoch and its value, and
+ * whether that epoch's parameters were put back.
+ *
+ * @example
+ * ```ts
+ * import type { EarlyStopEnd } from '@gradstream/trainer';
+ * const say = (e: EarlyStopEnd) => `best ${e.monitor} ${e.best} at epoch ${e.bestEpoch}`;
+ * ```
+ */
+export interface EarlyStopEnd extends EndBase {
+  readonly reason: 'early-stop';
+  readonly monitor: string;
+  readonly bestEpoch: number;
+  readonly best: number;
+  /** True when the parameters of `bestEpoch` were written back before the run ended. */
+  readonly restored: boolean;
+}
+
+/**
+ * Training diverged: the offending step's update was not applied, so the parameters are the
+ * last finite ones.
+ *
+ * @example
+ * ```ts
+ * import type { DivergedEnd } from '@gradstream/trainer';
+ * const where = (e: DivergedEnd) => `step ${e.divergence.step}: ${e.divergence.where}`;
+ * ```
+ */
+export interface DivergedEnd extends EndBase {
+  readonly reason: 'diverged';
+  readonly divergence: Divergence;
+}
+
+/**
+ * Last event of a run that was not unsubscribed, discriminated by `reason`; each reason carries
+ * its details (the stop's message, the abort's reason, the early stop's best epoch, where it
+ * diverged).
+ *
+ * @example
+ * ```ts
+ * import type { EndEvent } from '@gradstream/trainer';
+ * const onEnd = (e: EndEvent) => {
+ *   if (e.reason === 'early-stop') console.log(`best epoch ${e.bestEpoch}`);
+ *   else if (e.reason === 'diverged') console.log(e.divergence.where);
+ * };
+ * ```
+ */
+export type EndEvent = CompletedEnd | StoppedEnd | AbortedEnd | EarlyStopEnd | DivergedEnd;
 
 /**
  * Training failed with an error; the Observable errors right after this event. It is here so a
@@ -235,14 +335,35 @@ export interface ErrorEvent {
 }
 
 /**
+ * A checkpoint of the model as it is at this point of the run (parameters, optimizer state, step
+ * and epoch), emitted in answer to a `checkpoint` command: plain JSON, ready for
+ * `writeCheckpointFile`, IndexedDB or a server. `tag` repeats the command's, so the policy that
+ * asked (`checkpointBest`) recognises its own.
+ *
+ * @example
+ * ```ts
+ * import type { CheckpointEvent } from '@gradstream/trainer';
+ * const size = (e: CheckpointEvent) => JSON.stringify(e.checkpoint).length;
+ * ```
+ */
+export interface CheckpointEvent {
+  readonly type: 'checkpoint';
+  readonly epoch: number;
+  readonly step: number;
+  readonly tag?: string;
+  readonly checkpoint: Checkpoint;
+}
+
+/**
  * Every event a training run emits, discriminated by `type`. The order is a contract:
  *
  * ```
  * start (epochStart (batch params?)* epoch params?)* (end | error)
  * ```
  *
- * `params` follows a batch when asked every N steps, or the epoch with `params: 'epoch'`. A run
- * that is unsubscribed emits nothing more.
+ * `params` follows a batch when asked every N steps, or the epoch with `params: 'epoch'`. A
+ * `checkpoint` event can come anywhere after `start`, right after the command that asked for it
+ * took effect. A run that is unsubscribed emits nothing more.
  *
  * @example
  * ```ts
@@ -250,4 +371,15 @@ export interface ErrorEvent {
  * const log = (e: TrainEvent) => { if (e.type === 'epoch') console.log(e.epoch, e.loss); };
  * ```
  */
-export type TrainEvent = StartEvent | EpochStartEvent | BatchEvent | EpochEvent | ParamsEvent | EndEvent | ErrorEvent;
+export type TrainEvent = StartEvent | EpochStartEvent | BatchEvent | EpochEvent | ParamsEvent | CheckpointEvent | EndEvent | ErrorEvent;
+
+/**
+ * The `type` of a training event.
+ *
+ * @example
+ * ```ts
+ * import type { TrainEventType } from '@gradstream/trainer';
+ * const perEpoch: TrainEventType[] = ['epoch', 'end'];
+ * ```
+ */
+export type TrainEventType = TrainEvent['type'];

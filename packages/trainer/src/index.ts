@@ -1,13 +1,19 @@
 /**
- * Training as an RxJS Observable of events: {@link fit}, its control, optimizers, policies as
- * operators, data handling, metrics, and helpers that derive the loss, epoch, gradient and
- * gradient-signal streams.
+ * Training as an RxJS Observable of events: {@link fit} (one shared run per call), its commands,
+ * optimizers, policies handed to the run, data handling, metrics, and helpers that derive the
+ * loss, epoch, gradient and gradient-signal streams.
  *
  * @packageDocumentation
  */
 export type {
+  AbortedEnd,
   BatchEvent,
+  CheckpointEvent,
+  CompletedEnd,
+  DivergedEnd,
   Divergence,
+  EarlyStopEnd,
+  EndBase,
   EndEvent,
   EndReason,
   EpochEvent,
@@ -18,11 +24,15 @@ export type {
   RunConfig,
   Scores,
   StartEvent,
+  StoppedEnd,
   TensorSnapshot,
   TrainEvent,
+  TrainEventType,
 } from './events.js';
-export { fit, type FitOptions, type TrainCommand, type TrainData } from './fit.js';
-export { RunController, controllerOf, type SchedulePer, type StopRequest } from './run/controller.js';
+export { fit } from './fit.js';
+export type { FitOptions, TrainData } from './fit-options.js';
+export type { CommandObject, TrainCommand } from './run/commands.js';
+export { definePolicy, type Policy } from './policies/policy.js';
 export { Dataset, samplesToArrays, type ArrayData, type Rows, type Sample } from './dataset.js';
 export { Evaluator, evaluate, type Evaluation } from './evaluate.js';
 export { createMetric, type Metric, type MetricName } from './metrics.js';
@@ -42,7 +52,7 @@ export { snapshotAll, snapshotTensor } from './snapshot.js';
 export { type EpochSummary, type TrainerState } from './state.js';
 export { yieldToEventLoop } from './yield.js';
 export { earlyStopping, type EarlyStoppingOptions } from './policies/early-stopping.js';
-export { lrSchedule, reduceLrOnPlateau } from './policies/lr-policy.js';
+export { lrSchedule, reduceLrOnPlateau, type SchedulePer } from './policies/lr-policy.js';
 export { divergenceGuard, type DivergenceGuardOptions } from './policies/divergence-guard.js';
 export type { MonitorMode } from './policies/monitor.js';
 export { checkpointBest, type CheckpointBestOptions } from './policies/checkpoint-best.js';

@@ -1,7 +1,8 @@
-import { filter, map, type Observable } from 'rxjs';
-import type { BatchEvent, EndEvent, EpochEvent, TensorSnapshot, TrainEvent } from './events.js';
-import { controllerOf } from './run/controller.js';
-import type { TrainerState } from './state.js';
+import { filter, map, scan, type Observable } from 'rxjs';
+import { GradstreamError } from '@gradstream/tensor';
+import type { BatchEvent, EndEvent, EpochEvent, StartEvent, TensorSnapshot, TrainEvent } from './events.js';
+import { selectEvents } from './run/select.js';
+import { StateKeeper, type TrainerState } from './state.js';
 
 const isBatch = (e: TrainEvent): e is BatchEvent => e.type === 'batch';
 
@@ -15,14 +16,15 @@ const isBatch = (e: TrainEvent): e is BatchEvent => e.type === 'batch';
  * ```
  */
 export function loss$(events$: Observable<TrainEvent>): Observable<number> {
-  return events$.pipe(
+  return selectEvents(events$, { types: ['batch'] }).pipe(
     filter(isBatch),
     map((e) => e.loss),
   );
 }
 
 /**
- * The `epoch` events of a run (mean loss, metrics and validation per epoch).
+ * The `epoch` events of a run (mean loss, metrics and validation per epoch). On a run of `fit`
+ * that nothing else reads per step, the run then builds no per-step events at all.
  *
  * @example
  * ```ts
@@ -31,7 +33,7 @@ export function loss$(events$: Observable<TrainEvent>): Observable<number> {
  * ```
  */
 export function epochs$(events$: Observable<TrainEvent>): Observable<EpochEvent> {
-  return events$.pipe(filter((e): e is EpochEvent => e.type === 'epoch'));
+  return selectEvents(events$, { types: ['epoch'] }).pipe(filter((e): e is EpochEvent => e.type === 'epoch'));
 }
 
 /**
@@ -54,7 +56,7 @@ export function metrics$(events$: Observable<TrainEvent>): Observable<Readonly<R
  * @example
  * ```ts
  * import { flattenMetrics } from '@gradstream/trainer';
- * flattenMetrics({ type: 'epoch', epoch: 1, step: 4, loss: 0.5, metrics: { mse: 1 } }); // { epoch: 1, loss: 0.5, mse: 1 }
+ * flattenMetrics({ type: 'epoch', epoch: 1, step: 4, loss: 0.5, lr: 0.1, metrics: { mse: 1 } }); // { epoch: 1, loss: 0.5, mse: 1 }
  * ```
  */
 export function flattenMetrics(e: EpochEvent): Readonly<Record<string, number>> {
@@ -66,10 +68,19 @@ export function flattenMetrics(e: EpochEvent): Readonly<Record<string, number>> 
   return out;
 }
 
+function missing(helper: string, option: string): GradstreamError {
+  return new GradstreamError(
+    'INVALID_OPTION',
+    `${helper}: the batch events carry no ${option === 'gradients' ? 'gradients' : 'trace'}; pass the Observable fit returns, or start the run with fit(model, data, { ${option}: true })`,
+    { option },
+  );
+}
+
 /**
  * Per-step gradients of every parameter, by parameter id (`linear_1.weight` → ∂L/∂W₁, frozen,
- * shaped like W₁). They are copied from the run only while this stream has a subscriber; with the
- * `gradients: true` option the copies already in the batch events are used.
+ * shaped like W₁), read from the batch events. On the Observable `fit` returns, subscribing asks
+ * the run to copy them into its batch events while this stream is subscribed; any other event
+ * stream must come from a run started with `gradients: true` (else an `INVALID_OPTION` error).
  *
  * @example
  * ```ts
@@ -81,15 +92,20 @@ export function flattenMetrics(e: EpochEvent): Readonly<Record<string, number>> 
 export function gradients$(
   events$: Observable<TrainEvent>,
 ): Observable<{ readonly step: number; readonly epoch: number; readonly gradients: Readonly<Record<string, TensorSnapshot>> }> {
-  return events$.pipe(
+  return selectEvents(events$, { types: ['batch'], gradients: true }).pipe(
     filter(isBatch),
-    map((e) => ({ step: e.step, epoch: e.epoch, gradients: e.gradients ?? controllerOf(e)?.gradients() ?? {} })),
+    map((e) => {
+      if (e.gradients === undefined) throw missing('gradients$', 'gradients');
+      return { step: e.step, epoch: e.epoch, gradients: e.gradients };
+    }),
   );
 }
 
 /**
- * Per-step gradient signal ∂L/∂output arriving at each node (by node name), copied only while
- * subscribed — e.g. to watch gradients vanish layer by layer. {@link signalNorms$} gives just
+ * Per-step gradient signal ∂L/∂output arriving at each node (by node name, the loss node left
+ * out), read from the batch events' `trace` — e.g. to watch gradients vanish layer by layer. On
+ * the Observable `fit` returns, subscribing asks the run for the trace while subscribed; any other
+ * event stream must come from a run started with `trace: true`. {@link signalNorms$} gives just
  * their L2 norms.
  *
  * @example
@@ -101,9 +117,14 @@ export function gradients$(
 export function signals$(
   events$: Observable<TrainEvent>,
 ): Observable<{ readonly step: number; readonly epoch: number; readonly signals: Readonly<Record<string, TensorSnapshot>> }> {
-  return events$.pipe(
+  return selectEvents(events$, { types: ['batch'], trace: true }).pipe(
     filter(isBatch),
-    map((e) => ({ step: e.step, epoch: e.epoch, signals: controllerOf(e)?.signals() ?? {} })),
+    map((e) => {
+      if (e.trace === undefined) throw missing('signals$', 'trace');
+      const signals: Record<string, TensorSnapshot> = {};
+      for (const t of e.trace) if (!t.loss) signals[t.node] = t.signal;
+      return { step: e.step, epoch: e.epoch, signals: Object.freeze(signals) };
+    }),
   );
 }
 
@@ -129,7 +150,9 @@ export function signalNorms$(
 }
 
 /**
- * The trainer state after each epoch: immutable, sharing structure with the previous one.
+ * The trainer state after each epoch, built from the `start` and `epoch` events: immutable,
+ * sharing structure with the previous one. It needs the run's `start` event, so subscribe it in
+ * the same turn as the run starts (or before).
  *
  * @example
  * ```ts
@@ -138,14 +161,26 @@ export function signalNorms$(
  * ```
  */
 export function state$(events$: Observable<TrainEvent>): Observable<TrainerState> {
-  return epochs$(events$).pipe(
-    map((e) => controllerOf(e)?.state),
+  return selectEvents(events$, { types: ['start', 'epoch'] }).pipe(
+    filter((e): e is StartEvent | EpochEvent => e.type === 'start' || e.type === 'epoch'),
+    scan<StartEvent | EpochEvent, { keeper: StateKeeper | undefined; state: TrainerState | undefined }>(
+      (acc, e) => {
+        if (e.type === 'start') return { keeper: new StateKeeper(e.config), state: undefined };
+        if (acc.keeper === undefined) return acc;
+        const { type: _type, lr: _lr, ...summary } = e;
+        acc.keeper.add(summary);
+        return { keeper: acc.keeper, state: acc.keeper.state() };
+      },
+      { keeper: undefined, state: undefined },
+    ),
+    map((acc) => acc.state),
     filter((s): s is TrainerState => s !== undefined),
   );
 }
 
 /**
- * The `end` event of a run.
+ * The `end` event of a run. On a run of `fit` that nothing else reads per step, the run then
+ * builds no per-step events at all.
  *
  * @example
  * ```ts
@@ -154,5 +189,5 @@ export function state$(events$: Observable<TrainEvent>): Observable<TrainerState
  * ```
  */
 export function end$(events$: Observable<TrainEvent>): Observable<EndEvent> {
-  return events$.pipe(filter((e): e is EndEvent => e.type === 'end'));
+  return selectEvents(events$, { types: ['end'] }).pipe(filter((e): e is EndEvent => e.type === 'end'));
 }

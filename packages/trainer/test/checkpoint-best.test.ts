@@ -2,10 +2,10 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { filter, lastValueFrom, tap, toArray } from 'rxjs';
+import { lastValueFrom, tap, toArray } from 'rxjs';
 import type { Checkpoint } from '@gradstream/graph';
 import { loadCheckpoint, writeCheckpointFile } from '@gradstream/graph/node';
-import { checkpointBest, controllerOf, fit, sgd, type EpochEvent } from '../src/index.js';
+import { checkpointBest, fit, sgd } from '../src/index.js';
 import { mlp, sine } from './fixtures.js';
 
 describe('checkpointBest', () => {
@@ -23,14 +23,19 @@ describe('checkpointBest', () => {
     const improvements: number[] = [];
     let best = Infinity;
     const events = await lastValueFrom(
-      fit(mlp(1, 8, 1, 1), sine(16), { epochs: 12, batchSize: 16, optimizer: sgd({ lr: 0.3 }), sliceMs: 1e9 }).pipe(
+      fit(mlp(1, 8, 1, 1), sine(16), {
+        epochs: 12,
+        batchSize: 16,
+        optimizer: sgd({ lr: 0.3 }),
+        sliceMs: 1e9,
+        policies: [checkpointBest({ monitor: 'loss', save: slowSave })],
+      }).pipe(
         tap((e) => {
           if (e.type === 'epoch' && e.loss < best) {
             best = e.loss;
             improvements.push(e.epoch);
           }
         }),
-        checkpointBest({ monitor: 'loss', save: slowSave }),
         toArray(),
       ),
     );
@@ -49,16 +54,23 @@ describe('checkpointBest', () => {
     const model = mlp(1, 8, 1, 3);
     let bestParams: unknown;
     let bestLoss = Infinity;
+    let lastLoss = Infinity;
     await lastValueFrom(
-      fit(model, sine(16), { epochs: 30, batchSize: 16, optimizer: sgd({ lr: 9 }) }).pipe(
+      fit(model, sine(16), {
+        epochs: 30,
+        batchSize: 16,
+        optimizer: sgd({ lr: 9 }),
+        params: 'epoch',
+        policies: [checkpointBest({ monitor: 'loss', save: (c) => writeCheckpointFile(c, path) })],
+      }).pipe(
         tap((e) => {
-          if (e.type === 'epoch' && e.loss < bestLoss) {
-            bestLoss = e.loss;
-            bestParams = controllerOf(e)?.params();
+          // each epoch event is followed by that epoch's parameters
+          if (e.type === 'epoch') lastLoss = e.loss;
+          if (e.type === 'params' && lastLoss < bestLoss) {
+            bestLoss = lastLoss;
+            bestParams = e.params;
           }
         }),
-        checkpointBest({ monitor: 'loss', save: (c) => writeCheckpointFile(c, path) }),
-        filter((e): e is EpochEvent => e.type === 'epoch'),
         toArray(),
       ),
     );
@@ -71,12 +83,11 @@ describe('checkpointBest', () => {
 
   it('errors the stream when a write fails', async () => {
     const run = lastValueFrom(
-      fit(mlp(1, 4, 1, 1), sine(8), { epochs: 5, batchSize: 8 }).pipe(
-        checkpointBest({
-          monitor: 'loss',
-          save: () => Promise.reject(new Error('disk full')),
-        }),
-      ),
+      fit(mlp(1, 4, 1, 1), sine(8), {
+        epochs: 5,
+        batchSize: 8,
+        policies: [checkpointBest({ monitor: 'loss', save: () => Promise.reject(new Error('disk full')) })],
+      }),
     );
     await expect(run).rejects.toThrow('disk full');
   });

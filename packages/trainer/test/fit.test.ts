@@ -19,7 +19,7 @@ describe('fit', () => {
     expect(events[0]).toMatchObject({ type: 'start', seed: 0, config: { epochs: 2, batchSize: 2, samples: 4, optimizer: { name: 'sgd', lr: 0.1 } } });
   });
 
-  it('is cold: nothing trains until subscribed, and each subscription is its own run', async () => {
+  it('is lazy: nothing trains until subscribed; a subscription after the end is a new run', async () => {
     const model = mlp(2, 3, 1, 1);
     const before = Array.from(model.parameters()[0]!.value.data);
     const run$ = fit(model, xor, { epochs: 1, batchSize: 4 });

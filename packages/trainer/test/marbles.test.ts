@@ -87,14 +87,14 @@ describe('policies (marbles, virtual time)', () => {
   it('early stopping ends the run with reason early-stop once the monitor stalls', () => {
     scheduler().run(({ expectObservable }) => {
       // with lr 0 the loss never improves: epoch 1 sets the best, epoch 2 is the first stall (patience 1)
-      const out = run({ optimizer: sgd({ lr: 1e-300 }), epochs: 5 }, (e$) => e$.pipe(earlyStopping({ monitor: 'loss', patience: 1, minDelta: 1e-9 })));
+      const out = run({ optimizer: sgd({ lr: 1e-300 }), epochs: 5, policies: [earlyStopping({ monitor: 'loss', patience: 1, minDelta: 1e-9 })] });
       expectObservable(out).toBe(slices(['SEb', 'b', 'eEb', 'b', 'eX']), values);
     });
   });
 
   it('a divergence guard ends the run at the offending batch, before its update', () => {
     scheduler().run(({ expectObservable }) => {
-      const out = run({ epochs: 5 }, (e$) => e$.pipe(divergenceGuard({ maxLoss: -1 })));
+      const out = run({ epochs: 5, policies: [divergenceGuard({ maxLoss: -1 })] });
       expectObservable(out).toBe('(SEbX|)', values);
     });
   });

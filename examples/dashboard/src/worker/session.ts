@@ -1,7 +1,7 @@
 import { Tensor } from '@gradstream/tensor';
 import { backendSummary, type Model } from '@gradstream/graph';
-import { fit, gradients$, signalNorms$, type BatchEvent, type TrainCommand, type TrainEvent } from '@gradstream/trainer';
-import { Subject, connectable, filter, startWith, throttleTime, type Connectable, type Observable, type Subscription } from 'rxjs';
+import { fit, gradients$, signalNorms$, type TrainCommand, type TrainEvent } from '@gradstream/trainer';
+import { Subject, startWith, throttleTime, type Observable, type Subscription } from 'rxjs';
 import { boundaryGrid, classOneProbability, squareDomain } from '../shared/grid.js';
 import type { Boundary, Domain, FromWorker, NetworkSnapshot, RunSettings, Topology } from '../shared/protocol.js';
 import { Pacer } from './pacer.js';
@@ -83,31 +83,32 @@ export class Session {
     if (this.started) return;
     this.started = true;
     const control$: Observable<TrainCommand> = this.control.pipe(startWith<TrainCommand>('pause'));
-    // Connected only once every subscriber is in place, so none misses the first events.
-    const events$: Connectable<TrainEvent> = connectable(
-      fit(this.model, { x: this.data.x, y: this.data.y }, {
-        epochs: EPOCHS,
-        batchSize: this.settings.batchSize,
-        optimizer: buildOptimizer(this.settings),
-        seed: this.settings.seed,
-        metrics: ['accuracy'],
-        control: control$,
-        sliceMs: 16,
-      }),
-    );
-    const batches$ = events$.pipe(filter((e): e is BatchEvent => e.type === 'batch'));
+    // One shared run: every subscriber below joins it in this turn, before it starts.
+    const run$: Observable<TrainEvent> = fit(this.model, { x: this.data.x, y: this.data.y }, {
+      epochs: EPOCHS,
+      batchSize: this.settings.batchSize,
+      optimizer: buildOptimizer(this.settings),
+      seed: this.settings.seed,
+      metrics: ['accuracy'],
+      control: control$,
+      sliceMs: 16,
+    });
     this.subs.push(
-      events$.subscribe({ next: (e) => this.onEvent(e), error: (err: unknown) => this.onError(err) }),
-      // Sampled before signalNorms$ and gradients$, which copy gradients, to a few copies a second.
-      signalNorms$(batches$.pipe(throttleTime(NORMS_MS))).subscribe(({ step, norms }) => {
-        this.batcher.norms(
-          step,
-          this.topology.linear.map((name) => norms[name] ?? Number.NaN),
-        );
-      }),
-      gradients$(batches$.pipe(throttleTime(NETWORK_MS))).subscribe(({ step, gradients }) => this.batcher.network(this.snapshot(step, gradients))),
+      run$.subscribe({ next: (e) => this.onEvent(e), error: (err: unknown) => this.onError(err) }),
+      // The run copies signals and gradients into its batch events while these listen; the page
+      // needs only a few a second.
+      signalNorms$(run$)
+        .pipe(throttleTime(NORMS_MS))
+        .subscribe(({ step, norms }) => {
+          this.batcher.norms(
+            step,
+            this.topology.linear.map((name) => norms[name] ?? Number.NaN),
+          );
+        }),
+      gradients$(run$)
+        .pipe(throttleTime(NETWORK_MS))
+        .subscribe(({ step, gradients }) => this.batcher.network(this.snapshot(step, gradients))),
     );
-    this.subs.push(events$.connect());
     if (paused) this.batcher.state('paused');
     else this.go();
     this.schedule();

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { identity } from 'rxjs';
 import { backendSummary } from '@gradstream/graph';
 import { writeCheckpointFile } from '@gradstream/graph/node';
 import { checkpointBest, fit, type EndEvent, type EpochEvent, type TrainEvent } from '@gradstream/trainer';
@@ -62,18 +61,21 @@ export async function trainCommand(path: string, options: TrainOptions, ctx: Com
     metrics,
     ...(options.val === undefined ? {} : { validation: { split: options.val } }),
     ...(ctx.io.signal === undefined ? {} : { signal: ctx.io.signal }),
-  }).pipe(
-    // Writes never overlap, and the run completes only once the best epoch is on disk.
-    checkpointPath === undefined
-      ? identity
-      : checkpointBest({
-          monitor,
-          save: async (c) => {
-            await writeCheckpointFile(c, checkpointPath);
-            best.saved = { epoch: c.epoch ?? 0, value: (c.meta as { value: number }).value };
-          },
+    // Writes never overlap, and the run ends only once the best epoch is on disk.
+    ...(checkpointPath === undefined
+      ? {}
+      : {
+          policies: [
+            checkpointBest({
+              monitor,
+              save: async (c) => {
+                await writeCheckpointFile(c, checkpointPath);
+                best.saved = { epoch: c.epoch ?? 0, value: (c.meta as { value: number }).value };
+              },
+            }),
+          ],
         }),
-  );
+  });
   try {
     await new Promise<void>((done, fail) => {
       run$.subscribe({
@@ -107,7 +109,7 @@ export async function trainCommand(path: string, options: TrainOptions, ctx: Com
     println(stdout, `checkpoint  ${options.checkpoint}: epoch ${epoch}, ${by} ${formatNumber(value)}`);
   }
   if (end.reason === 'diverged') return EXIT.failure;
-  return end.reason === 'stopped' && ctx.io.signal?.aborted === true ? EXIT.interrupted : EXIT.ok;
+  return end.reason === 'aborted' ? EXIT.interrupted : EXIT.ok;
 }
 
 function summary(
@@ -119,7 +121,7 @@ function summary(
   const speed = run.seconds > 0 ? Math.round(run.samples / run.seconds).toLocaleString('en-US') : '–';
   const how =
     end.reason === 'diverged'
-      ? `diverged at step ${end.divergence?.step ?? '?'} (${end.divergence?.where ?? 'non-finite values'}; the update was not applied, try a smaller --lr)`
+      ? `diverged at step ${end.divergence.step} (${end.divergence.where}; the update was not applied, try a smaller --lr)`
       : end.reason;
   println(out, `\n${how}: ${end.epochs} epoch(s), ${end.steps} step(s) in ${run.seconds.toFixed(1)} s (${speed} samples/s)`);
   const last = history[history.length - 1];

@@ -1,8 +1,9 @@
-import { concat, defer, ignoreElements, tap, type MonoTypeOperatorFunction } from 'rxjs';
-import { toCheckpoint, type Checkpoint } from '@gradstream/graph';
+import { concat, defer, ignoreElements, mergeMap, of, EMPTY, type Observable } from 'rxjs';
+import type { Checkpoint } from '@gradstream/graph';
 import type { TrainEvent } from '../events.js';
-import { controllerOf } from '../run/controller.js';
+import type { TrainCommand } from '../run/commands.js';
 import { improves, monitored, type MonitorMode } from './monitor.js';
+import { definePolicy, type Policy } from './policy.js';
 
 /**
  * Options of {@link checkpointBest}.
@@ -24,71 +25,70 @@ export interface CheckpointBestOptions {
   readonly save: (checkpoint: Checkpoint) => Promise<void> | void;
 }
 
+let policies = 0;
+
 /**
- * Saves a checkpoint (parameters, optimizer state, step and epoch) whenever the monitored epoch
- * value improves. The checkpoint is captured at that epoch, synchronously, and written in the
- * background; writes never overlap — an improvement that arrives while a write is running waits,
- * and only the newest waiting one is written. The stream completes only after the last write has
- * finished; a failed write errors the stream.
+ * A policy that saves a checkpoint (parameters, optimizer state, step and epoch) whenever the
+ * monitored epoch value improves: it asks the run for a `checkpoint` event at that epoch and
+ * hands the checkpoint to `save` in the background. Writes never overlap — an improvement that
+ * arrives while a write is running waits, and only the newest waiting one is written. The run
+ * ends (its `end` event and completion) only after the last write has finished; a failed write
+ * ends the run with an error.
  *
  * @example
  * ```ts
  * import { writeCheckpointFile } from '@gradstream/graph/node';
  * import { checkpointBest, fit } from '@gradstream/trainer';
- * // fit(model, data, { epochs: 50, validation: { split: 0.2 } })
- * //   .pipe(checkpointBest({ save: (c) => writeCheckpointFile(c, 'best.ckpt.json') }))
- * //   .subscribe();
+ * // fit(model, data, { epochs: 50, validation: { split: 0.2 },
+ * //   policies: [checkpointBest({ save: (c) => writeCheckpointFile(c, 'best.ckpt.json') })] }).subscribe();
  * ```
  */
-export function checkpointBest(options: CheckpointBestOptions): MonoTypeOperatorFunction<TrainEvent> {
+export function checkpointBest(options: CheckpointBestOptions): Policy {
   const monitor = options.monitor ?? 'val_loss';
   const better = improves(monitor, options.mode ?? 'auto', options.minDelta ?? 0);
-  return (source) =>
+  // Its own tag, so checkpoints asked for by others (a control command, another policy) are not saved.
+  const tag = `checkpointBest#${++policies}`;
+  return definePolicy(['epoch', 'checkpoint'], (events$: Observable<TrainEvent>) =>
     defer(() => {
       let best: number | undefined;
       let writing: Promise<void> | undefined;
       let waiting: Checkpoint | undefined;
-      let failure: unknown;
-      let failed = false;
+      let failure: { readonly error: unknown } | undefined;
 
       const write = (c: Checkpoint): void => {
         writing = Promise.resolve()
           .then(() => options.save(c))
           .catch((e: unknown) => {
-            failed = true;
-            failure = e;
+            failure ??= { error: e };
           })
           .then(() => {
             writing = undefined;
             const next = waiting;
             waiting = undefined;
-            if (next !== undefined && !failed) write(next);
+            if (next !== undefined && failure === undefined) write(next);
           });
       };
       const flush = async (): Promise<void> => {
         while (writing !== undefined) await writing;
-        if (failed) throw failure;
+        if (failure !== undefined) throw failure.error;
       };
 
-      const watched = source.pipe(
-        tap((e) => {
-          if (failed) throw failure;
-          if (e.type !== 'epoch') return;
+      const decisions = events$.pipe(
+        mergeMap((e): Observable<TrainCommand> => {
+          if (failure !== undefined) throw failure.error;
+          if (e.type === 'checkpoint' && e.tag === tag) {
+            if (writing === undefined) write(e.checkpoint);
+            else waiting = e.checkpoint;
+            return EMPTY;
+          }
+          if (e.type !== 'epoch') return EMPTY;
           const value = monitored('checkpointBest', monitor, e);
-          if (!better(value, best)) return;
+          if (!better(value, best)) return EMPTY;
           best = value;
-          const ctl = controllerOf(e);
-          if (ctl === undefined) return;
-          const checkpoint = toCheckpoint(ctl.model, {
-            optimizer: ctl.optimizer.state(),
-            step: e.step,
-            epoch: e.epoch,
-            meta: { monitor, value },
-          });
-          if (writing === undefined) write(checkpoint);
-          else waiting = checkpoint;
+          return of({ type: 'checkpoint', tag, meta: { monitor, value } });
         }),
       );
-      return concat(watched, defer(flush).pipe(ignoreElements()));
-    });
+      return concat(decisions, defer(flush).pipe(ignoreElements()));
+    }),
+  );
 }

@@ -1,6 +1,7 @@
-import { tap, type MonoTypeOperatorFunction } from 'rxjs';
-import type { TrainEvent } from '../events.js';
-import { controllerOf } from '../run/controller.js';
+import { filter, map, type Observable } from 'rxjs';
+import type { BatchEvent, TrainEvent } from '../events.js';
+import type { CommandObject } from '../run/commands.js';
+import { definePolicy, type Policy } from './policy.js';
 
 /**
  * Options of {@link divergenceGuard}.
@@ -18,33 +19,37 @@ export interface DivergenceGuardOptions {
   readonly maxGradNorm?: number;
 }
 
+/** What crossed a threshold on a batch, as a `diverge` command, or undefined. */
+function crossed(e: BatchEvent, maxLoss: number, maxNorm: number): CommandObject | undefined {
+  if (e.loss > maxLoss) return { type: 'diverge', where: `loss ${e.loss} above maxLoss ${maxLoss}` };
+  for (const [id, norm] of Object.entries(e.gradNorms)) {
+    if (norm > maxNorm) {
+      return { type: 'diverge', where: `gradient norm of ${id} ${norm} above maxGradNorm ${maxNorm}`, node: id.slice(0, id.lastIndexOf('.')) };
+    }
+  }
+  return undefined;
+}
+
 /**
- * Ends a run with reason `diverged` as soon as a batch's loss or a gradient norm crosses a
- * threshold. It acts on the `batch` event, before that batch's update, so the parameters kept are
- * the last good ones; the `end` event's `divergence` names the step and what crossed. (Non-finite
- * losses and gradients end every run this way without a guard.)
+ * A policy that ends a run with reason `diverged` as soon as a batch's loss or a gradient norm
+ * crosses a threshold. It acts on the `batch` event, before that batch's update, so the
+ * parameters kept are the last good ones; the `end` event's `divergence` names the step, what
+ * crossed, and for a gradient norm the node. (Non-finite losses and gradients end every run this
+ * way without a guard.)
  *
  * @example
  * ```ts
  * import { divergenceGuard, fit } from '@gradstream/trainer';
- * // fit(model, data, { epochs: 100 }).pipe(divergenceGuard({ maxLoss: 1e3 })).subscribe();
+ * // fit(model, data, { epochs: 100, policies: [divergenceGuard({ maxLoss: 1e3 })] }).subscribe();
  * ```
  */
-export function divergenceGuard(options: DivergenceGuardOptions = {}): MonoTypeOperatorFunction<TrainEvent> {
+export function divergenceGuard(options: DivergenceGuardOptions = {}): Policy {
   const maxLoss = options.maxLoss ?? Number.POSITIVE_INFINITY;
   const maxNorm = options.maxGradNorm ?? Number.POSITIVE_INFINITY;
-  return tap((e) => {
-    if (e.type !== 'batch') return;
-    let where: string | undefined;
-    if (e.loss > maxLoss) where = `loss ${e.loss} above maxLoss ${maxLoss}`;
-    else {
-      for (const [id, norm] of Object.entries(e.gradNorms)) {
-        if (norm > maxNorm) {
-          where = `gradient norm of ${id} ${norm} above maxGradNorm ${maxNorm}`;
-          break;
-        }
-      }
-    }
-    if (where !== undefined) controllerOf(e)?.stop('diverged', { divergence: { step: e.step, epoch: e.epoch, where } });
-  });
+  return definePolicy(['batch'], (events$: Observable<TrainEvent>) =>
+    events$.pipe(
+      map((e) => (e.type === 'batch' ? crossed(e, maxLoss, maxNorm) : undefined)),
+      filter((c): c is CommandObject => c !== undefined),
+    ),
+  );
 }

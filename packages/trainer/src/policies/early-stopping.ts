@@ -1,7 +1,8 @@
-import { defer, tap, type MonoTypeOperatorFunction } from 'rxjs';
-import type { TensorSnapshot, TrainEvent } from '../events.js';
-import { controllerOf } from '../run/controller.js';
+import { defer, mergeMap, of, EMPTY, type Observable } from 'rxjs';
+import type { TrainEvent } from '../events.js';
+import type { TrainCommand } from '../run/commands.js';
 import { improves, monitored, type MonitorMode } from './monitor.js';
+import { definePolicy, type Policy } from './policy.js';
 
 /**
  * Options of {@link earlyStopping}.
@@ -25,45 +26,43 @@ export interface EarlyStoppingOptions {
 }
 
 /**
- * Stops a run when the monitored value has not improved for `patience` epochs: the run then ends
- * with reason `early-stop` and `bestEpoch`. With `restoreBest`, the parameters of the best epoch
- * are snapshotted when it happens and written back when stopping. State lives in the
- * subscription, so each run is judged on its own.
+ * A policy that stops a run when the monitored epoch value has not improved for `patience`
+ * epochs: the run then ends with reason `early-stop`, the monitor, `bestEpoch` and `best`. With
+ * `restoreBest`, the run keeps a copy of the parameters at each new best epoch (`keepParams`)
+ * and writes it back when stopping. State lives in the run, so each run is judged on its own.
  *
  * @example
  * ```ts
  * import { earlyStopping, fit } from '@gradstream/trainer';
- * // fit(model, data, { epochs: 500, validation: { split: 0.2 } })
- * //   .pipe(earlyStopping({ monitor: 'val_loss', patience: 10, restoreBest: true }))
- * //   .subscribe((e) => e.type === 'end' && console.log(e.reason, e.bestEpoch));
+ * // fit(model, data, { epochs: 500, validation: { split: 0.2 },
+ * //   policies: [earlyStopping({ monitor: 'val_loss', patience: 10, restoreBest: true })] })
+ * //   .subscribe((e) => e.type === 'end' && e.reason === 'early-stop' && console.log(e.bestEpoch));
  * ```
  */
-export function earlyStopping(options: EarlyStoppingOptions = {}): MonoTypeOperatorFunction<TrainEvent> {
+export function earlyStopping(options: EarlyStoppingOptions = {}): Policy {
   const monitor = options.monitor ?? 'val_loss';
   const patience = options.patience ?? 5;
+  const restore = options.restoreBest ?? false;
   const better = improves(monitor, options.mode ?? 'auto', options.minDelta ?? 0);
-  return (source) =>
+  return definePolicy(['epoch'], (events$: Observable<TrainEvent>) =>
     defer(() => {
       let best: number | undefined;
       let bestEpoch = 0;
-      let bestParams: Readonly<Record<string, TensorSnapshot>> | undefined;
       let wait = 0;
-      return source.pipe(
-        tap((e) => {
-          if (e.type !== 'epoch') return;
-          const ctl = controllerOf(e);
+      return events$.pipe(
+        mergeMap((e): Observable<TrainCommand> => {
+          if (e.type !== 'epoch') return EMPTY;
           const value = monitored('earlyStopping', monitor, e);
           if (better(value, best)) {
             best = value;
             bestEpoch = e.epoch;
             wait = 0;
-            if (options.restoreBest) bestParams = ctl?.params();
-            return;
+            return restore ? of('keepParams') : EMPTY;
           }
-          if (++wait < patience || ctl === undefined) return;
-          if (bestParams !== undefined) ctl.restoreParams(bestParams);
-          ctl.stop('early-stop', { bestEpoch });
+          if (++wait < patience) return EMPTY;
+          return of({ type: 'earlyStop', monitor, bestEpoch, best: best as number, restore });
         }),
       );
-    });
+    }),
+  );
 }

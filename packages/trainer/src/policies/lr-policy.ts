@@ -1,49 +1,67 @@
-import { defer, tap, type MonoTypeOperatorFunction } from 'rxjs';
-import type { TrainEvent } from '../events.js';
-import { controllerOf, type SchedulePer } from '../run/controller.js';
+import { defer, filter, map, type Observable } from 'rxjs';
+import type { EpochEvent, TrainEvent } from '../events.js';
+import type { CommandObject } from '../run/commands.js';
 import type { LrSchedule } from '../schedules/lr-schedule.js';
 import { reduceOnPlateau, type ReduceOnPlateauOptions } from '../schedules/reduce-on-plateau.js';
 import { monitored } from './monitor.js';
+import { definePolicy, type Policy } from './policy.js';
 
 /**
- * Drives the learning rate of a run from a schedule (`stepDecay`, `exponentialDecay`,
- * `cosineDecay`, or any `(t) => lr`), consulted before every epoch (`t` = epochs done) or every
- * step (`t` = steps done), so the `epochStart` and `batch` events report the rate actually used.
+ * When a learning-rate schedule is consulted: before every step, or before every epoch.
+ *
+ * @example
+ * ```ts
+ * import type { SchedulePer } from '@gradstream/trainer';
+ * const per: SchedulePer = 'epoch';
+ * ```
+ */
+export type SchedulePer = 'step' | 'epoch';
+
+/**
+ * A policy that drives the learning rate from a schedule (`stepDecay`, `exponentialDecay`,
+ * `cosineDecay`, or any `(t) => lr`): the rate of each epoch (`t` = epochs done) or of each step
+ * (`t` = steps done) is set before it starts, so the `epochStart` and `batch` events report the
+ * rate actually used.
  *
  * @example
  * ```ts
  * import { cosineDecay, fit, lrSchedule } from '@gradstream/trainer';
- * // fit(model, data, { epochs: 100 }).pipe(lrSchedule(cosineDecay({ initial: 0.1, period: 100 }))).subscribe();
+ * // fit(model, data, { epochs: 100, policies: [lrSchedule(cosineDecay({ initial: 0.1, period: 100 }))] }).subscribe();
  * ```
  */
-export function lrSchedule(schedule: LrSchedule, options: { readonly per?: SchedulePer } = {}): MonoTypeOperatorFunction<TrainEvent> {
+export function lrSchedule(schedule: LrSchedule, options: { readonly per?: SchedulePer } = {}): Policy {
   const per = options.per ?? 'epoch';
-  return tap((e) => {
-    if (e.type === 'start') controllerOf(e)?.setLrSchedule(schedule, per);
-  });
+  const after = per === 'epoch' ? 'epoch' : 'batch';
+  return definePolicy(['start', after], (events$: Observable<TrainEvent>) =>
+    events$.pipe(
+      // After `start` comes the rate for t = 0; after epoch (or step) number n, n are done: the rate for t = n.
+      map((e): number | undefined => (e.type === 'start' ? 0 : e.type === 'epoch' ? e.epoch : e.type === 'batch' ? e.step : undefined)),
+      filter((t): t is number => t !== undefined),
+      map((t): CommandObject => ({ type: 'setLr', lr: schedule(t) })),
+    ),
+  );
 }
 
 /**
- * Lowers the learning rate when the monitored epoch value stops improving (see `reduceOnPlateau`).
+ * A policy that lowers the learning rate when the monitored epoch value stops improving (see
+ * `reduceOnPlateau`); the new rate holds from the next epoch.
  *
  * @example
  * ```ts
  * import { fit, reduceLrOnPlateau } from '@gradstream/trainer';
- * // fit(model, data, { epochs: 200, validation: { split: 0.1 } })
- * //   .pipe(reduceLrOnPlateau({ monitor: 'val_loss', factor: 0.5, patience: 5 })).subscribe();
+ * // fit(model, data, { epochs: 200, validation: { split: 0.1 },
+ * //   policies: [reduceLrOnPlateau({ monitor: 'val_loss', factor: 0.5, patience: 5 })] }).subscribe();
  * ```
  */
-export function reduceLrOnPlateau(options: ReduceOnPlateauOptions & { readonly monitor?: string } = {}): MonoTypeOperatorFunction<TrainEvent> {
+export function reduceLrOnPlateau(options: ReduceOnPlateauOptions & { readonly monitor?: string } = {}): Policy {
   const { monitor = 'val_loss', ...plateauOptions } = options;
-  return (source) =>
+  return definePolicy(['epoch'], (events$: Observable<TrainEvent>) =>
     defer(() => {
       const plateau = reduceOnPlateau(plateauOptions);
-      return source.pipe(
-        tap((e) => {
-          if (e.type !== 'epoch') return;
-          const ctl = controllerOf(e);
-          if (ctl !== undefined) ctl.setLr(plateau.update(monitored('reduceLrOnPlateau', monitor, e), ctl.lr));
-        }),
+      return events$.pipe(
+        filter((e): e is EpochEvent => e.type === 'epoch'),
+        map((e): CommandObject => ({ type: 'setLr', lr: plateau.update(monitored('reduceLrOnPlateau', monitor, e), e.lr) })),
       );
-    });
+    }),
+  );
 }

@@ -8,8 +8,19 @@ import { snapshotAll, snapshotTensor } from '../snapshot.js';
 /** A plan and its parameter gradients aligned with the model's parameter order. */
 export interface CompiledBatch {
   readonly plan: Plan;
+  /** Samples in the batch. */
+  readonly size: number;
   readonly grads: readonly Tensor[];
 }
+
+/** Gradients up to this many values have their norm summed in place, without a kernel call. */
+const SMALL = 64;
+
+/** A source's answer when every sample of the epoch has been trained. */
+export const END_OF_EPOCH = Symbol('end of epoch');
+
+/** A stream source's answer when too few samples have arrived for a batch. */
+export const WAIT_FOR_DATA = Symbol('wait for data');
 
 /**
  * The work of one training step, shared by every data source: forward, backward, finiteness
@@ -25,6 +36,11 @@ export class StepEngine {
   private samples = 0;
   private readonly outWidth: number;
   private optimizerMs = 0;
+  /** Each parameter's gradient L2 norm for the last computed batch, in model order. */
+  readonly norms: Float64Array;
+  private readonly ids: readonly string[];
+  private readonly normsTemplate: Readonly<Record<string, number>>;
+  private kept: (Float32Array | Float64Array)[] | undefined;
   /** Time every node and the optimizer (set before the first step). */
   profiling = false;
 
@@ -37,6 +53,9 @@ export class StepEngine {
     this.params = this.refs.map((p) => p.value);
     this.metrics = metricNames.map((m) => createMetric(m, model.backend));
     this.outWidth = model.outputShape.reduce((a, b) => a * b, 1);
+    this.norms = new Float64Array(this.refs.length);
+    this.ids = this.refs.map((p) => p.id);
+    this.normsTemplate = Object.fromEntries(this.ids.map((id) => [id, 0]));
   }
 
   /** The compiled plan for a batch size, created on first use. */
@@ -45,24 +64,49 @@ export class StepEngine {
     if (c === undefined) {
       const plan = this.model.plan(size, 'train');
       if (this.profiling) plan.enableProfiling();
-      c = { plan, grads: this.refs.map((p) => plan.paramGrads.get(p.id) as Tensor) };
+      c = { plan, size, grads: this.refs.map((p) => plan.paramGrads.get(p.id) as Tensor) };
       this.plans.set(size, c);
     }
     return c;
   }
 
-  /** Forward and backward on what is in the plan's `x` and `y`; returns the loss. */
-  compute(c: CompiledBatch): number {
-    const loss = c.plan.forward(true);
-    c.plan.backward();
-    return loss;
+  /**
+   * Forward and backward on what is in the plan's `x` and `y`; the loss is then `c.plan.loss`.
+   * (Returned from here, a number would be boxed on every step: read from the plan, it is not.)
+   */
+  compute(c: CompiledBatch): void {
+    c.plan.computeGradients();
   }
 
-  /** The L2 norm of each parameter gradient, by parameter id. */
-  gradNorms(c: CompiledBatch): Record<string, number> {
-    const out: Record<string, number> = {};
+  /**
+   * Computes each parameter gradient's L2 norm into {@link StepEngine.norms}; true when all are
+   * finite (one pass over the gradients serves the norms and the finiteness check).
+   */
+  computeNorms(c: CompiledBatch): boolean {
     const backend = this.model.backend;
-    for (let i = 0; i < this.refs.length; i++) out[(this.refs[i] as ParamRef).id] = Math.sqrt(backend.sumSquares((c.grads[i] as Tensor).data));
+    const norms = this.norms;
+    let sum = 0;
+    for (let i = 0; i < norms.length; i++) {
+      const g = (c.grads[i] as Tensor).data;
+      // A small gradient is summed here: a kernel call would cost more than its few values.
+      let squares = 0;
+      if (g.length <= SMALL) for (let j = 0; j < g.length; j++) squares += (g[j] as number) * (g[j] as number);
+      else squares = backend.sumSquares(g);
+      const n = Math.sqrt(squares);
+      norms[i] = n;
+      sum += n;
+    }
+    // sum - sum is NaN exactly when some norm is NaN or +Infinity.
+    return sum - sum === 0;
+  }
+
+  /** The norms of the last batch as a record by parameter id (for a batch event). */
+  gradNorms(): Record<string, number> {
+    // Cloning a record that already has every key, then overwriting the values, skips the
+    // property additions a fresh `{}` would go through on every step.
+    const out = { ...this.normsTemplate };
+    const ids = this.ids;
+    for (let i = 0; i < ids.length; i++) out[ids[i] as string] = this.norms[i] as number;
     return out;
   }
 
@@ -70,7 +114,7 @@ export class StepEngine {
    * Where the step stopped being finite, or undefined when loss and gradients are all finite.
    * Forward problems are found in node order, backward ones in the order backward ran.
    */
-  divergence(c: CompiledBatch, loss: number, norms: Readonly<Record<string, number>>, step: number, epoch: number): Divergence | undefined {
+  divergence(c: CompiledBatch, loss: number, normsFinite: boolean, step: number, epoch: number): Divergence | undefined {
     const backend = this.model.backend;
     const nodes = this.model.nodes;
     if (!Number.isFinite(loss)) {
@@ -81,24 +125,26 @@ export class StepEngine {
       }
       return { step, epoch, where: 'loss' };
     }
-    let bad = false;
-    for (const id in norms) if (!Number.isFinite(norms[id])) bad = true;
-    if (!bad) return undefined;
+    if (normsFinite) return undefined;
     for (let i = nodes.length - 1; i >= 0; i--) {
       const n = nodes[i] as (typeof nodes)[number];
       const g = c.plan.grads.get(n.name);
       if (g !== undefined && backend.firstNonFinite(g.data) >= 0) return { step, epoch, where: `node "${n.name}" gradient`, node: n.name };
     }
-    const ref = this.refs.find((p) => !Number.isFinite(norms[p.id]));
+    const ref = this.refs.find((_p, i) => !Number.isFinite(this.norms[i]));
     return { step, epoch, where: `gradient of ${ref?.id}`, node: ref?.node ?? '' };
   }
 
   /** Applies the optimizer update and adds the batch to the epoch's running loss and metrics. */
-  apply(c: CompiledBatch, loss: number, size: number): void {
+  apply(c: CompiledBatch): void {
+    const size = c.size;
     // Metrics read the predictions made before the update, as the loss does.
-    const pred = (c.plan.values.get(this.model.output) as Tensor).data;
-    for (const m of this.metrics) m.add(pred, c.plan.y.data, size, this.outWidth);
-    this.lossSum += loss * size;
+    const metrics = this.metrics;
+    if (metrics.length > 0) {
+      const pred = (c.plan.values.get(this.model.output) as Tensor).data;
+      for (const m of metrics) m.add(pred, c.plan.y.data, size, this.outWidth);
+    }
+    this.lossSum += c.plan.loss * size;
     this.samples += size;
     if (!this.profiling) {
       this.optimizer.step(this.params, c.grads, this.model.backend);
@@ -144,19 +190,13 @@ export class StepEngine {
     return snapshotAll(this.refs.map((p, i) => [p.id, c.grads[i] as Tensor] as const));
   }
 
-  /** Each node's gradient signal ∂L/∂output, by node name (the loss node excluded). */
-  snapshotSignals(c: CompiledBatch): Readonly<Record<string, TensorSnapshot>> {
-    return snapshotAll(
-      this.model.nodes.filter((n) => n !== this.model.lossNode).map((n) => [n.name, c.plan.grads.get(n.name) as Tensor] as const),
-    );
-  }
-
   trace(c: CompiledBatch): readonly NodeTrace[] {
     return Object.freeze(
       this.model.nodes.map((node) =>
         Object.freeze({
           node: node.name,
           op: node.op.name,
+          loss: node === this.model.lossNode,
           output: snapshotTensor(c.plan.values.get(node.name) as Tensor),
           signal: snapshotTensor(c.plan.grads.get(node.name) as Tensor),
         }),
@@ -164,12 +204,17 @@ export class StepEngine {
     );
   }
 
-  /** Writes parameter values back from a snapshot (early stopping's restore-best). */
-  restoreParams(snapshot: Readonly<Record<string, TensorSnapshot>>): void {
-    for (const p of this.refs) {
-      const s = snapshot[p.id];
-      if (s !== undefined) p.value.data.set(s.values);
-    }
+  /** Keeps a copy of every parameter as it is now (one slot; the copies are made once and reused). */
+  keepParams(): void {
+    this.kept ??= this.params.map((p) => p.data.slice());
+    for (let i = 0; i < this.params.length; i++) (this.kept[i] as Float32Array).set((this.params[i] as Tensor).data);
+  }
+
+  /** Writes the kept copy back; false when nothing was kept. */
+  restoreKept(): boolean {
+    if (this.kept === undefined) return false;
+    for (let i = 0; i < this.params.length; i++) (this.params[i] as Tensor).data.set(this.kept[i] as Float32Array);
+    return true;
   }
 
   /** Drops the run's plans and their buffers. */

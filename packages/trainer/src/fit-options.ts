@@ -1,0 +1,69 @@
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { ArrayData, Sample } from './dataset.js';
+import type { MetricName } from './metrics.js';
+import type { Optimizer } from './optimizers/optimizer.js';
+import type { Policy } from './policies/policy.js';
+import type { CommandObject, TrainCommand } from './run/commands.js';
+
+/**
+ * What training can learn from: arrays of inputs and targets (`{ x, y }`, trained for several
+ * shuffled epochs), an iterable of samples (collected first), or — for online learning — an
+ * async iterable or Observable of samples, trained in arrival order, in fixed-size batches,
+ * while they arrive.
+ *
+ * @example
+ * ```ts
+ * import { Subject } from 'rxjs';
+ * import type { Sample, TrainData } from '@gradstream/trainer';
+ * const arrays: TrainData = { x: [[0], [1]], y: [[1], [0]] };
+ * const live: TrainData = new Subject<Sample>();
+ * ```
+ */
+export type TrainData = ArrayData | Iterable<Sample> | AsyncIterable<Sample> | Observable<Sample>;
+
+/**
+ * Options of {@link fit}.
+ *
+ * @example
+ * ```ts
+ * import { sgd, type FitOptions } from '@gradstream/trainer';
+ * const options: FitOptions = { epochs: 100, batchSize: 4, optimizer: sgd({ lr: 0.5 }), seed: 1 };
+ * ```
+ */
+export interface FitOptions {
+  /** Passes over the data (for a stream of samples: how many times it is subscribed). */
+  readonly epochs: number;
+  /** Samples per step (default 32, capped at the number of samples). The last batch may be smaller. */
+  readonly batchSize?: number;
+  /** Default `sgd({ lr: 0.01 })`. */
+  readonly optimizer?: Optimizer;
+  /** Seed of the shuffling order (default 0). The model's initial weights come from its own seed. */
+  readonly seed?: number;
+  /** Reshuffle the samples every epoch (default true; streams are never shuffled). */
+  readonly shuffle?: boolean;
+  /** Metrics reported per epoch on training and validation data (default `['mse']` for an `mse` loss, none otherwise). */
+  readonly metrics?: readonly MetricName[];
+  /** Held-out data scored after each epoch: other arrays, or the last `split` fraction of `data` (taken before shuffling). */
+  readonly validation?: ArrayData | { readonly split: number };
+  /** Attach each parameter's gradient to every batch event (copies; default false). */
+  readonly gradients?: boolean;
+  /** Attach every node's output and gradient signal to every batch event (copies; default false). */
+  readonly trace?: boolean;
+  /** Emit a `params` snapshot after every N steps, or after each epoch with `'epoch'` (default: never). */
+  readonly params?: number | 'epoch';
+  /** Commands for the run (see {@link CommandObject}); an invalid one ends the run with an `INVALID_COMMAND` error. */
+  readonly control?: Observable<TrainCommand>;
+  /** Policies that steer the run from its events: `earlyStopping`, `lrSchedule`, `reduceLrOnPlateau`, `divergenceGuard`, `checkpointBest`, or your own. */
+  readonly policies?: readonly Policy[];
+  /** Aborting it ends the run (`end` with reason `aborted` and the signal's reason). */
+  readonly signal?: AbortSignal;
+  /** Longest stretch, in milliseconds, to compute before yielding to the event loop, whatever the data (default 20; 0 yields after every batch). */
+  readonly sliceMs?: number;
+  /** Where to schedule the continuation after a yield (default: the next macrotask). Tests pass a TestScheduler. */
+  readonly scheduler?: SchedulerLike;
+  /** Time every node's forward and backward and the optimizer; the totals come in the `end` event (default false). */
+  readonly profile?: boolean;
+  /** Delay passed to `scheduler.schedule` when yielding (default 0; in virtual time, 1 makes every slice a frame). */
+  readonly yieldDelay?: number;
+}
+

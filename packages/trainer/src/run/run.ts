@@ -1,0 +1,575 @@
+import { Subject, isObservable, type Observable, type Subscriber, type Subscription } from 'rxjs';
+import { backendSummary, toCheckpoint, type Model } from '@gradstream/graph';
+import { GradstreamError } from '@gradstream/tensor';
+import { Dataset, samplesToArrays, type ArrayData, type Sample } from '../dataset.js';
+import { Evaluator } from '../evaluate.js';
+import type { BatchEvent, Divergence, EndEvent, RunConfig, Scores, TrainEvent, TrainEventType } from '../events.js';
+import type { FitOptions, TrainData } from '../fit-options.js';
+import type { MetricName } from '../metrics.js';
+import { sgd } from '../optimizers/sgd.js';
+import type { Policy } from '../policies/policy.js';
+import { ArraySource } from './array-source.js';
+import type { BatchSource } from './batch-source.js';
+import { checkCommand, type CommandObject } from './commands.js';
+import type { Interest } from './interest.js';
+import { laterTurn } from './macrotask.js';
+import { END_OF_EPOCH, StepEngine, WAIT_FOR_DATA, type CompiledBatch } from './step-engine.js';
+import { StreamSource } from './stream-source.js';
+
+/** Models some run is training: a second run on one of them ends at once with `MODEL_BUSY`. */
+const training = new WeakSet<Model>();
+
+/** Why the run is ending, as it will read in the `end` event. */
+type Ending =
+  | { readonly reason: 'completed' }
+  | { readonly reason: 'stopped'; readonly message?: string }
+  | { readonly reason: 'aborted'; readonly name: string; readonly message: string }
+  | { readonly reason: 'early-stop'; readonly monitor: string; readonly bestEpoch: number; readonly best: number; readonly restored: boolean }
+  | { readonly reason: 'diverged'; readonly divergence: Divergence };
+
+/** A policy plugged into the run: its input, the types it reads, its command subscription. */
+interface PluggedPolicy {
+  readonly input: Subject<TrainEvent>;
+  readonly reads: ReadonlySet<TrainEventType> | undefined;
+  subscription: Subscription | undefined;
+  done: boolean;
+}
+
+const isArrayData = (d: TrainData): d is ArrayData => typeof d === 'object' && d !== null && 'x' in d && 'y' in d && !isObservable(d);
+
+const isStream = (d: TrainData): d is AsyncIterable<Sample> | Observable<Sample> =>
+  isObservable(d) || (typeof d === 'object' && d !== null && Symbol.asyncIterator in d);
+
+/** What one call of `advance` did: nothing (the run waits or ended), an epoch's edge, or a step. */
+const WAIT = 0;
+const EDGE = 1;
+const STEP = 2;
+type Unit = typeof WAIT | typeof EDGE | typeof STEP;
+
+/** Clock reads aim at one per this many milliseconds of training, so a tiny step does not pay for one each. */
+const CLOCK_EVERY_MS = 0.25;
+
+/**
+ * One training run: the one loop that trains batches from any source in time slices, emits the
+ * run's events to its (shared) subscriber and its policies, and applies commands at the boundary
+ * of the event that prompted them.
+ *
+ * Reentrancy: user code (subscribers, policies, a control subject, a stream of samples) runs only
+ * inside `emit` or from outside the loop. Whatever it asks while the loop is on the stack
+ * (`depth > 0`) is queued — commands, a failure — and taken up at the next boundary: the top of
+ * each unit of work, and between a batch event and its update.
+ */
+export class Run {
+  private readonly engine: StepEngine;
+  private readonly metrics: readonly MetricName[];
+  private readonly sliceMs: number;
+  private readonly policies: PluggedPolicy[] = [];
+  private readonly pending: CommandObject[] = [];
+  private readonly subscriptions: Subscription[] = [];
+  private source: BatchSource | undefined;
+  private stream: StreamSource | undefined;
+  private validator: Evaluator | undefined;
+  private depth = 0;
+  private scheduled: (() => void) | undefined;
+  private started = false;
+  private claimed = false;
+  private ended = false;
+  private ending: Ending | undefined;
+  private stopRequest: Ending | undefined;
+  private failure: { readonly error: unknown } | undefined;
+  private paused = false;
+  private permits = 0;
+  private pendingLr: number | undefined;
+  private policiesReadBatch = false;
+  private epoch = 0;
+  private epochOpen = false;
+  private batch = 0;
+  private step = 0;
+  private epochsDone = 0;
+  private lastEpochLoss = Number.NaN;
+  private clockStride = 1;
+  /** The step whose batch event is being handled (0 between steps): a `diverge` command names it. */
+  private batchStep = 0;
+
+  constructor(
+    private readonly model: Model,
+    private readonly data: TrainData,
+    private readonly options: FitOptions,
+    private readonly out: Subscriber<TrainEvent>,
+    private readonly interest: Interest,
+  ) {
+    // MSE means something for regression only; a classifier asks for accuracy.
+    this.metrics = options.metrics ?? (model.lossNode.op.name === 'mse' ? ['mse'] : []);
+    this.engine = new StepEngine(model, options.optimizer ?? sgd(), this.metrics);
+    this.engine.profiling = options.profile ?? false;
+    this.sliceMs = options.sliceMs ?? 20;
+  }
+
+  /**
+   * Claims the model and starts on a later turn of the event loop (or the scheduler's next
+   * action), never inside `subscribe`: every subscriber of the same turn sees `start`.
+   */
+  begin(): void {
+    if (!training.has(this.model)) {
+      training.add(this.model);
+      this.claimed = true;
+    }
+    // A stream of samples may be hot: listen now, so nothing that arrives before the start is lost.
+    if (this.claimed && isStream(this.data)) {
+      const requested = this.options.batchSize ?? 32;
+      if (Number.isInteger(requested) && requested >= 1) {
+        this.stream = new StreamSource(this.data, requested, this.model, () => this.wake());
+        this.stream.listen();
+      }
+    }
+    // Commands sent in the turn of the subscription (a Subject's next) are kept for the start.
+    const control = this.options.control;
+    if (control !== undefined) this.subscriptions.push(control.subscribe({ next: (c) => this.command(c), error: (e: unknown) => this.fail(e) }));
+    this.scheduled = laterTurn(this.start, this.options.scheduler, 0);
+  }
+
+  /** The subscriber left (every subscriber of the shared run unsubscribed): stop, emit nothing more. */
+  cancel(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.teardown();
+  }
+
+  // ---- start ----
+
+  private readonly start = (): void => {
+    this.scheduled = undefined;
+    if (this.ended) return;
+    this.started = true;
+    if (this.failure !== undefined) {
+      this.failNow(this.failure.error);
+      return;
+    }
+    this.depth++;
+    try {
+      this.setUp();
+    } catch (e) {
+      this.failure ??= { error: e };
+    } finally {
+      this.depth--;
+    }
+    if (this.failure !== undefined) this.failNow(this.failure.error);
+    else this.pump();
+  };
+
+  private setUp(): void {
+    if (!this.claimed) {
+      throw new GradstreamError('MODEL_BUSY', 'fit: the model is already being trained by another run; wait for its end, or stop it, before starting one', {});
+    }
+    const { epochs } = this.options;
+    if (!Number.isInteger(epochs) || epochs < 0) {
+      throw new GradstreamError('INVALID_OPTION', `fit: epochs must be a non-negative integer, got ${epochs}`, { epochs });
+    }
+    const requested = this.options.batchSize ?? 32;
+    if (!Number.isInteger(requested) || requested < 1) {
+      throw new GradstreamError('INVALID_OPTION', `fit: batchSize must be a positive integer, got ${requested}`, { batchSize: requested });
+    }
+    const sliceMs = this.options.sliceMs;
+    if (sliceMs !== undefined && !(sliceMs >= 0)) {
+      throw new GradstreamError('INVALID_OPTION', `fit: sliceMs must be a number ≥ 0, got ${sliceMs}`, { sliceMs });
+    }
+    this.plugPolicies(this.options.policies ?? []);
+    this.listenForAbort(this.options.signal);
+    const config = this.stream !== undefined ? this.streamConfig(requested) : this.arrayConfig(requested);
+    this.emit({ type: 'start', seed: this.options.seed ?? 0, config });
+  }
+
+  private arrayConfig(requested: number): RunConfig {
+    const data = this.data as ArrayData | Iterable<Sample>;
+    let train = Dataset.from(isArrayData(data) ? data : samplesToArrays(data), this.model);
+    const v = this.options.validation;
+    let validation: Dataset | undefined;
+    if (v !== undefined && 'split' in v) {
+      if (!(v.split > 0 && v.split < 1)) {
+        throw new GradstreamError('INVALID_OPTION', `fit: validation.split must be in (0, 1), got ${v.split}`, { split: v.split });
+      }
+      const cut = train.size - Math.round(train.size * v.split);
+      if (cut < 1 || cut >= train.size) {
+        throw new GradstreamError('INVALID_DATA', `fit: validation.split ${v.split} of ${train.size} samples leaves no training or no validation data`, {
+          split: v.split,
+        });
+      }
+      validation = train.slice(cut, train.size);
+      train = train.slice(0, cut);
+    } else if (v !== undefined) {
+      validation = Dataset.from(v, this.model);
+    }
+    if (validation) this.validator = new Evaluator(this.model, validation, this.metrics);
+    const batchSize = Math.min(requested, train.size);
+    const shuffle = this.options.shuffle ?? true;
+    this.source = new ArraySource(train, batchSize, shuffle, this.options.seed ?? 0);
+    return this.runConfig(train.size, batchSize, validation?.size ?? 0, shuffle);
+  }
+
+  private streamConfig(batchSize: number): RunConfig {
+    const validation = this.options.validation;
+    if (validation !== undefined && 'split' in validation) {
+      throw new GradstreamError('INVALID_OPTION', 'fit: validation.split needs array data; pass validation arrays for a stream', {});
+    }
+    if (validation) this.validator = new Evaluator(this.model, Dataset.from(validation, this.model), this.metrics);
+    this.source = this.stream;
+    return this.runConfig(null, batchSize, this.validator?.samples ?? 0, false);
+  }
+
+  private runConfig(samples: number | null, batchSize: number, validationSamples: number, shuffle: boolean): RunConfig {
+    return {
+      epochs: this.options.epochs,
+      batchSize,
+      shuffle,
+      samples,
+      validationSamples,
+      optimizer: this.engine.optimizer.config(),
+      metrics: [...this.metrics],
+      backend: backendSummary(this.model.backend),
+    };
+  }
+
+  private plugPolicies(policies: readonly Policy[]): void {
+    for (const policy of policies) {
+      if (typeof policy !== 'function') {
+        throw new GradstreamError('INVALID_OPTION', `fit: each policy must be a function from events to commands, got ${typeof policy}`, {});
+      }
+      const reads = policy.reads === undefined ? undefined : new Set(policy.reads);
+      if (reads === undefined || reads.has('batch')) this.policiesReadBatch = true;
+      const plugged: PluggedPolicy = { input: new Subject<TrainEvent>(), reads, subscription: undefined, done: false };
+      this.policies.push(plugged);
+      plugged.subscription = policy(plugged.input.asObservable()).subscribe({
+        next: (c) => this.command(c),
+        error: (e: unknown) => this.fail(e),
+        complete: () => {
+          plugged.done = true;
+          this.endWhenPoliciesDone();
+        },
+      });
+    }
+  }
+
+  private listenForAbort(signal: AbortSignal | undefined): void {
+    if (signal === undefined) return;
+    const onAbort = (): void => {
+      const r: unknown = signal.reason;
+      const name = r instanceof Error || (typeof r === 'object' && r !== null && 'name' in r) ? String((r as { name: unknown }).name) : 'Error';
+      const message = r instanceof Error ? r.message : String(r);
+      this.stopRequest ??= { reason: 'aborted', name, message };
+      this.wake();
+    };
+    if (signal.aborted) onAbort();
+    else {
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.subscriptions.push({ unsubscribe: () => signal.removeEventListener('abort', onAbort) } as Subscription);
+    }
+  }
+
+  // ---- the loop ----
+
+  /** Runs units of work for up to `sliceMs`, then yields; returns early when the run must wait. */
+  private readonly pump = (): void => {
+    this.scheduled = undefined;
+    if (this.ended || this.ending !== undefined) return;
+    this.depth++;
+    try {
+      const t0 = this.now();
+      let last = t0;
+      let countdown = this.clockStride;
+      for (let unit = this.advance(); unit !== WAIT; unit = this.advance()) {
+        // Only a step can make a slice long; opening or closing an epoch folds into the next one,
+        // and a run that is to end ends in this slice.
+        if (unit !== STEP || this.stopRequest !== undefined || --countdown > 0) continue;
+        const t = this.now();
+        if (t - t0 >= this.sliceMs) {
+          this.schedule();
+          break;
+        }
+        // Aim the next clock read CLOCK_EVERY_MS ahead (a performance.now() costs as much as a tiny step).
+        const perUnit = (t - last) / this.clockStride;
+        this.clockStride = perUnit > 0 ? Math.max(1, Math.min(4096, Math.floor(CLOCK_EVERY_MS / perUnit))) : Math.min(4096, this.clockStride * 2);
+        if (this.sliceMs === 0) this.clockStride = 1;
+        countdown = this.clockStride;
+        last = t;
+      }
+    } catch (e) {
+      this.failure ??= { error: e };
+    } finally {
+      this.depth--;
+    }
+    if (this.failure !== undefined) this.failNow(this.failure.error);
+  };
+
+  /** One unit of work: an epoch's start or end (EDGE), a step (STEP), or WAIT when the run must wait or has ended. */
+  private advance(): Unit {
+    this.takeUpPending();
+    if (this.ended || this.ending !== undefined) return WAIT;
+    if (this.stopRequest !== undefined) {
+      // An epoch whose every batch has run is still reported; a diverged run ends where it diverged.
+      if (this.epochOpen && this.stopRequest.reason !== 'diverged' && (this.source as BatchSource).epochDone()) {
+        this.closeEpoch();
+        this.epochOpen = false;
+        return EDGE;
+      }
+      this.finish(this.stopRequest);
+      return WAIT;
+    }
+    if (!this.epochOpen) {
+      if (this.epoch >= this.options.epochs) {
+        this.finish({ reason: 'completed' });
+        return WAIT;
+      }
+      this.epoch++;
+      this.batch = 0;
+      this.epochOpen = true;
+      this.applyPendingLr();
+      (this.source as BatchSource).beginEpoch(this.epoch);
+      this.emit({ type: 'epochStart', epoch: this.epoch, lr: this.engine.optimizer.lr });
+      return EDGE;
+    }
+    if (this.paused && this.permits === 0) return WAIT;
+    const next = (this.source as BatchSource).next(this.engine);
+    if (next === WAIT_FOR_DATA) return WAIT;
+    if (next === END_OF_EPOCH) {
+      this.closeEpoch();
+      this.epochOpen = false;
+      return EDGE;
+    }
+    if (this.paused) this.permits--;
+    this.trainBatch(next);
+    return STEP;
+  }
+
+  /** One step on the batch already in the plan's buffers. */
+  private trainBatch(c: CompiledBatch): void {
+    const engine = this.engine;
+    this.applyPendingLr();
+    engine.compute(c);
+    const loss = c.plan.loss;
+    const step = this.step + 1;
+    const batch = ++this.batch;
+    const normsFinite = engine.computeNorms(c);
+    if (!(loss - loss === 0) || !normsFinite) {
+      const divergence = engine.divergence(c, loss, normsFinite, step, this.epoch);
+      if (divergence !== undefined) {
+        this.stopRequest = { reason: 'diverged', divergence };
+        return;
+      }
+    }
+    if (this.policiesReadBatch || this.interest.wants('batch')) {
+      this.batchStep = step;
+      this.emit(this.batchEvent(c, loss, step, batch));
+      // A stop asked while the batch event was handled (a guard, a stop button) skips the update.
+      this.takeUpPending();
+      this.batchStep = 0;
+      if (this.stopRequest !== undefined || this.ended || this.ending !== undefined) return;
+    }
+    engine.apply(c);
+    this.step = step;
+    const every = this.options.params;
+    if (typeof every === 'number' && step % every === 0 && this.interest.wants('params')) {
+      this.emit({ type: 'params', epoch: this.epoch, step, params: engine.snapshotParams() });
+    }
+  }
+
+  private batchEvent(c: CompiledBatch, loss: number, step: number, batch: number): BatchEvent {
+    const engine = this.engine;
+    const event: { -readonly [K in keyof BatchEvent]: BatchEvent[K] } = {
+      type: 'batch',
+      epoch: this.epoch,
+      step,
+      batch,
+      size: c.size,
+      loss,
+      lr: engine.optimizer.lr,
+      gradNorms: engine.gradNorms(),
+    };
+    if (this.options.gradients === true || this.interest.wantsGradients()) event.gradients = engine.snapshotGradients(c);
+    if (this.options.trace === true || this.interest.wantsTrace()) event.trace = engine.trace(c);
+    return event;
+  }
+
+  private closeEpoch(): void {
+    const { loss, metrics } = this.engine.closeEpoch();
+    const validation: Scores | undefined = this.validator ? pickScores(this.validator.run()) : undefined;
+    this.epochsDone = this.epoch;
+    this.lastEpochLoss = loss;
+    const epoch = this.epoch;
+    this.emit({ type: 'epoch', epoch, step: this.step, loss, lr: this.engine.optimizer.lr, metrics, ...(validation ? { validation } : {}) });
+    if (this.options.params === 'epoch' && this.interest.wants('params')) {
+      this.emit({ type: 'params', epoch, step: this.step, params: this.engine.snapshotParams() });
+    }
+  }
+
+  private applyPendingLr(): void {
+    if (this.pendingLr === undefined) return;
+    this.engine.optimizer.lr = this.pendingLr;
+    this.pendingLr = undefined;
+  }
+
+  // ---- commands ----
+
+  /** A command from the control stream or a policy: checked now, applied now or at the next boundary. */
+  private command(raw: unknown): void {
+    if (this.ended || this.ending !== undefined) return;
+    let c: CommandObject;
+    try {
+      c = checkCommand(raw);
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    if (this.depth > 0 || !this.started) {
+      this.pending.push(c);
+      return;
+    }
+    try {
+      this.apply(c);
+    } catch (e) {
+      this.failNow(e);
+      return;
+    }
+    this.wake();
+  }
+
+  /** Applies the commands (and a failure) that arrived while the loop was on the stack. */
+  private takeUpPending(): void {
+    if (this.failure !== undefined) throw this.failure.error;
+    while (this.pending.length > 0 && !this.ended) this.apply(this.pending.shift() as CommandObject);
+  }
+
+  private apply(c: CommandObject): void {
+    switch (c.type) {
+      case 'pause':
+        this.paused = true;
+        this.permits = 0;
+        break;
+      case 'resume':
+        this.paused = false;
+        this.permits = 0;
+        break;
+      case 'step':
+        if (this.paused) this.permits += c.count ?? 1;
+        break;
+      case 'stop':
+        this.stopRequest ??= c.reason === undefined ? { reason: 'stopped' } : { reason: 'stopped', message: c.reason };
+        break;
+      case 'setLr':
+        this.pendingLr = c.lr;
+        break;
+      case 'keepParams':
+        this.engine.keepParams();
+        break;
+      case 'earlyStop': {
+        if (this.stopRequest !== undefined) break;
+        const restored = c.restore === true && this.engine.restoreKept();
+        this.stopRequest = { reason: 'early-stop', monitor: c.monitor, bestEpoch: c.bestEpoch, best: c.best, restored };
+        break;
+      }
+      case 'diverge': {
+        const divergence: Divergence = { step: this.batchStep || this.step, epoch: this.epoch, where: c.where, ...(c.node === undefined ? {} : { node: c.node }) };
+        this.stopRequest ??= { reason: 'diverged', divergence };
+        break;
+      }
+      case 'checkpoint': {
+        const checkpoint = toCheckpoint(this.model, {
+          optimizer: this.engine.optimizer.state(),
+          step: this.step,
+          epoch: this.epochsDone,
+          ...(c.meta === undefined ? {} : { meta: c.meta }),
+        });
+        this.emit({ type: 'checkpoint', epoch: this.epochsDone, step: this.step, ...(c.tag === undefined ? {} : { tag: c.tag }), checkpoint });
+        break;
+      }
+    }
+  }
+
+  // ---- events ----
+
+  /** Delivers an event to the policies that read it, then to the subscribers. */
+  private emit(e: TrainEvent): void {
+    this.depth++;
+    try {
+      for (const p of this.policies) if (!p.done && (p.reads === undefined || p.reads.has(e.type))) p.input.next(e);
+      this.out.next(e);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Ends the run: policies finish first (a checkpoint write in flight), then `end` and completion. */
+  private finish(ending: Ending): void {
+    this.ending = ending;
+    for (const p of this.policies) p.input.complete();
+    this.endWhenPoliciesDone();
+  }
+
+  private endWhenPoliciesDone(): void {
+    if (this.ended || this.ending === undefined || this.policies.some((p) => !p.done)) return;
+    const end = {
+      type: 'end',
+      ...this.ending,
+      epochs: this.epochsDone,
+      steps: this.step,
+      loss: this.lastEpochLoss,
+      ...(this.engine.profiling ? { profile: this.engine.profile() } : {}),
+    } as EndEvent;
+    this.ended = true;
+    this.depth++;
+    try {
+      this.out.next(end);
+      this.out.complete();
+    } finally {
+      this.depth--;
+    }
+    this.teardown();
+  }
+
+  /** Fails the run now, or at the next boundary when the loop is on the stack. */
+  private fail(err: unknown): void {
+    // Before the start, too: subscribers of the same turn are not all there yet.
+    if (this.depth > 0 || !this.started) this.failure ??= { error: err };
+    else this.failNow(err);
+  }
+
+  private failNow(err: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    const code = err instanceof GradstreamError ? err.code : 'INTERNAL';
+    this.out.next({ type: 'error', code, message: err instanceof Error ? err.message : String(err) });
+    this.out.error(err);
+    this.teardown();
+  }
+
+  private teardown(): void {
+    this.scheduled?.();
+    this.scheduled = undefined;
+    for (const s of this.subscriptions) s.unsubscribe();
+    for (const p of this.policies) p.subscription?.unsubscribe();
+    this.stream?.close();
+    this.source?.close();
+    this.engine.release();
+    if (this.claimed) training.delete(this.model);
+    this.claimed = false;
+  }
+
+  // ---- time ----
+
+  /** The run may go on (a command, an abort, arriving samples): continue on a later turn unless already due. */
+  private wake(): void {
+    if (!this.started || this.ended || this.scheduled !== undefined || this.depth > 0) return;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.scheduled = laterTurn(this.pump, this.options.scheduler, this.options.yieldDelay ?? 0);
+  }
+
+  private now(): number {
+    return this.options.scheduler ? this.options.scheduler.now() : performance.now();
+  }
+}
+
+function pickScores(e: { loss: number; metrics: Readonly<Record<string, number>> }): Scores {
+  return { loss: e.loss, metrics: e.metrics };
+}

@@ -1,0 +1,27 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Every `@gradstream/*` specifier a user can import (each package's `exports`, subpaths included),
+ * mapped to the TypeScript source its published `types` are built from: `./dist/x.d.ts` comes from
+ * `./src/x.ts`. Vitest, the docs' type-check and the docs' runs all resolve through this one map,
+ * so none can reach a file the packages do not export, and a new export needs no edit here.
+ */
+export function packageSources(root: string): Record<string, string> {
+  const sources: Record<string, string> = {};
+  for (const dir of readdirSync(join(root, 'packages')).sort()) {
+    let pkg: { name: string; exports?: Record<string, unknown> };
+    try {
+      pkg = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as typeof pkg;
+    } catch {
+      continue; // not a package (a stray file or folder)
+    }
+    for (const [sub, target] of Object.entries(pkg.exports ?? {})) {
+      const types = typeof target === 'object' && target !== null ? (target as { types?: string }).types : undefined;
+      if (types === undefined) continue; // ./package.json and the like
+      const source = types.replace(/^\.\/dist\//, './src/').replace(/\.d\.ts$/, '.ts');
+      sources[sub === '.' ? pkg.name : `${pkg.name}/${sub.slice(2)}`] = join(root, 'packages', dir, source);
+    }
+  }
+  return sources;
+}
