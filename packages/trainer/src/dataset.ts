@@ -1,5 +1,5 @@
 import { INPUT, TARGET, type Model } from '@gradstream/graph';
-import { GradstreamError, Tensor, formatShape, sizeOf, type DType, type Shape, type TypedArray } from '@gradstream/tensor';
+import { GradstreamError, Tensor, formatShape, sizeOf, type Backend, type DType, type Shape, type TypedArray } from '@gradstream/tensor';
 
 /**
  * Samples in any of the shapes people keep them: a tensor `[N, ...]`, an array of rows, an array
@@ -53,6 +53,9 @@ export class Dataset {
     readonly x: Tensor,
     /** Targets, `[N, ...outputShape]`. */
     readonly y: Tensor,
+    /** Where each side is read (for errors), and whether its finiteness is left to {@link Dataset.checkBatch}. */
+    private readonly xCheck: DeferredCheck | undefined = undefined,
+    private readonly yCheck: DeferredCheck | undefined = undefined,
   ) {
     this.size = x.shape[0] as number;
     this.xWidth = this.size === 0 ? 0 : x.size / this.size;
@@ -62,10 +65,17 @@ export class Dataset {
   /**
    * Packs and checks data for a model: equal sample counts, row widths matching the model's
    * input and output, every value finite. Errors name the node that reads the value.
+   *
+   * With `finiteCheck: 'batches'`, tensors and typed arrays (used as they are, not copied) are not
+   * read here: the values of each batch are checked as it is trained ({@link Dataset.checkBatch}),
+   * so a large array is read once per epoch, not once more per call. Plain arrays are checked
+   * here either way, while they are converted.
    */
-  static from(data: ArrayData, model: Model): Dataset {
-    const x = pack(data.x, model.inputShape, model.dtype, INPUT, model);
-    const y = pack(data.y, model.outputShape, model.dtype, TARGET, model);
+  static from(data: ArrayData, model: Model, options: { readonly finiteCheck?: 'now' | 'batches' } = {}): Dataset {
+    const deferred = options.finiteCheck === 'batches';
+    const px = pack(data.x, model.inputShape, model.dtype, INPUT, model, deferred);
+    const py = pack(data.y, model.outputShape, model.dtype, TARGET, model, deferred);
+    const [x, y] = [px.tensor, py.tensor];
     if (x.shape[0] !== y.shape[0]) {
       throw new GradstreamError('INVALID_DATA', `data: x has ${x.shape[0]} samples but y has ${y.shape[0]}`, {
         xSamples: x.shape[0],
@@ -73,7 +83,28 @@ export class Dataset {
       });
     }
     if (x.shape[0] === 0) throw new GradstreamError('INVALID_DATA', 'data: no samples', { samples: 0 });
-    return new Dataset(x, y);
+    return new Dataset(x, y, px.deferred, py.deferred);
+  }
+
+  /** True when {@link Dataset.checkBatch} has values to check (some side was packed with `finiteCheck: 'batches'`). */
+  get checksBatches(): boolean {
+    return this.xCheck !== undefined || this.yCheck !== undefined;
+  }
+
+  /**
+   * Checks that the batch just copied into `xBuf` / `yBuf` — the samples `order[start …
+   * start+count)` — holds only finite values, where `from` left that to the batches; throws
+   * `NON_FINITE_INPUT` naming the sample, the column and the node that reads it.
+   *
+   * @example
+   * ```ts
+   * // dataset.gather(order, 0, 32, plan.x, plan.y);
+   * // dataset.checkBatch(order, 0, 32, plan.x.data, plan.y.data, model.backend);
+   * ```
+   */
+  checkBatch(order: Uint32Array, start: number, count: number, xBuf: TypedArray, yBuf: TypedArray, backend: Backend): void {
+    if (this.xCheck !== undefined) checkRows(this.xCheck, xBuf, count * this.xWidth, this.xWidth, order, start, backend);
+    if (this.yCheck !== undefined) checkRows(this.yCheck, yBuf, count * this.yWidth, this.yWidth, order, start, backend);
   }
 
   /**
@@ -89,7 +120,7 @@ export class Dataset {
     const xw = this.x.size / n;
     const yw = this.y.size / n;
     const cut = (t: Tensor, w: number): Tensor => new Tensor([end - start, ...t.shape.slice(1)], t.data.slice(start * w, end * w));
-    return new Dataset(cut(this.x, xw), cut(this.y, yw));
+    return new Dataset(cut(this.x, xw), cut(this.y, yw), this.xCheck, this.yCheck);
   }
 
   /**
@@ -173,7 +204,49 @@ function readerOf(model: Model, value: string): string {
   return `${node.label}, input ${node.op.inputs[node.inputs.indexOf(value)]} (data.${value})`;
 }
 
-function pack(rows: Rows, sampleShape: Shape, dtype: DType, value: string, model: Model): Tensor {
+/** A side of a dataset whose values are checked batch by batch: its name and who reads it. */
+interface DeferredCheck {
+  readonly value: string;
+  readonly where: string;
+}
+
+/** Batches up to this many values are checked in place, without a kernel call. */
+const SMALL_BATCH = 64;
+
+function checkRows(check: DeferredCheck, buf: TypedArray, length: number, width: number, order: Uint32Array, start: number, backend: Backend): void {
+  let bad = -1;
+  if (length <= SMALL_BATCH) {
+    for (let i = 0; i < length; i++) {
+      const v = buf[i] as number;
+      if (v - v !== 0) {
+        bad = i;
+        break;
+      }
+    }
+  } else {
+    bad = backend.firstNonFinite(length === buf.length ? buf : buf.subarray(0, length));
+  }
+  if (bad < 0) return;
+  const sample = order[start + Math.floor(bad / width)] as number;
+  throw nonFinite(check, sample, bad % width, buf[bad]);
+}
+
+function nonFinite(check: DeferredCheck, sample: number, column: number, v: unknown): GradstreamError {
+  return new GradstreamError('NON_FINITE_INPUT', `${check.where}: sample ${sample}, column ${column} is ${v}; values must be finite numbers`, {
+    value: check.value,
+    row: sample,
+    column,
+  });
+}
+
+function pack(
+  rows: Rows,
+  sampleShape: Shape,
+  dtype: DType,
+  value: string,
+  model: Model,
+  deferFiniteCheck: boolean,
+): { tensor: Tensor; deferred: DeferredCheck | undefined } {
   const width = sizeOf(sampleShape);
   const where = readerOf(model, value);
   let t: Tensor;
@@ -199,16 +272,12 @@ function pack(rows: Rows, sampleShape: Shape, dtype: DType, value: string, model
       }
     }
   }
+  const typed = rows instanceof Tensor || ArrayBuffer.isView(rows);
+  // Typed data keeps its values as given, so a batch's check can name them as well as this one.
+  if (deferFiniteCheck && typed) return { tensor: t, deferred: { value, where } };
   const bad = model.backend.firstNonFinite(t.data);
-  if (bad >= 0) {
-    const v = rows instanceof Tensor || ArrayBuffer.isView(rows) ? t.data[bad] : valueAt(rows, bad, width);
-    throw new GradstreamError(
-      'NON_FINITE_INPUT',
-      `${where}: sample ${Math.floor(bad / width)}, column ${bad % width} is ${v}; values must be finite numbers`,
-      { value, row: Math.floor(bad / width), column: bad % width },
-    );
-  }
-  return t;
+  if (bad >= 0) throw nonFinite({ value, where }, Math.floor(bad / width), bad % width, typed ? t.data[bad] : valueAt(rows, bad, width));
+  return { tensor: t, deferred: undefined };
 }
 
 function valueAt(rows: readonly number[] | readonly ArrayLike<number>[], flat: number, width: number): unknown {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Subject, lastValueFrom } from 'rxjs';
+import { Subject, lastValueFrom, toArray } from 'rxjs';
+import { createRegistry, defineOp, sequential } from '@gradstream/graph';
+import { builtinOps, linear, mse } from '@gradstream/ops';
 import { divergenceGuard, earlyStopping, end$, fit, sgd, type EndEvent, type TrainCommand } from '../src/index.js';
 import { mlp, sine, xor } from './fixtures.js';
 
@@ -70,5 +72,36 @@ describe('the end event says why the run ended', () => {
     expect(end.divergence).toMatchObject({ step: 1, epoch: 1, node: 'linear_1' });
     expect(end.divergence.where).toMatch(/^gradient norm of linear_1\.\w+ [\d.e-]+ above maxGradNorm 1e-9$/);
     expect(end.steps).toBe(0);
+  });
+
+  it('diverged: a gradient that stopped being finite while the loss did not, found with or without batch events', async () => {
+    // Passes values forward unchanged, and sends NaN back from step 3 on.
+    let calls = 0;
+    const poison = defineOp({
+      name: 'poison',
+      inputs: ['x'],
+      save: {},
+      outputShape: ([x]: readonly (readonly number[])[]) => x!,
+      forward: ({ inputs, out }) => out.data.set(inputs.x.data),
+      backward: ({ dy, dInputs }) => {
+        calls++;
+        dInputs.x?.data.set(dy.data);
+        if (calls >= 3) dInputs.x?.data.fill(Number.NaN);
+      },
+    });
+    const registry = createRegistry([...builtinOps, poison]);
+    const run = (readBatches: boolean) => {
+      calls = 0;
+      const model = sequential([linear({ inFeatures: 1, outFeatures: 1 }), { op: 'poison' }], { inputShape: [1], loss: mse(), registry, seed: 1 });
+      const run$ = fit(model, sine(8), { epochs: 5, batchSize: 4 });
+      return readBatches ? lastValueFrom(run$.pipe(toArray())).then((e) => e.at(-1) as EndEvent) : lastValueFrom(end$(run$));
+    };
+    for (const readBatches of [false, true]) {
+      const end = await run(readBatches);
+      if (end.reason !== 'diverged') throw new Error(`expected diverged, got ${end.reason}`);
+      expect(end.steps).toBe(2);
+      // the signal poison sends back is the gradient at linear_1's output
+      expect(end.divergence).toMatchObject({ step: 3, where: 'node "linear_1" gradient', node: 'linear_1' });
+    }
   });
 });

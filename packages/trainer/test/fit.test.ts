@@ -145,4 +145,27 @@ describe('divergence', () => {
     expect(lastParams?.type === 'params' && lastParams.step).toBe(2);
     expect(lastParams?.type === 'params' && lastParams.params).toEqual(now);
   });
+
+  it('checks typed data batch by batch: the batch holding a non-finite value fails before its update, naming the sample', async () => {
+    const x = new Float32Array([0, 0, 1, 0, 0, 1, 1, 1, 0.5, 0.5, 0.5, Number.NaN, 1, 0.5, 0.5, 1]);
+    const y = new Float32Array([0, 1, 1, 0, 1, 0, 1, 0]);
+    for (const shuffle of [false, true]) {
+      const model = mlp(2, 3, 1, 1);
+      const events: TrainEvent[] = [];
+      const error = await new Promise<unknown>((resolve) =>
+        fit(model, { x, y }, { epochs: 3, batchSize: 2, shuffle, seed: 4 }).subscribe({ next: (e) => events.push(e), error: resolve }),
+      );
+      expect(error).toMatchObject({
+        code: 'NON_FINITE_INPUT',
+        message: 'node "linear_1" (linear), input x (data.x): sample 5, column 1 is NaN; values must be finite numbers',
+      });
+      // every batch before the bad one trained; the bad one did not, and nothing after it
+      const steps = events.filter((e) => e.type === 'batch').length;
+      expect(events[0]?.type).toBe('start');
+      expect(events.at(-1)).toMatchObject({ type: 'error', code: 'NON_FINITE_INPUT' });
+      expect(steps).toBeLessThan(4);
+      for (const p of model.parameters()) for (const v of p.value.data) expect(Number.isFinite(v)).toBe(true);
+      if (!shuffle) expect(steps).toBe(2); // samples 4 and 5 make the third batch
+    }
+  });
 });

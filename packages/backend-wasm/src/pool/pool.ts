@@ -66,7 +66,9 @@ export interface ThreadPoolOptions {
   scratch: { base: number; bytesPerThread: number };
   /**
    * How long a worker keeps polling for the next run after finishing a part before it sleeps in
-   * `Atomics.wait`, in µs (default 100). Kernel calls closer together than this find it awake
+   * `Atomics.wait`, in µs (default 300: between one training step's last product and the next
+   * step's first, the caller updates the parameters, checks the gradients and copies the next
+   * batch in, about 100 µs for a 784-128-10 MLP). Kernel calls closer together than this find it awake
    * (≈ 1 µs round trip instead of a wake-up from `Atomics.wait`, ≈ 55 µs on a 2-core VM), at the
    * price of up to this much CPU after each run. Use 0 when there are more busy threads than cores:
    * a polling worker then takes the core the caller needs.
@@ -257,7 +259,7 @@ class WasmThreadPool implements ThreadPool {
       if (typeof f !== 'function') throw new TypeError(`createThreadPool: exports has no function ${JSON.stringify(name)}`);
       return f as Kernel;
     });
-    const workerSpinMs = micros('workerSpinMicros', options.workerSpinMicros, 100) / 1000;
+    const workerSpinMs = micros('workerSpinMicros', options.workerSpinMicros, 300) / 1000;
     this.callerSpinMs = micros('callerSpinMicros', options.callerSpinMicros, 200) / 1000;
     this.startTimeoutMs = micros('startTimeoutMs', options.startTimeoutMs, 10_000);
     this.canWait = canWait();

@@ -54,6 +54,7 @@ export class ArraySource implements BatchSource {
       c.plan.x.data.set(block.x);
       c.plan.y.data.set(block.y);
     }
+    if (this.train.checksBatches) this.train.checkBatch(this.order, position, size, c.plan.x.data, c.plan.y.data, engine.model.backend);
     this.position = position + size;
     return c;
   }

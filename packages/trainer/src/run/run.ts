@@ -181,8 +181,11 @@ export class Run {
 
   private arrayConfig(requested: number): RunConfig {
     const data = this.data as ArrayData | Iterable<Sample>;
-    let train = Dataset.from(isArrayData(data) ? data : samplesToArrays(data), this.model);
     const v = this.options.validation;
+    // Typed data is checked batch by batch as it trains (read once per epoch, not once more per
+    // call), unless a validation split is cut from it: the held-out part is never trained.
+    const finiteCheck = v !== undefined && 'split' in v ? 'now' : 'batches';
+    let train = Dataset.from(isArrayData(data) ? data : samplesToArrays(data), this.model, { finiteCheck });
     let validation: Dataset | undefined;
     if (v !== undefined && 'split' in v) {
       if (!(v.split > 0 && v.split < 1)) {
@@ -348,15 +351,17 @@ export class Run {
     const loss = c.plan.loss;
     const step = this.step + 1;
     const batch = ++this.batch;
-    const normsFinite = engine.computeNorms(c);
-    if (!(loss - loss === 0) || !normsFinite) {
-      const divergence = engine.divergence(c, loss, normsFinite, step, this.epoch);
+    // A batch event carries every gradient's norm; without one, finiteness is all the step needs.
+    const batchEvent = this.policiesReadBatch || this.interest.wants('batch');
+    const gradientsFinite = batchEvent ? engine.computeNorms(c) : engine.gradientsFinite(c);
+    if (!(loss - loss === 0) || !gradientsFinite) {
+      const divergence = engine.divergence(c, loss, gradientsFinite, step, this.epoch);
       if (divergence !== undefined) {
         this.stopRequest = { reason: 'diverged', divergence };
         return;
       }
     }
-    if (this.policiesReadBatch || this.interest.wants('batch')) {
+    if (batchEvent) {
       this.batchStep = step;
       this.emit(this.batchEvent(c, loss, step, batch));
       // A stop asked while the batch event was handled (a guard, a stop button) skips the update.

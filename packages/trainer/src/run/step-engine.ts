@@ -100,6 +100,26 @@ export class StepEngine {
     return sum - sum === 0;
   }
 
+  /**
+   * True when every parameter gradient of the batch is finite: the check without the norms, for
+   * steps whose batch event nobody reads (a scan for NaN and ±Infinity is cheaper than a sum of
+   * squares in float64).
+   */
+  gradientsFinite(c: CompiledBatch): boolean {
+    const backend = this.model.backend;
+    const grads = c.grads;
+    for (let i = 0; i < grads.length; i++) {
+      const g = (grads[i] as Tensor).data;
+      if (g.length <= SMALL) {
+        for (let j = 0; j < g.length; j++) {
+          const v = g[j] as number;
+          if (v - v !== 0) return false;
+        }
+      } else if (backend.firstNonFinite(g) >= 0) return false;
+    }
+    return true;
+  }
+
   /** The norms of the last batch as a record by parameter id (for a batch event). */
   gradNorms(): Record<string, number> {
     // Cloning a record that already has every key, then overwriting the values, skips the
@@ -114,7 +134,7 @@ export class StepEngine {
    * Where the step stopped being finite, or undefined when loss and gradients are all finite.
    * Forward problems are found in node order, backward ones in the order backward ran.
    */
-  divergence(c: CompiledBatch, loss: number, normsFinite: boolean, step: number, epoch: number): Divergence | undefined {
+  divergence(c: CompiledBatch, loss: number, gradientsFinite: boolean, step: number, epoch: number): Divergence | undefined {
     const backend = this.model.backend;
     const nodes = this.model.nodes;
     if (!Number.isFinite(loss)) {
@@ -125,12 +145,13 @@ export class StepEngine {
       }
       return { step, epoch, where: 'loss' };
     }
-    if (normsFinite) return undefined;
+    if (gradientsFinite) return undefined;
     for (let i = nodes.length - 1; i >= 0; i--) {
       const n = nodes[i] as (typeof nodes)[number];
       const g = c.plan.grads.get(n.name);
       if (g !== undefined && backend.firstNonFinite(g.data) >= 0) return { step, epoch, where: `node "${n.name}" gradient`, node: n.name };
     }
+    this.computeNorms(c); // the step may have checked finiteness only
     const ref = this.refs.find((_p, i) => !Number.isFinite(this.norms[i]));
     return { step, epoch, where: `gradient of ${ref?.id}`, node: ref?.node ?? '' };
   }
