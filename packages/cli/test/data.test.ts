@@ -28,6 +28,17 @@ describe('CSV', () => {
     expect(catchGradstream(() => parseCsv('1,,2\n', 'gap.csv')).message).toBe('gap.csv, row 1 (line 1), column 2: the cell is empty; expected a number');
   });
 
+  it('reads decimal numbers only: hexadecimal, binary and octal literals are errors, exponents are not', () => {
+    expect(parseCsv('-1,.5,2.,6.02e23,+3E-2\n', 'ok.csv').rows).toEqual([[-1, 0.5, 2, 6.02e23, 0.03]]);
+    for (const cell of ['0x10', '0b1', '0o7', '-0x1F']) {
+      expect(catchGradstream(() => parseCsv(`1,${cell}\n`, 'lit.csv')).message).toBe(
+        `lit.csv, row 1 (line 1), column 2: ${JSON.stringify(cell)} is not a decimal number (hexadecimal, binary and octal literals are not read as numbers)`,
+      );
+    }
+    expect(catchGradstream(() => parseCsv('1,1e999\n', 'big.csv')).message).toBe('big.csv, row 1 (line 1), column 2: "1e999" is not a finite number (too large for a float)');
+    expect(catchGradstream(() => parseCsv('1,1_000\n', 'sep.csv')).message).toBe('sep.csv, row 1 (line 1), column 2: "1_000" is not a number');
+  });
+
   it('names a ragged row', () => {
     const e = catchGradstream(() => parseCsv('0,1,1\n1,0,1\n1,1\n', 'ragged.csv'));
     expect(e.message).toBe('ragged.csv, row 3 (line 3): 2 column(s), expected 3 like row 1');
@@ -91,6 +102,22 @@ describe('fitting samples to a model', () => {
     expect(catchGradstream(() => fitSamples(splitColumns(bad, 2, 3), classifier)).message).toBe(
       'c.csv, row 1 (line 1), column 3: class 3 is not an integer in 0…2 (the model has 3 outputs)',
     );
+  });
+
+  it('takes softmax cross-entropy targets only as probability distributions, naming the row', () => {
+    const classifier = model(2, 3, 'softmaxCrossEntropy');
+    const soft = parseCsv('0,0,0.2,0.3,0.5\n', 's.csv');
+    expect(fitSamples(splitColumns(soft, 2, 3), classifier).y).toEqual([[0.2, 0.3, 0.5]]);
+    const negative = parseJsonSamples('{"x":[[0,0],[1,1]],"y":[[0,1,0],[0,2,-1]]}', 't.json');
+    expect(catchGradstream(() => fitSamples(negative, classifier)).message).toBe(
+      't.json, y/1: target [0,2,-1] is not a probability distribution: entry 2 is -1, below 0 (the softmaxCrossEntropy loss compares the output with one)',
+    );
+    const sum = parseCsv('0,0,0.5,0.5,0.5\n', 'u.csv');
+    expect(catchGradstream(() => fitSamples(splitColumns(sum, 2, 3), classifier)).message).toBe(
+      'u.csv, row 1 (line 1), columns 3…5: target [0.5,0.5,0.5] is not a probability distribution: its entries sum to 1.5, not 1 (the softmaxCrossEntropy loss compares the output with one)',
+    );
+    // other losses take any finite targets
+    expect(fitSamples(negative, model(2, 3)).y).toEqual([[0, 1, 0], [0, 2, -1]]);
   });
 });
 

@@ -78,7 +78,7 @@ export function parseCsv(text: string, source = 'data.csv'): CsvTable {
         if (cell === '') fail(`${at}, column ${c + 1}: the cell is empty; expected a number`, { row: i + 1, line: info.lines, column: c + 1 });
         const v = Number(cell);
         if (!isNumber(cell)) {
-          fail(`${at}, column ${c + 1}: ${JSON.stringify(cell)} is not ${Number.isNaN(v) ? 'a number' : 'a finite number'}`, {
+          fail(`${at}, column ${c + 1}: ${JSON.stringify(cell)} ${notANumber(cell, v)}`, {
             row: i + 1,
             line: info.lines,
             column: c + 1,
@@ -92,8 +92,22 @@ export function parseCsv(text: string, source = 'data.csv'): CsvTable {
   return { source, header, rows, lines };
 }
 
+/**
+ * A number as data files write them: decimal digits with an optional sign, point and exponent
+ * (`-1`, `.5`, `2.`, `6.02e23`). `Number()` also reads `0x10`, `0b1`, `0o7` and `Infinity`, which a
+ * column of measurements never means.
+ */
+const DECIMAL = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
 function isNumber(cell: string): boolean {
-  return cell !== '' && Number.isFinite(Number(cell));
+  return DECIMAL.test(cell) && Number.isFinite(Number(cell));
+}
+
+/** Why a cell is not read as a number, as the end of a sentence. */
+function notANumber(cell: string, v: number): string {
+  if (/^\s*[+-]?0[xXbBoO]/.test(cell)) return 'is not a decimal number (hexadecimal, binary and octal literals are not read as numbers)';
+  if (DECIMAL.test(cell)) return 'is not a finite number (too large for a float)';
+  return Number.isNaN(v) || !/^\s*[+-]?Infinity\s*$/.test(cell) ? 'is not a number' : 'is not a finite number';
 }
 
 /**

@@ -17,12 +17,28 @@ export interface LoadedData {
   readonly y: readonly (readonly number[])[];
 }
 
+/** Losses whose target rows are probability distributions: entries ≥ 0 that sum to 1. */
+const DISTRIBUTION_LOSSES = new Set(['softmaxCrossEntropy']);
+
+/** How far a target row's sum may be from 1 (float32 data written with a few digits). */
+const SUM_TOLERANCE = 1e-4;
+
+/** What keeps a row from being a probability distribution, or undefined when it is one. */
+function notADistribution(row: readonly number[]): string | undefined {
+  const negative = row.findIndex((v) => v < 0);
+  if (negative >= 0) return `entry ${negative} is ${row[negative]}, below 0`;
+  const sum = row.reduce((a, b) => a + b, 0);
+  if (Math.abs(sum - 1) > SUM_TOLERANCE) return `its entries sum to ${sum}, not 1`;
+  return undefined;
+}
+
 /**
  * Checks samples against a model and shapes their targets for it. Input rows must hold as many
  * values as the model's `inputShape`; target rows as many as its output — or, for a model with
  * several outputs (a classifier), a single class index `k` in `0…outputs−1`, which becomes the
- * one-hot row with a 1 at `k`. A mismatch is an `INVALID_DATA` error naming the sample's place in
- * its source and the widths the model takes.
+ * one-hot row with a 1 at `k`. For a softmax cross-entropy model, target rows must be probability
+ * distributions (entries ≥ 0, summing to 1 within 1e-4). A mismatch is an `INVALID_DATA` error
+ * naming the sample's place in its source and the widths the model takes.
  *
  * @example
  * ```ts
@@ -46,6 +62,8 @@ export function fitSamples(raw: RawSamples, model: Model): LoadedData {
     }
   });
   const classes = raw.y.every((row) => row.length === 1) && outputWidth > 1;
+  const lossName = model.lossNode.op.name;
+  const distributions = DISTRIBUTION_LOSSES.has(lossName);
   const y = raw.y.map((row, i) => {
     if (classes) {
       const k = row[0] as number;
@@ -59,6 +77,10 @@ export function fitSamples(raw: RawSamples, model: Model): LoadedData {
     if (row.length !== outputWidth) {
       const alt = outputWidth > 1 ? ` (or 1 class index in 0…${outputWidth - 1})` : '';
       fail(i, 'y', `${row.length} target value(s), but the model outputs ${outputWidth}${alt}`);
+    }
+    if (distributions) {
+      const problem = notADistribution(row);
+      if (problem !== undefined) fail(i, 'y', `target ${JSON.stringify(row)} is not a probability distribution: ${problem} (the ${lossName} loss compares the output with one)`);
     }
     return row;
   });
