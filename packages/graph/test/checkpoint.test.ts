@@ -188,6 +188,15 @@ describe('corrupted checkpoints', () => {
       'spec/layers/0/outFeatures must be >= 1',
     ],
     [
+      // sigmoid is registered, so the registry is not short: the file is wrong
+      'a registered op that is no loss as the loss',
+      (c) => {
+        c.spec.loss.op = 'sigmoid';
+        return c;
+      },
+      'spec/loss/op must be one of ["mse"], got "sigmoid"',
+    ],
+    [
       'spec and parameters of different models',
       (c) => {
         c.spec.layers[0].outFeatures = 3;

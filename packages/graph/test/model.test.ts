@@ -59,7 +59,7 @@ describe('building models', () => {
   it('reports unknown ops and bad configs with their JSON path', () => {
     const unknown = catchGradstream(() => buildModel({ version: 1, inputShape: [1], layers: [{ op: 'linaer' }], loss: { op: 'mse' } }));
     expect(unknown.code).toBe('UNKNOWN_OP');
-    expect(unknown.message).toMatch(/^layers\/0\/op: unknown op "linaer"; registered ops: .*linear.*mse.*sigmoid/);
+    expect(unknown.message).toMatch(/^layers\/0\/op: unknown op "linaer"; registered ops: .*linear.*mse.*sigmoid.* \(did you mean "linear"\?\)$/);
     const bad = catchGradstream(() =>
       buildModel({ version: 1, inputShape: [1], layers: [{ op: 'linear', inFeatures: 1, outFeatures: 1.5 }], loss: { op: 'mse' } }),
     );

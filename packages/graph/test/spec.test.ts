@@ -44,6 +44,21 @@ describe('specSchema', () => {
     const schema = specSchema(registry()) as { definitions: { layer: { oneOf: { properties: { op: { const: string } } }[] } } };
     expect(schema.definitions.layer.oneOf.map((b) => b.properties.op.const)).toEqual(['linear', 'mse', 'sigmoid']);
   });
+
+  it('lets the loss name only losses: ops of two inputs whose second takes no gradient', () => {
+    type Union = { oneOf?: { properties: { op: { const: string } } }[]; properties: { op: { enum?: string[] } } };
+    const tags = (r: ReturnType<typeof fresh>) => {
+      const schema = specSchema(r) as { properties: { loss: { $ref: string } }; definitions: { loss: Union } };
+      expect(schema.properties.loss).toEqual({ $ref: '#/definitions/loss' });
+      return schema.definitions.loss.oneOf?.map((b) => b.properties.op.const) ?? schema.definitions.loss.properties.op.enum;
+    };
+    expect(tags(registry())).toEqual(['mse']);
+    // sigmoid takes one input; a two-input op whose inputs both take a gradient is no loss either.
+    const pairOp = (name: string, nonDifferentiable: ('a' | 'b')[]) =>
+      defineOp({ ...sigmoidOp, name, inputs: ['a', 'b'], nonDifferentiable, save: {} });
+    expect(tags(createRegistry([sigmoidOp, mseOp, pairOp('sum', []), pairOp('hinge', ['b']), pairOp('masked', ['a'])]))).toEqual(['hinge', 'mse']);
+    expect(tags(createRegistry([sigmoidOp]))).toEqual([]);
+  });
 });
 
 describe('validateSpec', () => {
@@ -71,7 +86,21 @@ describe('validateSpec', () => {
     ['unknown dtype', (s) => ({ ...s, dtype: 'int8' }), 'dtype must be one of ["float32","float64"]'],
     ['unknown top-level field', (s) => ({ ...s, optimizer: 'sgd' }), 'optimizer is not a known property'],
     ['no layers', (s) => ({ ...s, layers: [] }), 'layers must NOT have fewer than 1 items'],
-    ['unknown loss op', (s) => ({ ...s, loss: { op: 'hinge' } }), 'loss/op must be one of ["linear","mse","sigmoid"], got "hinge"'],
+    ['unknown loss op', (s) => ({ ...s, loss: { op: 'hinge' } }), 'loss/op must be one of ["mse"], got "hinge"'],
+    ['a layer op as the loss', (s) => ({ ...s, loss: { op: 'sigmoid' } }), 'loss/op must be one of ["mse"], got "sigmoid"'],
+    [
+      'misspelt op',
+      (s) => ({ ...s, layers: [s.layers[0], { op: 'sigmiod' }] }),
+      'layers/1/op must be one of ["linear","mse","sigmoid"], got "sigmiod" (did you mean "sigmoid"?)',
+    ],
+    ['misspelt loss op', (s) => ({ ...s, loss: { op: 'MSE' } }), 'loss/op must be one of ["mse"], got "MSE" (did you mean "mse"?)'],
+    [
+      'misspelt property',
+      (s) => ({ ...s, layers: [{ op: 'linear', inFeatures: 2, outFeature: 1 }] }),
+      'layers/0/outFeature is not a known property (did you mean "outFeatures"?)',
+    ],
+    ['misspelt dtype', (s) => ({ ...s, dtype: 'flaot64' }), 'dtype must be one of ["float32","float64"] (did you mean "float64"?)'],
+    ['op far from every name', (s) => ({ ...s, layers: [{ op: 'conv2d' }] }), 'layers/0/op must be one of ["linear","mse","sigmoid"], got "conv2d"'],
   ];
 
   it.each(cases)('rejects %s with its JSON path', (_what, mutate, line) => {

@@ -22,6 +22,7 @@
  * | `MODEL_BUSY` | a training run was started on a model that another run is training |
  * | `INVALID_COMMAND` | a command sent to a training run is not one it knows, or its values are out of range |
  * | `CHECKPOINT_INVALID` | a checkpoint is truncated, corrupted, of another version or another model |
+ * | `INVALID_USAGE` | a command-line argument is malformed or names something unknown, e.g. an unknown built-in dataset or setting (the `gradstream` command exits 2) |
  *
  * @example
  * ```ts
@@ -51,7 +52,8 @@ export type ErrorCode =
   | 'DIVERGED'
   | 'MODEL_BUSY'
   | 'INVALID_COMMAND'
-  | 'CHECKPOINT_INVALID';
+  | 'CHECKPOINT_INVALID'
+  | 'INVALID_USAGE';
 
 /**
  * The one error class gradstream throws. `code` is stable across versions and safe to branch on;

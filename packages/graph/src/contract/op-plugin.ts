@@ -146,7 +146,10 @@ export interface OpPlugin<C = object, I extends string = string, P extends strin
   readonly paramsSchema: JsonSchema;
   /** Input names, in positional order (`['x']`, `['pred', 'target']`, `['a', 'b']`). */
   readonly inputs: readonly I[];
-  /** Inputs that never receive a gradient (e.g. a loss's target). */
+  /**
+   * Inputs that never receive a gradient (e.g. a loss's target). An op of two inputs that lists
+   * the second here is a loss, and only losses may stand in a model spec's `loss`.
+   */
   readonly nonDifferentiable?: readonly I[];
   /** What backward needs: named inputs and/or the output. The tape keeps only these. */
   readonly save: { readonly inputs?: readonly S[]; readonly output?: O };

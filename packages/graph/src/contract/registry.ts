@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import { GradstreamError } from '@gradstream/tensor';
+import { didYouMean } from './closest.js';
 import { compileConfigValidator, type ConfigValidator } from './config-validator.js';
 import type { CompositePlugin } from './composite.js';
 import type { AnyOpPlugin } from './op-plugin.js';
@@ -78,7 +79,8 @@ function developmentMode(): boolean {
  */
 export class Registry {
   private readonly entries = new Map<string, Entry>();
-  private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+  // verbose: errors then carry their schema, so an unknown property's message can suggest a known one.
+  private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
   private changes = 0;
   private readonly checkOnRegister: boolean;
 
@@ -135,7 +137,7 @@ export class Registry {
       const known = this.names();
       throw new GradstreamError(
         'UNKNOWN_OP',
-        `${where ? `${where}: ` : ''}unknown op "${name}"; registered ops: ${known.length ? known.join(', ') : '(none)'}`,
+        `${where ? `${where}: ` : ''}unknown op "${name}"; registered ops: ${known.length ? known.join(', ') : '(none)'}${didYouMean(name, known)}`,
         { op: name, known, ...(where === undefined ? {} : { path: where }) },
       );
     }

@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { didYouMean } from './closest.js';
 
 /**
  * One schema problem: the JSON path of the offending value and what is wrong with it.
@@ -17,6 +18,9 @@ export interface SchemaProblem {
 /**
  * Turns ajv errors into one readable problem per line, each with a JSON path below `base`
  * (`layers/1/outFeatures must be >= 1`). Required and unknown properties name the property in the path.
+ * A misspelt op, property or enum value gets the closest allowed one
+ * (`layers/1/op must be one of [...], got "tanhh" (did you mean "tanh"?)`); unknown properties
+ * are matched against the schema's, which ajv attaches to errors only with its `verbose` option.
  *
  * @example
  * ```ts
@@ -37,10 +41,14 @@ export function formatSchemaErrors(base: string, errors: readonly ErrorObject[] 
       path = join(path, `/${String((e.params as { missingProperty: string }).missingProperty)}`);
       message = 'is required';
     } else if (e.keyword === 'additionalProperties') {
-      path = join(path, `/${String((e.params as { additionalProperty: string }).additionalProperty)}`);
-      message = 'is not a known property';
+      const property = (e.params as { additionalProperty: string }).additionalProperty;
+      path = join(path, `/${String(property)}`);
+      // The known names come from the object's schema, which ajv attaches only when `verbose`.
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      message = `is not a known property${didYouMean(property, known)}`;
     } else if (e.keyword === 'enum') {
-      message = `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      message = `must be one of ${JSON.stringify(allowed)}${didYouMean(e.data, allowed)}`;
     } else if (e.keyword === 'const') {
       message = `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
     } else if (e.keyword === 'discriminator') {
@@ -69,7 +77,7 @@ function discriminatorProblem(path: string, e: ErrorObject): SchemaProblem {
   const got = `got ${JSON.stringify(tagValue)}`;
   return {
     path: tagPath,
-    message: allowed.length > 0 ? `must be one of ${JSON.stringify(allowed)}, ${got}` : `matches no oneOf branch, ${got}`,
+    message: allowed.length > 0 ? `must be one of ${JSON.stringify(allowed)}, ${got}${didYouMean(tagValue, allowed)}` : `matches no oneOf branch, ${got}`,
   };
 }
 

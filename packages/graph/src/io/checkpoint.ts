@@ -355,7 +355,9 @@ function buildFromCheckpointSpec(checkpoint: Checkpoint, registry: Registry, opt
         ? `spec: ${e.message}`
         : `its spec is invalid:\n${problemLines(problems.map((p) => ({ path: p.path === '' ? 'spec' : `spec/${p.path}`, message: p.message })))}`;
     // An op missing from the registry is not damage to the file: say so with the registry's code.
-    const unknownOp = problems?.some((p) => p.path.endsWith('/op') && p.message.startsWith('must be one of'));
+    // (A registered op in the wrong place, such as relu as the loss, is damage.)
+    const valueAt = (path: string): unknown => path.split('/').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], checkpoint.spec);
+    const unknownOp = problems?.some((p) => p.path.endsWith('/op') && p.message.startsWith('must be one of') && !registry.has(String(valueAt(p.path))));
     if (unknownOp || e.code === 'UNKNOWN_OP') {
       throw new GradstreamError('UNKNOWN_OP', `invalid checkpoint: ${message.replace(/^its spec is invalid:/, 'its spec names ops this registry does not hold:')}`, {
         cause: e.code,

@@ -6,7 +6,9 @@ import { SPEC_VERSION } from './spec.js';
  * The JSON Schema (draft-07) of a whole model spec for the ops of a registry: `version`, the
  * per-sample `inputShape`, the `layers`, the `loss`, and optionally `output` and `dtype`. A layer is
  * a union discriminated on `op`: one branch per registered op, made of the op's `paramsSchema`
- * plus `op`, an optional node `name` and optional `inputs`.
+ * plus `op`, an optional node `name` and optional `inputs`. The `loss` is the same union over the
+ * registry's losses only: ops of two inputs whose second, the target, takes no gradient
+ * (`nonDifferentiable`), such as `mse`.
  *
  * The result is a fresh plain JSON object: write it to a file and point an editor at it to get
  * completion and validation while writing specs. The `discriminator` keyword is ajv's (editors
@@ -25,17 +27,6 @@ import { SPEC_VERSION } from './spec.js';
  */
 export function specSchema(registry: Registry = defaultRegistry): JsonSchema {
   const plugins = registry.plugins();
-  const layer =
-    plugins.length === 0
-      ? // An empty registry accepts no layer at all; the enum says so with the op's path.
-        { type: 'object', required: ['op'], properties: { op: { type: 'string', enum: [] } } }
-      : {
-          type: 'object',
-          required: ['op'],
-          properties: { op: { type: 'string' } },
-          discriminator: { propertyName: 'op' },
-          oneOf: plugins.map(layerBranch),
-        };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'gradstream model spec',
@@ -50,12 +41,35 @@ export function specSchema(registry: Registry = defaultRegistry): JsonSchema {
         description: 'shape of one input sample, without the batch axis',
       },
       layers: { type: 'array', minItems: 1, items: { $ref: '#/definitions/layer' } },
-      loss: { $ref: '#/definitions/layer' },
+      loss: { $ref: '#/definitions/loss' },
       output: { type: 'string', minLength: 1, description: 'the value the model predicts (default: the last layer)' },
       dtype: { enum: ['float32', 'float64'], description: 'element type of parameters and activations (default float32)' },
     },
-    definitions: { layer },
+    definitions: { layer: union(plugins), loss: union(plugins.filter(isLoss)) },
   };
+}
+
+/** One branch per plugin, told apart by `op`. */
+function union(plugins: readonly RegisteredPlugin[]): JsonSchema {
+  // No plugin accepts no layer at all; the empty enum says so with the op's path.
+  if (plugins.length === 0) return { type: 'object', required: ['op'], properties: { op: { type: 'string', enum: [] } } };
+  return {
+    type: 'object',
+    required: ['op'],
+    properties: { op: { type: 'string' } },
+    discriminator: { propertyName: 'op' },
+    oneOf: plugins.map(layerBranch),
+  };
+}
+
+/**
+ * A loss, by the contract's convention: an op of two inputs, the second (wired to the target `y`)
+ * never receiving a gradient. Only such ops may stand in a spec's `loss`.
+ */
+function isLoss(plugin: RegisteredPlugin): boolean {
+  // Composites declare no nonDifferentiable inputs, so none is a loss.
+  if (!('nonDifferentiable' in plugin) || plugin.inputs.length !== 2) return false;
+  return (plugin.nonDifferentiable ?? []).includes(plugin.inputs[1] as string);
 }
 
 /** The op's own schema, widened by the fields every layer may carry. */
