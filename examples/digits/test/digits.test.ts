@@ -128,7 +128,7 @@ describe('progress', () => {
       { type: 'epochStart', epoch, lr: 0.1 },
       { type: 'batch', epoch, step: 2 * epoch - 1, batch: 1, size: 2, loss: 1, lr: 0.1, gradNorms: {} },
       { type: 'batch', epoch, step: 2 * epoch, batch: 2, size: 1, loss: 0.5, lr: 0.1, gradNorms: {} },
-      { type: 'epoch', epoch, step: 2 * epoch, loss: 0.75, metrics: { accuracy: 0.5 } },
+      { type: 'epoch', epoch, step: 2 * epoch, loss: 0.75, lr: 0.1, metrics: { accuracy: 0.5 } },
     ]),
     { type: 'end', reason: 'completed', epochs: 2, steps: 4, loss: 0.75 },
   ];

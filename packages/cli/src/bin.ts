@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from './cli.js';
+import { launchCwd } from './launch-cwd.js';
 
 // The first Ctrl-C stops a training run at the next batch (its checkpoint and summary still come);
 // a second one quits at once.
@@ -16,4 +17,6 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: interrupt.signal });
+// Relative paths start where the user ran the command, also through `pnpm gradstream` in a subdirectory.
+const cwd = launchCwd(process.env, process.cwd());
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: interrupt.signal, cwd });

@@ -1,17 +1,20 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
+import { defaultRegistry } from '@gradstream/graph';
 import '@gradstream/ops';
 import { GradstreamError } from '@gradstream/tensor';
 import { evalCommand } from './commands/eval.js';
 import { explainCommand } from './commands/explain.js';
 import { GRAPH_FORMATS, graphCommand } from './commands/graph.js';
+import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
 import type { CommandContext } from './commands/context.js';
 import { describeBuiltins } from './data/builtin.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, exitCodeOf } from './exit-codes.js';
 import { println, type CliIo } from './io.js';
 import { parse } from './options.js';
+import { loadPlugins, withPluginHint } from './plugins.js';
 import { OPTIMIZERS } from './train/optimizer-option.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -22,6 +25,7 @@ const DATA_HELP = `
               input (as many as the spec's inputShape holds), the rest the target (as many as the
               model outputs, or one class-index column for a classifier)
   file.json   { "x": [[…], …], "y": [[…], …] } or [{ "x": […], "y": […] }, …]
+  -           read stdin: JSON when it starts with { or [, CSV otherwise
 ${describeBuiltins()
   .split('\n')
   .map((l) => l.replace(/^(\S+)\s+/, '  $1\n              '))
@@ -46,7 +50,7 @@ ${describeBuiltins()
  * ```
  */
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  const ctx: CommandContext = { io, cwd: io.cwd ?? process.cwd() };
+  const ctx: CommandContext = { io, cwd: io.cwd ?? process.cwd(), registry: defaultRegistry };
   let code: number = EXIT.ok;
   const program = buildProgram(ctx, (c) => (code = c));
   try {
@@ -57,8 +61,8 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       // Commander has already printed its message (or the help).
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.ok : EXIT.usage;
     }
-    println(io.stderr, describeError(e));
-    return EXIT.failure;
+    println(io.stderr, describeError(withPluginHint(e, ctx.registry)));
+    return exitCodeOf(e);
   }
 }
 
@@ -72,23 +76,33 @@ function describeError(e: unknown): string {
 
 function buildProgram(ctx: CommandContext, exit: (code: number) => void): Command {
   const program = new Command('gradstream')
-    .description('Train, check, explain, evaluate and draw gradstream model specs.')
+    .description('Train, check, explain, evaluate, predict with and draw gradstream model specs.')
     .version(version)
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.stdout.write(s), writeErr: (s) => ctx.io.stderr.write(s) })
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    // Every command takes --plugin; its help lists it too.
+    .configureHelp({ showGlobalOptions: true })
+    .option('--plugin <module>', 'load op plugins from this module (a path or a package; repeatable)', (m: string, all: string[]) => [...all, m], [] as string[])
+    .hook('preAction', async () => {
+      ctx.registry = await loadPlugins(program.opts<{ plugin: string[] }>().plugin, ctx.cwd);
+    });
 
   program
     .command('train')
     .description('train the model of a spec on data')
     .argument('<spec>', 'model spec (JSON)')
     .requiredOption('--data <file|builtin:name>', 'training data: a CSV or JSON file, or builtin:NAME')
-    .option('--epochs <n>', 'passes over the data', parse.positiveInt, 10)
+    .option('--epochs <n>', 'passes over the data', parse.positiveInt, 100)
     .option('--batch <n>', 'samples per step', parse.positiveInt, 32)
-    .addOption(new Option('--optimizer <name>', 'update rule').choices(OPTIMIZERS).default('sgd'))
-    .option('--lr <rate>', "learning rate (default: the optimizer's own; 0.01 for sgd and momentum, 0.001 for adam and adamw)", parse.positiveNumber)
+    .addOption(new Option('--optimizer <name>', 'update rule').choices(OPTIMIZERS).default('adam'))
+    .option('--lr <rate>', 'learning rate (default 0.01)', parse.positiveNumber)
     .option('--seed <n>', 'seed of the initial parameters and the shuffling', parse.integer, 0)
-    .option('--val <fraction>', 'hold out the last fraction of the data and score it after each epoch', parse.fraction)
+    .option('--val <fraction>', 'hold out this fraction of the data (shuffled with --seed, each class in proportion) and score it after each epoch', parse.fraction)
+    .addOption(new Option('--val-data <file>', 'score this data after each epoch instead of a split of --data').conflicts('val'))
+    .option('--no-stratify', 'with --val, hold out a shuffled fraction of all samples rather than of each class')
+    .option('--label-column <name|index>', 'the CSV column holding the target: a header name or a 0-based index (default: the last columns)')
+    .addOption(new Option('--normalize <method>', 'rescale the inputs with statistics of the training samples, kept in the checkpoint').choices(['standard', 'minmax']))
     .option('--checkpoint <file>', 'keep the best epoch (lowest validation loss, else training loss) in this file')
     .option('--json', 'print every training event as a line of JSON instead of the bar and the chart', false)
     .option('--backend <name>', 'kernels to run on: wasm (WebAssembly SIMD, all cores), ts (TypeScript) or auto', parse.backend, 'auto')
@@ -120,12 +134,25 @@ function buildProgram(ctx: CommandContext, exit: (code: number) => void): Comman
     .description('loss and metrics of a checkpoint on data')
     .argument('<checkpoint>', 'checkpoint file written by train --checkpoint')
     .requiredOption('--data <file|builtin:name>', 'data to score: a CSV or JSON file, or builtin:NAME')
+    .option('--label-column <name|index>', 'the CSV column holding the target: a header name or a 0-based index (default: the last columns)')
     .option('--batch <n>', 'samples per forward pass', parse.positiveInt, 256)
     .option('--json', 'print the result as one JSON object', false)
     .option('--backend <name>', 'kernels to run on: wasm, ts or auto', parse.backend, 'auto')
     .option('--threads <n>', "threads for the wasm backend's large kernels (default: every core)", parse.positiveInt)
     .addHelpText('after', DATA_HELP)
     .action(async (checkpoint: string, options: Parameters<typeof evalCommand>[1]) => exit(await evalCommand(checkpoint, options, ctx)));
+
+  program
+    .command('predict')
+    .description("a checkpoint's predictions for data, as CSV (or JSON lines with --json) on stdout")
+    .argument('<checkpoint>', 'checkpoint file written by train --checkpoint')
+    .requiredOption('--data <file|->', 'the inputs: a CSV or JSON file, - for stdin, or builtin:NAME; target columns are ignored')
+    .option('--label-column <name|index>', 'a CSV column to leave out of the inputs: a header name or a 0-based index')
+    .option('--batch <n>', 'samples per forward pass', parse.positiveInt, 256)
+    .option('--json', 'one JSON object per sample: {"class":k,"probabilities":[…]} or {"prediction":[…]}', false)
+    .option('--backend <name>', 'kernels to run on: wasm, ts or auto', parse.backend, 'auto')
+    .option('--threads <n>', "threads for the wasm backend's large kernels (default: every core)", parse.positiveInt)
+    .action(async (checkpoint: string, options: Parameters<typeof predictCommand>[1]) => exit(await predictCommand(checkpoint, options, ctx)));
 
   program
     .command('graph')

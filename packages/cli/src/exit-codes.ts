@@ -1,7 +1,14 @@
+import { GradstreamError } from '@gradstream/tensor';
+
 /**
- * The exit codes of `gradstream`: 0 success; 1 the input was wrong or the work failed (an
- * invalid spec, bad data, a corrupt checkpoint, a diverged run); 2 the command line itself was
- * wrong (unknown command or option, a missing or malformed argument); 130 interrupted (Ctrl-C).
+ * The exit codes of `gradstream`, the same for every command:
+ *
+ * | code | meaning |
+ * | --- | --- |
+ * | 0 | success |
+ * | 1 | the work failed or its input was wrong: an invalid spec, bad data, an unreadable or corrupt checkpoint, a diverged run |
+ * | 2 | the command line itself was wrong: an unknown command or option, a missing or malformed argument, an unknown built-in dataset or setting (error code `INVALID_USAGE`) |
+ * | 130 | interrupted (Ctrl-C) |
  *
  * @example
  * ```ts
@@ -11,3 +18,19 @@
  * ```
  */
 export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2, interrupted: 130 });
+
+/**
+ * The exit code for an error a command threw: {@link EXIT}.usage for a command line that asked
+ * for something malformed or unknown (a `GradstreamError` of code `INVALID_USAGE`, such as
+ * `--data builtin:nope`), {@link EXIT}.failure for everything else.
+ *
+ * @example
+ * ```ts
+ * import { GradstreamError } from '@gradstream/tensor';
+ * exitCodeOf(new GradstreamError('INVALID_USAGE', '--data builtin:nope: unknown built-in dataset')); // 2
+ * exitCodeOf(new GradstreamError('INVALID_DATA', 'data.csv: no rows')); // 1
+ * ```
+ */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof GradstreamError && error.code === 'INVALID_USAGE' ? EXIT.usage : EXIT.failure;
+}

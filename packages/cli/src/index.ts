@@ -1,6 +1,7 @@
 /**
- * The `gradstream` command line (train, validate, explain, eval, graph) and its programmatic
- * pieces: {@link runCli} to run it in-process, the data loaders behind `--data`, the step
+ * The `gradstream` command line (train, validate, explain, eval, predict, graph) and its programmatic
+ * pieces: {@link runCli} to run it in-process, the data loaders behind `--data`, the validation
+ * split, normalization, predictions and confusion matrix behind `train`, `eval` and `predict`, the step
  * walkthrough behind `explain`, the lesson's worked step, and the DOT and Mermaid renderers.
  *
  * @packageDocumentation
@@ -14,6 +15,15 @@ export { parseJsonSamples } from './data/json.js';
 export { BUILTIN_DATASETS, builtinSamples, describeBuiltins } from './data/builtin.js';
 export { fitSamples, type LoadedData } from './data/fit-samples.js';
 export { loadData } from './data/load-data.js';
+export { labelColumnIndex, noLabelColumn, splitLabelColumn } from './data/label-column.js';
+export { loadInputs, type LoadedInputs } from './data/load-inputs.js';
+export { predictedClass, targetClasses } from './data/classes.js';
+export { classGaps, splitValidation, type SplitOptions, type ValidationSplit } from './data/split.js';
+export { applyNormalization, fitNormalization, NORMALIZE_METHODS, type Normalization } from './data/normalize.js';
+export { applyPreprocessing, readPreprocessing, withPreprocessing, type Preprocessing } from './data/preprocessing.js';
+export { trainingData, type TrainingData, type TrainingDataOptions } from './train/training-data.js';
+export { modelOutputs, predictRows, type ClassPrediction, type Prediction, type ValuePrediction } from './predict/predictions.js';
+export { classReport, classScores, confusionMatrix, formatConfusion, type ClassReport, type ClassScore } from './report/confusion.js';
 export { chooseMetrics } from './metrics-choice.js';
 export { walkthrough, type Walkthrough, type WalkthroughNode, type WalkthroughParam } from './explain/walkthrough.js';
 export { formatWalkthrough } from './explain/format-walkthrough.js';

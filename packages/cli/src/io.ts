@@ -1,6 +1,7 @@
 /**
  * Where the command line writes: a stream with `write` and, for a terminal, `isTTY` and
- * `columns` (progress bars and colours are drawn only on a terminal).
+ * `columns` (a progress bar is redrawn in place only on a terminal; colours follow the terminal,
+ * `NO_COLOR` and `FORCE_COLOR`).
  *
  * @example
  * ```ts
@@ -16,8 +17,10 @@ export interface CliOutput {
 }
 
 /**
- * The outside world of one {@link runCli} call: its output streams, the directory relative paths
- * start from, and a signal that stops a training run (the `gradstream` binary aborts it on Ctrl-C).
+ * The outside world of one {@link runCli} call: its output streams (stdout for results, stderr for
+ * messages and the progress display), the directory relative paths start from, a signal that stops
+ * a training run (the `gradstream` binary aborts it on Ctrl-C), and the environment and stdin,
+ * which default to the process's.
  *
  * @example
  * ```ts
@@ -34,6 +37,13 @@ export interface CliIo {
   readonly cwd?: string;
   /** Aborting it stops a running `train` at the next batch, which then saves and reports as usual. */
   readonly signal?: AbortSignal;
+  /**
+   * The environment that decides colour and cursor codes (`NO_COLOR`, `FORCE_COLOR`, `TERM`;
+   * default: the process's).
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** What `--data -` reads (default: the process's stdin). */
+  readonly stdin?: AsyncIterable<string | Uint8Array> | NodeJS.ReadableStream;
 }
 
 /** Writes whole lines. */

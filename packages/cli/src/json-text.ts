@@ -11,8 +11,10 @@ export function parseJsonText(text: string, source: string, code: ErrorCode, wha
   } catch (e) {
     // V8 quotes a snippet of the text in some messages; keep the message on one line.
     const reason = (e as Error).message.replace(/\r?\n/g, '\\n');
+    // V8 names no position only when the text runs out ("Unexpected end of JSON input"): the
+    // place to look is then the end of the text.
     const at = /position (\d+)/.exec(reason);
-    const where = at === null ? '' : ` (${lineColumn(text, Number(at[1]))})`;
+    const where = ` (${lineColumn(text, at === null ? text.length : Number(at[1]))})`;
     throw new GradstreamError(code, `${source}: not a JSON file${where}: ${reason}; expected ${what}`, { file: source });
   }
 }

@@ -9,7 +9,7 @@ export async function readSpecJson(path: string, cwd: string): Promise<unknown> 
   return parseJsonText(text, path, 'INVALID_SPEC', 'a model spec: { "version": 1, "inputShape": […], "layers": […], "loss": {…} }');
 }
 
-/** Reads, validates and builds the model of a spec file, its parameters initialised from `seed`, on the backend asked for. */
-export async function readModel(path: string, cwd: string, seed: number, backend: Pick<BuildOptions, 'backend' | 'threads'> = {}): Promise<Model> {
-  return fromSpec(await readSpecJson(path, cwd), { seed, ...backend });
+/** Reads, validates and builds the model of a spec file, its parameters initialised from `seed`, on the backend asked for, its ops looked up in `options.registry` (default: the default registry). */
+export async function readModel(path: string, cwd: string, seed: number, options: Pick<BuildOptions, 'backend' | 'threads' | 'registry'> = {}): Promise<Model> {
+  return fromSpec(await readSpecJson(path, cwd), { seed, ...options });
 }

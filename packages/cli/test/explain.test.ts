@@ -83,7 +83,7 @@ describe('gradstream explain', () => {
 
   it('asks for a sample when a spec comes without one', async () => {
     const { code, stderr } = await run(['explain', 'examples/specs/xor.json']);
-    expect(code).toBe(1);
+    expect(code).toBe(2); // a usage error: the command line lacks the sample
     expect(stderr).toMatch(/--x and --y/);
   });
 });

@@ -27,7 +27,7 @@ describe('gradstream train', () => {
     expect(events.map((e) => e.type)).toEqual(['start', ...epoch, ...epoch, ...epoch, 'end']);
     expect(events.flatMap((e) => (e.type === 'batch' ? [e.step] : []))).toEqual([1, 2, 3, 4, 5, 6]);
     const start = events[0];
-    expect(start?.type === 'start' && start.config).toMatchObject({ epochs: 3, batchSize: 2, samples: 4, optimizer: { name: 'sgd', lr: 0.01 } });
+    expect(start?.type === 'start' && start.config).toMatchObject({ epochs: 3, batchSize: 2, samples: 4, optimizer: { name: 'adam', lr: 0.01 } });
     const end = events[events.length - 1];
     expect(end).toMatchObject({ type: 'end', reason: 'completed', epochs: 3, steps: 6 });
   });
@@ -50,26 +50,28 @@ describe('gradstream train', () => {
     expect(Math.abs(loss(ts.stdout) - loss(wasm.stdout))).toBeLessThan(1e-5);
   });
 
-  it('prints one line per epoch when stdout is not a terminal, then the loss chart and the scores', async () => {
-    const { code, stdout } = await run(['train', XOR_SPEC, '--data', 'builtin:xor', '--epochs', '3', '--batch', '4', '--optimizer', 'adam', '--lr', '0.05']);
+  it('prints one line per epoch and the loss chart on stderr when it is not a terminal, the scores on stdout', async () => {
+    const { code, stdout, stderr } = await run(['train', XOR_SPEC, '--data', 'builtin:xor', '--epochs', '3', '--batch', '4', '--optimizer', 'adam', '--lr', '0.05']);
     expect(code).toBe(0);
-    const epochLines = stdout.split('\n').filter((l) => l.startsWith('epoch '));
+    const epochLines = stderr.split('\n').filter((l) => l.startsWith('epoch '));
     expect(epochLines.map((l) => l.slice(0, 9))).toEqual(['epoch 1/3', 'epoch 2/3', 'epoch 3/3']);
     // targets 0/1 under an mse loss: regression metrics and accuracy
     expect(epochLines[0]).toMatch(/loss \S+ {2}mse \S+ {2}mae \S+ {2}accuracy \S+ {2}[\d,]+ samples\/s$/);
-    expect(stdout).toContain('loss per epoch (epochs 1…3)');
-    expect(stdout).toMatch(/┼/);
+    expect(stderr).toContain('loss per epoch (epochs 1…3)');
+    expect(stderr).toMatch(/┼/);
+    expect(stdout).not.toMatch(/^epoch |┼|loss per epoch/m);
     expect(stdout).toMatch(/^completed: 3 epoch\(s\), 3 step\(s\) in /m);
     expect(stdout).toMatch(/^training {4}loss /m);
   });
 
-  it('draws a progress bar on a terminal', async () => {
-    const { code, stdout } = await run(['train', XOR_SPEC, '--data', 'builtin:xor', '--epochs', '4', '--batch', '2'], { tty: true });
+  it('draws a progress bar on stderr when it is a terminal', async () => {
+    const { code, stdout, stderr } = await run(['train', XOR_SPEC, '--data', 'builtin:xor', '--epochs', '4', '--batch', '2'], { tty: true });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/epoch 4\/4 \S+ batch 2\/2 \| loss \S+ \| [\d,]+ samples\/s \| ETA \S+/);
-    expect(stdout).toContain('\u001b[?25l'); // the cursor is hidden while the bar is drawn…
-    expect(stdout).toContain('\u001b[?25h'); // …and shown again
-    expect(stdout.split('\n').filter((l) => l.startsWith('epoch '))).toHaveLength(0);
+    expect(stderr).toMatch(/epoch 4\/4 \S+ batch 2\/2 \| loss \S+ \| [\d,]+ samples\/s \| ETA \S+/);
+    expect(stderr).toContain('\u001b[?25l'); // the cursor is hidden while the bar is drawn…
+    expect(stderr).toContain('\u001b[?25h'); // …and shown again
+    expect(stderr.split('\n').filter((l) => l.startsWith('epoch '))).toHaveLength(0);
+    expect(stdout).not.toContain('\u001b[');
   });
 
   it('keeps the epoch of lowest training loss in --checkpoint, and eval scores it', async () => {
@@ -129,8 +131,8 @@ describe('gradstream train', () => {
       expect(saved.meta).toMatchObject({ monitor: 'val_loss', value: Math.min(...val) });
 
       const text = await run(argv, { cwd: t.dir });
-      expect(text.stdout).toMatch(/^validation {2}loss \S+ {2}mse \S+ {2}mae \S+ {2}accuracy \S+ {2}\(held out: the last 25% = 10 samples\)$/m);
-      expect(text.stdout.split('\n').filter((l) => l.startsWith('epoch '))[0]).toMatch(/val_loss \S+ {2}val_mse/);
+      expect(text.stdout).toMatch(/^validation {2}loss \S+ {2}mse \S+ {2}mae \S+ {2}accuracy \S+ {2}\(held out: 10 samples, 25% of the data, shuffled with --seed 0, stratified by class\)$/m);
+      expect(text.stderr.split('\n').filter((l) => l.startsWith('epoch '))[0]).toMatch(/val_loss \S+ {2}val_mse/);
     } finally {
       t.cleanup();
     }

@@ -12,7 +12,7 @@ describe('gradstream validate', () => {
     expect(stdout.trim()).toBe('valid: 3 layers, 33 parameters');
   });
 
-  it('prints every schema problem with its JSON path, one per line, and exits 1', async () => {
+  it('prints every schema problem with its JSON path, one per line, all on stderr, and exits 1', async () => {
     const t = tempDir({
       'bad.json': spec([
         { op: 'linear', inFeatures: 2, outFeatures: 4 },
@@ -23,11 +23,38 @@ describe('gradstream validate', () => {
     try {
       const { code, stdout, stderr } = await run(['validate', 'bad.json'], { cwd: t.dir });
       expect(code).toBe(1);
-      const lines = stdout.trim().split('\n');
+      // the report is a diagnostic: header and problem lines together on stderr, nothing on stdout
+      expect(stdout).toBe('');
+      const [header, ...lines] = stderr.trim().split('\n');
+      expect(header).toBe('bad.json: invalid model spec, 2 problem(s):');
       expect(lines).toContain('layers/1/outFeatures must be >= 1');
       expect(lines.some((l) => l.startsWith('layers/2/op must be one of ['))).toBe(true);
       expect(lines).toHaveLength(2);
-      expect(stderr).toContain('bad.json: invalid model spec, 2 problem(s)');
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('suggests the closest op and option name for a misspelling', async () => {
+    const t = tempDir({ 'typo.json': spec([{ op: 'linear', inFeatures: 2, outFeature: 4 }, { op: 'tanhh' }]) });
+    try {
+      const { code, stderr } = await run(['validate', 'typo.json'], { cwd: t.dir });
+      expect(code).toBe(1);
+      const lines = stderr.trim().split('\n');
+      expect(lines).toContain('layers/0/outFeature is not a known property (did you mean "outFeatures"?)');
+      expect(lines.find((l) => l.startsWith('layers/1/op '))).toMatch(/^layers\/1\/op must be one of \[.*"relu".*\], got "tanhh" \(did you mean "tanh"\?\)$/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('offers only loss ops for the loss', async () => {
+    const t = tempDir({ 'loss.json': spec([{ op: 'linear', inFeatures: 2, outFeatures: 1 }], { loss: { op: 'relu' } }) });
+    try {
+      const { code, stdout, stderr } = await run(['validate', 'loss.json'], { cwd: t.dir });
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toBe('loss.json: invalid model spec, 1 problem(s):\nloss/op must be one of ["mse","softmaxCrossEntropy"], got "relu"\n');
     } finally {
       t.cleanup();
     }
@@ -41,11 +68,12 @@ describe('gradstream validate', () => {
     try {
       const wiring = await run(['validate', 'wiring.json'], { cwd: t.dir });
       expect(wiring.code).toBe(1);
-      expect(wiring.stdout).toMatch(/^layers\/1\/inputs\/1: unknown value "nowhere"/);
+      expect(wiring.stdout).toBe('');
+      expect(wiring.stderr).toMatch(/^wiring\.json: invalid model:\nlayers\/1\/inputs\/1: unknown value "nowhere"/);
       const shapes = await run(['validate', 'shapes.json'], { cwd: t.dir });
       expect(shapes.code).toBe(1);
       // the third layer (linear_2) expects 3 features but reads tanh_1's 4
-      expect(shapes.stdout).toMatch(/^layers\/2: node "linear_2" \(linear\)/);
+      expect(shapes.stderr).toMatch(/^shapes\.json: invalid model:\nlayers\/2: node "linear_2" \(linear\)/);
     } finally {
       t.cleanup();
     }
@@ -63,6 +91,20 @@ describe('gradstream validate', () => {
       const missing = await run(['validate', 'nope.json'], { cwd: t.dir });
       expect(missing.code).toBe(1);
       expect(missing.stderr).toMatch(/cannot read .*nope\.json: no such file/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('places a truncated file at the end of its text', async () => {
+    // JSON.parse names no position here ("Unexpected end of JSON input"); the text ends on line 3 after 13 characters.
+    const t = tempDir({ 'cut.json': '{\n  "version": 1,\n  "layers": [', 'cut-newline.json': '{"version":1,"inputShape":[\n' });
+    try {
+      const cut = await run(['validate', 'cut.json'], { cwd: t.dir });
+      expect(cut.code).toBe(1);
+      expect(cut.stderr).toMatch(/^error \(INVALID_SPEC\): cut\.json: not a JSON file \(line 3, column 14\): Unexpected end of JSON input;/);
+      const newline = await run(['validate', 'cut-newline.json'], { cwd: t.dir });
+      expect(newline.stderr).toMatch(/^error \(INVALID_SPEC\): cut-newline\.json: not a JSON file \(line 2, column 1\): Unexpected end of JSON input;/);
     } finally {
       t.cleanup();
     }

@@ -10,7 +10,7 @@ import { mlp, xor } from './fixtures.js';
  * emitted together at frame 10·k. Events are drawn as letters:
  *   S start, E epochStart, b batch, e epoch, p params, X end.
  */
-const letter: Record<TrainEvent['type'], string> = { start: 'S', epochStart: 'E', batch: 'b', epoch: 'e', params: 'p', end: 'X', error: '!' };
+const letter: Record<TrainEvent['type'], string> = { start: 'S', epochStart: 'E', batch: 'b', epoch: 'e', params: 'p', end: 'X', error: '!', checkpoint: 'c' };
 
 /** A marble diagram with the given groups of letters at the given frames (`|` completes). */
 function at(groups: readonly (readonly [number, string])[]): string {

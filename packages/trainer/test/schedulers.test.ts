@@ -76,7 +76,7 @@ const policies: readonly [string, () => Policy, (events: TrainEvent[]) => void][
       // every improvement asks for a checkpoint; writes run one at a time (those that came
       // meanwhile collapse into the newest), from the first to the last, which is the best
       const asked = events.flatMap((e) => (e.type === 'checkpoint' ? [e.epoch] : []));
-      const written = saved.map((c) => c.epoch);
+      const written = saved.map((c) => c.epoch ?? -1);
       expect(asked.length).toBeGreaterThan(2);
       expect(written[0]).toBe(asked[0]);
       expect(written.at(-1)).toBe(asked.at(-1));

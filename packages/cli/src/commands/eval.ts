@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { loadCheckpoint } from '@gradstream/graph/node';
 import { evaluate } from '@gradstream/trainer';
+import { sizeOf } from '@gradstream/tensor';
 import { loadData } from '../data/load-data.js';
+import { applyPreprocessing, readPreprocessing } from '../data/preprocessing.js';
+import { classReport, formatConfusion } from '../report/confusion.js';
 import { EXIT } from '../exit-codes.js';
 import { formatNumber } from '../format.js';
 import { println } from '../io.js';
@@ -11,6 +14,7 @@ import type { CommandContext } from './context.js';
 /** Options of `gradstream eval`. */
 export interface EvalOptions {
   readonly data: string;
+  readonly labelColumn?: string;
   readonly batch: number;
   readonly json: boolean;
   readonly backend: 'auto' | 'ts' | 'wasm';
@@ -19,17 +23,21 @@ export interface EvalOptions {
 
 /** `gradstream eval <checkpoint> --data …`: the checkpoint's loss and metrics on the data, in evaluation mode. */
 export async function evalCommand(path: string, options: EvalOptions, ctx: CommandContext): Promise<number> {
-  const { model, epoch } = await loadCheckpoint(resolve(ctx.cwd, path), {
+  const { model, epoch, meta } = await loadCheckpoint(resolve(ctx.cwd, path), {
     backend: options.backend,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
+    registry: ctx.registry,
   });
-  const data = await loadData(options.data, model, ctx.cwd);
+  const loaded = await loadData(options.data, model, ctx.cwd, ctx.io.stdin, options.labelColumn === undefined ? {} : { labelColumn: options.labelColumn });
+  // The inputs as the model was trained on them (--normalize's statistics, kept in the checkpoint).
+  const data = { ...loaded, x: applyPreprocessing(loaded.x, readPreprocessing(meta, path, sizeOf(model.inputShape))) };
+  const report = classReport(model, data.x, data.y, options.batch);
   const metrics = chooseMetrics(model, data.y);
   const result = evaluate(model, data, metrics, options.batch);
   const scores = Object.fromEntries(metrics.map((m) => [m, m === 'mse' ? result.mse : (result.metrics[m] as number)]));
   const out = ctx.io.stdout;
   if (options.json) {
-    println(out, JSON.stringify({ checkpoint: path, epoch: epoch ?? null, data: data.source, samples: result.samples, loss: result.loss, metrics: scores }));
+    println(out, JSON.stringify({ checkpoint: path, epoch: epoch ?? null, data: data.source, samples: result.samples, loss: result.loss, metrics: scores, ...(report === undefined ? {} : { confusion: report.matrix, classes: report.classes }) }));
     return EXIT.ok;
   }
   println(out, `checkpoint  ${path}${epoch === undefined ? '' : ` (epoch ${epoch})`}`);
@@ -39,5 +47,6 @@ export async function evalCommand(path: string, options: EvalOptions, ctx: Comma
     const hits = name === 'accuracy' ? ` (${Math.round(value * result.samples)}/${result.samples})` : '';
     println(out, `${name.padEnd(11)} ${formatNumber(value)}${hits}`);
   }
+  if (report !== undefined) println(out, `\n${formatConfusion(report.matrix)}`);
   return EXIT.ok;
 }

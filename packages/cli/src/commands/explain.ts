@@ -32,20 +32,20 @@ export async function explainCommand(path: string | undefined, options: ExplainO
     println(out, formatLessonStep(await lessonStep()));
     return EXIT.ok;
   }
-  const model = await readModel(path, ctx.cwd, options.seed);
+  const model = await readModel(path, ctx.cwd, options.seed, { registry: ctx.registry });
   let sample: { x: readonly number[]; y: readonly number[] };
   if (options.x !== undefined || options.y !== undefined) {
     if (options.x === undefined || options.y === undefined) {
-      throw new GradstreamError('INVALID_OPTION', 'explain: give both --x and --y (or --data), e.g. --x 1,0 --y 1', {});
+      throw new GradstreamError('INVALID_USAGE', 'explain: give both --x and --y (or --data), e.g. --x 1,0 --y 1', {});
     }
     const fitted = fitSamples({ source: '--x/--y', x: [options.x], y: [options.y], locate: (_, part) => `--${part}` }, model);
     sample = { x: fitted.x[0] as number[], y: fitted.y[0] as number[] };
   } else if (options.data !== undefined) {
-    const data = await loadData(options.data, model, ctx.cwd);
+    const data = await loadData(options.data, model, ctx.cwd, ctx.io.stdin);
     sample = { x: data.x[0] as number[], y: data.y[0] as number[] };
     println(out, `(the first sample of ${data.source})`);
   } else {
-    throw new GradstreamError('INVALID_OPTION', `explain ${path}: give a sample with --x and --y (e.g. --x 1,0 --y 1), or --data to take the first row`, {});
+    throw new GradstreamError('INVALID_USAGE', `explain ${path}: give a sample with --x and --y (e.g. --x 1,0 --y 1), or --data to take the first row`, {});
   }
   println(out, formatWalkthrough(await walkthrough(model, sample, makeOptimizer(options.optimizer, options.lr))));
   return EXIT.ok;

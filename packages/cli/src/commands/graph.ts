@@ -10,7 +10,7 @@ export const GRAPH_FORMATS = ['dot', 'mermaid'] as const;
 
 /** `gradstream graph <spec.json> --format dot|mermaid`: the model drawn as text. */
 export async function graphCommand(path: string, options: { readonly format: (typeof GRAPH_FORMATS)[number] }, ctx: CommandContext): Promise<number> {
-  const model = await readModel(path, ctx.cwd, 0);
+  const model = await readModel(path, ctx.cwd, 0, { registry: ctx.registry });
   println(ctx.io.stdout, options.format === 'mermaid' ? toMermaid(model) : toDot(model));
   return EXIT.ok;
 }

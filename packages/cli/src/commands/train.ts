@@ -2,15 +2,16 @@ import { resolve } from 'node:path';
 import { backendSummary } from '@gradstream/graph';
 import { writeCheckpointFile } from '@gradstream/graph/node';
 import { checkpointBest, fit, type EndEvent, type EpochEvent, type TrainEvent } from '@gradstream/trainer';
-import { loadData } from '../data/load-data.js';
+import { withPreprocessing } from '../data/preprocessing.js';
 import { EXIT } from '../exit-codes.js';
 import { formatNumber } from '../format.js';
 import { println, type CliOutput } from '../io.js';
 import { chooseMetrics } from '../metrics-choice.js';
 import { readModel } from '../spec-file.js';
-import { lossChart } from '../train/chart.js';
+import { chartOptions, lossChart } from '../train/chart.js';
 import { makeOptimizer } from '../train/optimizer-option.js';
-import { barReporter, jsonReporter, lineReporter, type TrainReporter } from '../train/reporter.js';
+import { jsonReporter, progressReporter, type TrainReporter } from '../train/reporter.js';
+import { trainingData } from '../train/training-data.js';
 import type { CommandContext } from './context.js';
 
 /** Options of `gradstream train`. */
@@ -22,6 +23,10 @@ export interface TrainOptions {
   readonly optimizer: string;
   readonly seed: number;
   readonly val?: number;
+  readonly valData?: string;
+  readonly stratify: boolean;
+  readonly labelColumn?: string;
+  readonly normalize?: 'standard' | 'minmax';
   readonly checkpoint?: string;
   readonly json: boolean;
   readonly backend: 'auto' | 'ts' | 'wasm';
@@ -30,22 +35,27 @@ export interface TrainOptions {
 }
 
 /**
- * `gradstream train <spec.json> --data …`: trains the spec's model and shows the run — a progress
- * bar on a terminal, one line per epoch otherwise, or every event as a JSON line with `--json` —
- * then the loss chart and the final scores; `--checkpoint` keeps the best epoch on disk.
+ * `gradstream train <spec.json> --data …`: trains the spec's model and shows the run on stderr — a
+ * progress bar on a terminal, one line per epoch otherwise — then the loss chart, and prints the
+ * final scores on stdout (with `--json`, every event as a JSON line on stdout instead);
+ * `--checkpoint` keeps the best epoch on disk.
  */
 export async function trainCommand(path: string, options: TrainOptions, ctx: CommandContext): Promise<number> {
   const { stdout } = ctx.io;
-  const model = await readModel(path, ctx.cwd, options.seed, { backend: options.backend, ...(options.threads === undefined ? {} : { threads: options.threads }) });
+  const model = await readModel(path, ctx.cwd, options.seed, { backend: options.backend, ...(options.threads === undefined ? {} : { threads: options.threads }), registry: ctx.registry });
   // On stderr, so stdout stays the run's output (and --json's lines stay JSON).
   if (options.verbose) println(ctx.io.stderr, `backend     ${backendSummary(model.backend)}`);
-  const data = await loadData(options.data, model, ctx.cwd);
+  // Split (shuffled, stratified), --val-data and --normalize; warnings on stderr like --verbose's line.
+  const prepared = await trainingData(model, options, ctx.cwd, ctx.io.stdin);
+  for (const warning of prepared.warnings) println(ctx.io.stderr, `warning: ${warning}`);
+  const { data, validation } = prepared;
   const metrics = chooseMetrics(model, data.y);
   const optimizer = makeOptimizer(options.optimizer, options.lr);
-  const monitor = options.val === undefined ? 'loss' : 'val_loss';
+  const monitor = validation === undefined ? 'loss' : 'val_loss';
   // Set by the checkpoint writer once a file is on disk.
   const best: { saved?: { readonly epoch: number; readonly value: number } } = {};
-  const reporter: TrainReporter = options.json ? jsonReporter(stdout) : stdout.isTTY === true ? barReporter(stdout) : lineReporter(stdout);
+  // The bar and the chart are decoration, on stderr: stdout carries only the results (or --json's events).
+  const reporter: TrainReporter = options.json ? jsonReporter(stdout) : progressReporter(ctx.io.stderr, ctx.io.env);
   const history: EpochEvent[] = [];
   let end: EndEvent | undefined;
   let validationSamples = 0;
@@ -59,7 +69,7 @@ export async function trainCommand(path: string, options: TrainOptions, ctx: Com
     optimizer,
     seed: options.seed,
     metrics,
-    ...(options.val === undefined ? {} : { validation: { split: options.val } }),
+    ...(validation === undefined ? {} : { validation }),
     ...(ctx.io.signal === undefined ? {} : { signal: ctx.io.signal }),
     // Writes never overlap, and the run ends only once the best epoch is on disk.
     ...(checkpointPath === undefined
@@ -69,7 +79,7 @@ export async function trainCommand(path: string, options: TrainOptions, ctx: Com
             checkpointBest({
               monitor,
               save: async (c) => {
-                await writeCheckpointFile(c, checkpointPath);
+                await writeCheckpointFile(withPreprocessing(c, prepared.preprocessing), checkpointPath);
                 best.saved = { epoch: c.epoch ?? 0, value: (c.meta as { value: number }).value };
               },
             }),
@@ -98,11 +108,11 @@ export async function trainCommand(path: string, options: TrainOptions, ctx: Com
 
   const chart = lossChart(
     history.map((e) => e.loss),
-    options.val === undefined ? undefined : history.map((e) => e.validation?.loss ?? Number.NaN),
-    { columns: stdout.columns ?? 80, color: stdout.isTTY === true },
+    validation === undefined ? undefined : history.map((e) => e.validation?.loss ?? Number.NaN),
+    chartOptions(ctx.io.stderr, ctx.io.env),
   );
-  if (chart !== '') println(stdout, `\n${chart}`);
-  summary(stdout, end, history, { seconds, samples, val: options.val, validationSamples });
+  if (chart !== '') println(ctx.io.stderr, `\n${chart}`);
+  summary(stdout, end, history, { seconds, samples, heldOut: prepared.heldOut, validationSamples });
   if (best.saved !== undefined) {
     const { epoch, value } = best.saved;
     const by = monitor === 'val_loss' ? 'lowest validation loss' : 'lowest training loss';
@@ -116,7 +126,7 @@ function summary(
   out: CliOutput,
   end: EndEvent,
   history: readonly EpochEvent[],
-  run: { seconds: number; samples: number; val: number | undefined; validationSamples: number },
+  run: { seconds: number; samples: number; heldOut: string | undefined; validationSamples: number },
 ): void {
   const speed = run.seconds > 0 ? Math.round(run.samples / run.seconds).toLocaleString('en-US') : '–';
   const how =
@@ -130,6 +140,6 @@ function summary(
   println(out, `training    ${train.join('  ')}`);
   if (last.validation !== undefined) {
     const held = [`loss ${formatNumber(last.validation.loss)}`, ...Object.entries(last.validation.metrics).map(([k, v]) => `${k} ${formatNumber(v)}`)];
-    println(out, `validation  ${held.join('  ')}  (held out: the last ${Math.round((run.val ?? 0) * 100)}% = ${run.validationSamples} samples)`);
+    println(out, `validation  ${held.join('  ')}  (held out: ${run.validationSamples} samples, ${run.heldOut ?? 'a separate set'})`);
   }
 }

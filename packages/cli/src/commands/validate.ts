@@ -2,35 +2,38 @@ import { GradstreamError } from '@gradstream/tensor';
 import { buildModel, problemLines, validateSpec, type ModelSpec, type SchemaProblem } from '@gradstream/graph';
 import { EXIT } from '../exit-codes.js';
 import { println } from '../io.js';
+import { hintMissingPlugins } from '../plugins.js';
 import { readSpecJson } from '../spec-file.js';
 import type { CommandContext } from './context.js';
 
 /**
  * `gradstream validate <spec.json>`: every schema problem on its own line with its JSON path, then
  * (once the schema holds) the first wiring or shape problem found while building; exit 1 if any.
+ * A report of problems is a diagnostic and goes to stderr whole, header and lines together;
+ * stdout carries only the result of a valid spec.
  */
 export async function validateCommand(path: string, ctx: CommandContext): Promise<number> {
   const { stdout, stderr } = ctx.io;
   const json = await readSpecJson(path, ctx.cwd);
   let spec: ModelSpec;
   try {
-    spec = validateSpec(json);
+    spec = validateSpec(json, ctx.registry);
   } catch (e) {
     const problems = e instanceof GradstreamError ? (e.details.problems as readonly SchemaProblem[] | undefined) : undefined;
     if (problems === undefined) throw e;
     println(stderr, `${path}: invalid model spec, ${problems.length} problem(s):`);
-    println(stdout, problemLines(problems));
+    println(stderr, hintMissingPlugins(problemLines(problems), ctx.registry));
     return EXIT.failure;
   }
   try {
-    const model = buildModel(spec);
+    const model = buildModel(spec, { registry: ctx.registry });
     const parameters = model.parameters().reduce((n, p) => n + p.value.size, 0);
     println(stdout, `valid: ${spec.layers.length} layers, ${parameters} parameters`);
     return EXIT.ok;
   } catch (e) {
     if (!(e instanceof GradstreamError)) throw e;
     println(stderr, `${path}: invalid model:`);
-    println(stdout, buildProblem(spec, e));
+    println(stderr, hintMissingPlugins(buildProblem(spec, e), ctx.registry));
     return EXIT.failure;
   }
 }

@@ -70,7 +70,8 @@ export function describeBuiltins(): string {
  * e.g. `builtin:spirals?samples=400&noise=0.2&seed=3` or `builtin:digits?split=test`. The toy sets
  * come from the seeded generator of `@gradstream/datasets` (the same settings give the same
  * points); digits are the real images shipped by the `mnist` package. An unknown name or setting
- * is an `INVALID_OPTION` error listing the known ones.
+ * is an `INVALID_USAGE` error listing the known ones, as is a setting the generator refuses (such as
+ * more digits than there are): the command line was wrong, so `gradstream` exits 2.
  *
  * @param ref - `builtin:NAME[?key=value&…]`
  * @example
@@ -84,7 +85,7 @@ export function builtinSamples(ref: string): RawSamples {
   const [name = '', query = ''] = body.split('?', 2);
   const builtin = BUILTINS[name];
   if (builtin === undefined) {
-    throw new GradstreamError('INVALID_OPTION', `--data ${ref}: unknown built-in dataset "${name}"; known: ${BUILTIN_DATASETS.map((n) => `builtin:${n}`).join(', ')}`, {
+    throw new GradstreamError('INVALID_USAGE', `--data ${ref}: unknown built-in dataset "${name}"; known: ${BUILTIN_DATASETS.map((n) => `builtin:${n}`).join(', ')}`, {
       dataset: name,
       known: [...BUILTIN_DATASETS],
     });
@@ -93,12 +94,12 @@ export function builtinSamples(ref: string): RawSamples {
   for (const [key, value] of new URLSearchParams(query)) {
     const kind = builtin.options[key];
     const fail = (expected: string): never => {
-      throw new GradstreamError('INVALID_OPTION', `--data ${ref}: ${key} must be ${expected}, got ${JSON.stringify(value)}`, { dataset: name, option: key });
+      throw new GradstreamError('INVALID_USAGE', `--data ${ref}: ${key} must be ${expected}, got ${JSON.stringify(value)}`, { dataset: name, option: key });
     };
     if (kind === undefined) {
       const known = Object.keys(builtin.options);
       throw new GradstreamError(
-        'INVALID_OPTION',
+        'INVALID_USAGE',
         `--data ${ref}: builtin:${name} has no setting "${key}"${known.length > 0 ? `; it takes ${known.join(', ')}` : '; it takes none'}`,
         { dataset: name, option: key, known },
       );
@@ -112,6 +113,13 @@ export function builtinSamples(ref: string): RawSamples {
       options[key] = v;
     }
   }
-  const data = builtin.make(options);
+  let data: Labeled;
+  try {
+    data = builtin.make(options);
+  } catch (e) {
+    // A setting in range for its type but refused by the generator (digits?train=9000&test=2000).
+    if (e instanceof GradstreamError && e.code === 'INVALID_OPTION') throw new GradstreamError('INVALID_USAGE', `--data ${ref}: ${e.message}`, { ...e.details, dataset: name });
+    throw e;
+  }
   return { source: ref, x: data.x, y: data.y, locate: (i) => `sample ${i}` };
 }

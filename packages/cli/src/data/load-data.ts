@@ -1,22 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
+import { text as readText } from 'node:stream/consumers';
 import type { Model } from '@gradstream/graph';
 import { sizeOf } from '@gradstream/tensor';
 import { builtinSamples } from './builtin.js';
 import { parseCsv, splitColumns } from './csv.js';
 import { fitSamples, type LoadedData } from './fit-samples.js';
 import { parseJsonSamples } from './json.js';
+import { noLabelColumn, splitLabelColumn } from './label-column.js';
 import type { RawSamples } from './samples.js';
 
 /**
  * Loads the samples a `--data` argument names and fits them to a model: `builtin:NAME[?…]`
  * ({@link builtinSamples}), a `.json` file ({@link parseJsonSamples}) or a CSV file
  * ({@link parseCsv}; its columns split by the model's widths, {@link splitColumns}). A file of
- * another extension is read as JSON when it starts with `{` or `[`, as CSV otherwise.
+ * another extension is read as JSON when it starts with `{` or `[`, as CSV otherwise; so is `-`,
+ * all of stdin (named `stdin` in messages).
  *
- * @param ref - a file path or `builtin:NAME`
+ * @param ref - a file path, `-` for stdin, or `builtin:NAME`
  * @param model - the model the samples are for (its input and output widths decide the columns)
  * @param cwd - the directory relative paths are resolved from (default: the process's)
+ * @param stdin - what `-` reads, text or bytes (UTF-8) (default: the process's stdin)
+ * @param columns - `labelColumn`: the CSV column holding the target, a header name or a 0-based
+ *   index ({@link splitLabelColumn}; the other columns are the input); default: the last columns
  * @example
  * ```ts
  * import { loadData } from '@gradstream/cli';
@@ -26,15 +32,25 @@ import type { RawSamples } from './samples.js';
  * const { x, y } = await loadData('builtin:xor', model);
  * ```
  */
-export async function loadData(ref: string, model: Model, cwd = process.cwd()): Promise<LoadedData> {
-  return fitSamples(await readSamples(ref, model, cwd), model);
+export async function loadData(
+  ref: string,
+  model: Model,
+  cwd = process.cwd(),
+  stdin?: AsyncIterable<string | Uint8Array> | NodeJS.ReadableStream,
+  columns: { readonly labelColumn?: string } = {},
+): Promise<LoadedData> {
+  return fitSamples(await readSamples(ref, model, cwd, stdin, columns.labelColumn), model);
 }
 
-async function readSamples(ref: string, model: Model, cwd: string): Promise<RawSamples> {
-  if (ref.startsWith('builtin:')) return builtinSamples(ref);
-  const text = await readFile(resolve(cwd, ref), 'utf8');
-  const ext = extname(ref).toLowerCase();
+async function readSamples(ref: string, model: Model, cwd: string, stdin: AsyncIterable<string | Uint8Array> | NodeJS.ReadableStream | undefined, label?: string): Promise<RawSamples> {
+  if (ref.startsWith('builtin:')) return noLabelColumn(builtinSamples(ref), label);
+  const fromStdin = ref === '-';
+  const source = fromStdin ? 'stdin' : ref;
+  // process.stdin is touched only when it is read: merely opening it can keep the process waiting.
+  const text = fromStdin ? await readText(stdin ?? process.stdin) : await readFile(resolve(cwd, ref), 'utf8');
+  const ext = fromStdin ? '' : extname(ref).toLowerCase();
   const json = ext === '.json' || (ext !== '.csv' && ext !== '.tsv' && /^\s*[[{]/.test(text));
-  if (json) return parseJsonSamples(text, ref);
-  return splitColumns(parseCsv(text, ref), sizeOf(model.inputShape), sizeOf(model.outputShape));
+  if (json) return noLabelColumn(parseJsonSamples(text, source), label);
+  if (label !== undefined) return splitLabelColumn(parseCsv(text, source), label, sizeOf(model.inputShape));
+  return splitColumns(parseCsv(text, source), sizeOf(model.inputShape), sizeOf(model.outputShape));
 }

@@ -1,5 +1,7 @@
 import * as asciichart from 'asciichart';
 import { formatNumber } from '../format.js';
+import type { CliOutput } from '../io.js';
+import { terminalCapabilities } from '../terminal.js';
 
 /** At most `width` points: the means of equal runs of epochs. */
 function downsample(values: readonly number[], width: number): number[] {
@@ -36,4 +38,19 @@ export function lossChart(train: readonly number[], validation: readonly number[
     return `loss per epoch (${span}): training, ${asciichart.blue}validation${asciichart.reset}\n${plot([t, v], [undefined, asciichart.blue])}`;
   }
   return `training loss per epoch (${span})\n${plot([t])}\n\nvalidation loss per epoch\n${plot([v])}`;
+}
+
+/**
+ * The options of {@link lossChart} for a chart drawn on `out`: its width (80 columns when it does
+ * not say) and whether it takes colour ({@link terminalCapabilities}: `NO_COLOR`, `FORCE_COLOR`, a terminal).
+ *
+ * @param out - where the chart goes (the command's stderr)
+ * @param env - the environment (default: the process's)
+ * @example
+ * ```ts
+ * chartOptions({ write: () => true, isTTY: true, columns: 120 }, { NO_COLOR: '1' }); // { columns: 120, color: false }
+ * ```
+ */
+export function chartOptions(out: CliOutput, env?: Readonly<Record<string, string | undefined>>): { columns: number; color: boolean } {
+  return { columns: out.columns ?? 80, color: terminalCapabilities(out, env).color };
 }

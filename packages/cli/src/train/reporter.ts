@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import type { EpochEvent, TrainEvent } from '@gradstream/trainer';
 import { formatNumber } from '../format.js';
 import { println, type CliOutput } from '../io.js';
+import { terminalCapabilities } from '../terminal.js';
 
 /** Shows a training run as it goes. */
 export interface TrainReporter {
@@ -103,4 +104,21 @@ export function barReporter(out: CliOutput): TrainReporter {
       started = false;
     },
   };
+}
+
+/**
+ * The progress display of a run on `out` (stderr, so that stdout holds only results): the bar
+ * redrawn in place where `out` takes cursor codes ({@link terminalCapabilities}), one line per epoch
+ * otherwise (a pipe, a log file, `TERM=dumb`).
+ *
+ * @param out - where to draw (the command's stderr)
+ * @param env - the environment (default: the process's)
+ * @example
+ * ```ts
+ * const reporter = progressReporter(process.stderr);
+ * reporter.close();
+ * ```
+ */
+export function progressReporter(out: CliOutput, env?: Readonly<Record<string, string | undefined>>): TrainReporter {
+  return terminalCapabilities(out, env).cursor ? barReporter(out) : lineReporter(out);
 }
