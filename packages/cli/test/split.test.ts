@@ -140,6 +140,12 @@ describe('gradstream train --val, --no-stratify, --val-data', () => {
     }
   });
 
+  it('refuses to read stdin twice for --data - and --val-data -', async () => {
+    const both = await run(['train', 'examples/specs/xor.json', '--data', '-', '--val-data', '-'], { stdin: '0,0,0\n1,1,0\n' });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('error (INVALID_USAGE): --data - and --val-data - would both read stdin');
+  });
+
   it('--val-data validates on another file, and warns about classes only one side has', async () => {
     const t = tempDir({
       'train.csv': csvText(irisRows([20, 20, 0])),

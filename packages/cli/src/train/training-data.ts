@@ -84,6 +84,9 @@ export async function trainingData(
   if (options.val !== undefined && options.valData !== undefined) {
     throw new GradstreamError('INVALID_USAGE', '--val and --val-data both choose the validation samples; give one of them', {});
   }
+  if (options.data === '-' && options.valData === '-') {
+    throw new GradstreamError('INVALID_USAGE', '--data - and --val-data - would both read stdin, which can be read once; give one of them as a file', {});
+  }
   const columns = options.labelColumn === undefined ? {} : { labelColumn: options.labelColumn };
   const all = await loadData(options.data, model, cwd, stdin, columns);
   let data = all;
