@@ -85,8 +85,9 @@ describe('the swish network', () => {
     const builtinsOnly = createRegistry(builtinOps);
     const e = await loadIn(model, builtinsOnly);
     expect(e).toBeInstanceOf(GradstreamError);
-    expect((e as GradstreamError).code).toBe('UNKNOWN_OP');
-    expect((e as GradstreamError).message).toMatch(/spec\/layers\/1\/op must be one of \[.*"linear".*\], got "swish"/);
+    expect((e as GradstreamError).code).toBe('CHECKPOINT_INVALID');
+    expect((e as GradstreamError).details).toMatchObject({ cause: 'UNKNOWN_OP', ops: ['swish'] });
+    expect((e as GradstreamError).message).toMatch(/^\/.*swish-sine\.ckpt\.json: invalid checkpoint: its spec names ops this registry does not hold:\nspec\/layers\/1\/op must be one of \[.*"linear".*\], got "swish"/);
     // the spec alone, built without validation, stops at the op lookup
     const unknown = catchGradstream(() => buildModel(toSpec(model), { registry: builtinsOnly }));
     expect(unknown.code).toBe('UNKNOWN_OP');

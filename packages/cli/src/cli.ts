@@ -11,6 +11,7 @@ import { trainCommand } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
 import type { CommandContext } from './commands/context.js';
 import { describeBuiltins } from './data/builtin.js';
+import { commandLineMessage } from './error-text.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import { println, type CliIo } from './io.js';
 import { parse } from './options.js';
@@ -67,10 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
 }
 
 function describeError(e: unknown): string {
-  if (e instanceof GradstreamError) return `error (${e.code}): ${e.message}`;
-  const fsError = e as { code?: unknown; path?: unknown; message?: unknown };
-  if (fsError.code === 'ENOENT' && typeof fsError.path === 'string') return `error: cannot read ${fsError.path}: no such file`;
-  if (fsError.code === 'EISDIR' && typeof fsError.path === 'string') return `error: cannot read ${fsError.path}: it is a directory`;
+  if (e instanceof GradstreamError) return `error (${e.code}): ${commandLineMessage(e)}`;
   return `error: ${e instanceof Error ? e.message : String(e)}`;
 }
 
@@ -84,8 +82,11 @@ function buildProgram(ctx: CommandContext, exit: (code: number) => void): Comman
     // Every command takes --plugin; its help lists it too.
     .configureHelp({ showGlobalOptions: true })
     .option('--plugin <module>', 'load op plugins from this module (a path or a package; repeatable)', (m: string, all: string[]) => [...all, m], [] as string[])
+    .option('--memory-limit <size>', 'most memory a model and its plans may take, e.g. 2GiB (default: a quarter of this machine’s)', parse.bytes)
     .hook('preAction', async () => {
-      ctx.registry = await loadPlugins(program.opts<{ plugin: string[] }>().plugin, ctx.cwd);
+      const global = program.opts<{ plugin: string[]; memoryLimit?: number }>();
+      ctx.registry = await loadPlugins(global.plugin, ctx.cwd);
+      ctx.memoryLimit = global.memoryLimit;
     });
 
   program

@@ -1,5 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 
+/** Bytes per unit of a size on the command line. */
+const BYTE_UNITS: Readonly<Record<string, number>> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+
 /** Option parsers for commander: each turns the text into a value or says what it expected. */
 export const parse = {
   positiveInt(text: string): number {
@@ -25,6 +28,14 @@ export const parse = {
   backend(text: string): 'auto' | 'ts' | 'wasm' {
     if (text === 'auto' || text === 'ts' || text === 'wasm') return text;
     throw new InvalidArgumentError('expected ts, wasm or auto.');
+  },
+  /** A size in bytes: a number, optionally with a unit (B, KiB, MiB, GiB, kB, MB, GB), e.g. `512MiB`. */
+  bytes(text: string): number {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|TiB|kB|KB|MB|GB|TB)?\s*$/.exec(text);
+    const unit = m?.[2] ?? 'B';
+    const v = m === null ? Number.NaN : Number(m[1]) * (BYTE_UNITS[unit] as number);
+    if (!(v >= 1) || !Number.isFinite(v)) throw new InvalidArgumentError('expected a size in bytes, e.g. 2GiB, 512MiB or 1000000.');
+    return Math.floor(v);
   },
   numbers(text: string): number[] {
     const cells = text.split(/[\s,]+/).filter((c) => c !== '');

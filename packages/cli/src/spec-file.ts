@@ -1,15 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fromSpec, type BuildOptions, type Model } from '@gradstream/graph';
+import { withFileErrors } from '@gradstream/graph/node';
 import { parseJsonText } from './json-text.js';
 
-/** Reads a model spec file as JSON; a file that is not JSON is an `INVALID_SPEC` error naming the line and column. */
+/** Reads a model spec file as JSON; a file that is not JSON is an `INVALID_SPEC` error naming the line and column, one that cannot be read a `FILE_ERROR` naming its full path. */
 export async function readSpecJson(path: string, cwd: string): Promise<unknown> {
-  const text = await readFile(resolve(cwd, path), 'utf8');
+  const file = resolve(cwd, path);
+  const text = await withFileErrors('readSpec', file, () => readFile(file, 'utf8'));
   return parseJsonText(text, path, 'INVALID_SPEC', 'a model spec: { "version": 1, "inputShape": […], "layers": […], "loss": {…} }');
 }
 
 /** Reads, validates and builds the model of a spec file, its parameters initialised from `seed`, on the backend asked for, its ops looked up in `options.registry` (default: the default registry). */
-export async function readModel(path: string, cwd: string, seed: number, options: Pick<BuildOptions, 'backend' | 'threads' | 'registry'> = {}): Promise<Model> {
+export async function readModel(path: string, cwd: string, seed: number, options: Pick<BuildOptions, 'backend' | 'threads' | 'registry' | 'memoryLimit'> = {}): Promise<Model> {
   return fromSpec(await readSpecJson(path, cwd), { seed, ...options });
 }

@@ -112,12 +112,12 @@ describe('gradstream --plugin', () => {
     const after = await run(['validate', 'swish.json', '--plugin', './swish.mjs'], { cwd: dir });
     expect(after.stderr).toBe('');
     expect(after.code).toBe(0);
-    expect(after.stdout).toBe('valid: 3 layers, 21 parameters\n');
+    expect(after.stdout).toBe('valid: 3 layers, 21 parameters (84 B; to train at batch size 1: 276 B, 32: 3.3 KiB, 256: 25 KiB)\n');
     const before = await run(['--plugin', './swish.mjs', 'validate', 'swish.json'], { cwd: dir });
-    expect([before.code, before.stdout]).toEqual([0, 'valid: 3 layers, 21 parameters\n']);
+    expect([before.code, before.stdout]).toEqual([0, 'valid: 3 layers, 21 parameters (84 B; to train at batch size 1: 276 B, 32: 3.3 KiB, 256: 25 KiB)\n']);
     // a path without ./ that names a file, and the same module twice
     const twice = await run(['validate', 'swish.json', '--plugin', 'swish.mjs', '--plugin', join(dir, 'swish.mjs')], { cwd: dir });
-    expect([twice.code, twice.stdout]).toEqual([0, 'valid: 3 layers, 21 parameters\n']);
+    expect([twice.code, twice.stdout]).toEqual([0, 'valid: 3 layers, 21 parameters (84 B; to train at batch size 1: 276 B, 32: 3.3 KiB, 256: 25 KiB)\n']);
   });
 
   it('says which op needs a --plugin when it is not loaded', async () => {
@@ -132,7 +132,7 @@ describe('gradstream --plugin', () => {
 
   it('takes a default export array of plain op objects', async () => {
     const { code, stdout } = await run(['validate', 'cube.json', '--plugin', './cube.mjs'], { cwd: dir });
-    expect([code, stdout]).toEqual([0, 'valid: 3 layers, 13 parameters\n']);
+    expect([code, stdout]).toEqual([0, 'valid: 3 layers, 13 parameters (52 B; to train at batch size 1: 180 B, 32: 2.2 KiB, 256: 17 KiB)\n']);
     // the cube is x³: explain's forward pass shows it for one sample
     const explain = await run(['explain', 'cube.json', '--x', '1,0', '--y', '1', '--plugin', './cube.mjs'], { cwd: dir });
     expect(explain.code).toBe(0);
@@ -145,7 +145,7 @@ describe('gradstream --plugin', () => {
 
   it('takes composites, whose parts may come from another plugin', async () => {
     const both = await run(['validate', 'block.json', '--plugin', './swish.mjs', '--plugin', './block.mjs'], { cwd: dir });
-    expect([both.code, both.stdout]).toEqual([0, 'valid: 2 layers, 21 parameters\n']);
+    expect([both.code, both.stdout]).toEqual([0, 'valid: 2 layers, 21 parameters (84 B; to train at batch size 1: 276 B, 32: 3.3 KiB, 256: 25 KiB)\n']);
     const alone = await run(['validate', 'block.json', '--plugin', './block.mjs'], { cwd: dir });
     expect(alone.code).toBe(1);
     expect(alone.stderr).toBe(`block.json: invalid model:\nlayers/0(swishBlock).layers/1/op "swish" ${HINT}\n`);
@@ -206,7 +206,7 @@ describe('gradstream --plugin', () => {
     const { code, stdout, stderr } = await run(['eval', 'swish.ckpt.json', '--data', 'builtin:xor'], { cwd: dir });
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toBe(`error (UNKNOWN_OP): invalid checkpoint: its spec names ops this registry does not hold:\nspec/layers/1/op "swish" ${HINT}\n`);
+    expect(stderr).toBe(`error (CHECKPOINT_INVALID): ${file}: invalid checkpoint: its spec names ops this registry does not hold:\nspec/layers/1/op "swish" ${HINT}\n`);
   });
 
   it('exits 2 naming the module when it cannot be loaded or exports no plugin', async () => {

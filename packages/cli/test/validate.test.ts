@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, tempDir } from './capture.js';
 
@@ -9,7 +10,7 @@ describe('gradstream validate', () => {
     // xor.json: linear 2→8 (16 weights + 8 biases), tanh, linear 8→1 (8 + 1) = 33 parameters
     const { code, stdout } = await run(['validate', 'examples/specs/xor.json']);
     expect(code).toBe(0);
-    expect(stdout.trim()).toBe('valid: 3 layers, 33 parameters');
+    expect(stdout.trim()).toBe('valid: 3 layers, 33 parameters (132 B; to train at batch size 1: 420 B, 32: 4.9 KiB, 256: 37 KiB)');
   });
 
   it('prints every schema problem with its JSON path, one per line, all on stderr, and exits 1', async () => {
@@ -90,7 +91,7 @@ describe('gradstream validate', () => {
       expect(empty.stderr).toContain('empty.json: the file is empty');
       const missing = await run(['validate', 'nope.json'], { cwd: t.dir });
       expect(missing.code).toBe(1);
-      expect(missing.stderr).toMatch(/cannot read .*nope\.json: no such file/);
+      expect(missing.stderr).toBe(`error (FILE_ERROR): readSpec ${join(t.dir, 'nope.json')}: no such file\n`);
     } finally {
       t.cleanup();
     }

@@ -16,7 +16,8 @@ export { Registry, createRegistry, defaultRegistry, type RegisteredPlugin, type 
 export { formatSchemaErrors, problemLines, type SchemaProblem } from './contract/schema-errors.js';
 export { INPUT, SPEC_VERSION, TARGET, type LayerSpec, type ModelSpec } from './model/spec.js';
 export { GraphNode } from './model/node.js';
-export { Model, type CompileOptions, type ModelLayer, type ParamRef } from './model/model.js';
+export { Model, type CompileOptions, type MemoryOptions, type ModelLayer, type ParamRef } from './model/model.js';
+export { defaultMemoryLimit, formatBytes, type MemoryEstimate } from './model/memory.js';
 export { buildModel, sequential, type BuildOptions } from './model/build.js';
 export { backendSummary, type BackendChoice } from './model/select-backend.js';
 export { Plan, type PlanKind } from './exec/plan.js';

@@ -213,11 +213,12 @@ describe('corrupted checkpoints', () => {
     expect(e.message).toContain(line);
   });
 
-  it('a spec naming an op the registry lacks is UNKNOWN_OP (the registry, not the file, is short), with the path', () => {
+  it('a spec naming an op the registry lacks is CHECKPOINT_INVALID naming the op (the registry, not the file, is short), with the path', () => {
     const c = base();
     c.spec.layers[1].op = 'gelu';
     const e = catchGradstream(() => fromCheckpoint(c, { registry }));
-    expect(e.code).toBe('UNKNOWN_OP');
+    expect(e.code).toBe('CHECKPOINT_INVALID');
+    expect(e.details).toMatchObject({ cause: 'UNKNOWN_OP', ops: ['gelu'] });
     expect(e.message).toContain('spec/layers/1/op must be one of ["linear","mse","sigmoid"], got "gelu"');
   });
 
@@ -329,7 +330,7 @@ describe('checkpoint files', () => {
       await this.write(String(data).slice(0, 100));
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     });
-    await expect(saveCheckpoint(trained(), path)).rejects.toThrow('ENOSPC');
+    await expect(saveCheckpoint(trained(), path)).rejects.toMatchObject({ code: 'FILE_ERROR', message: `saveCheckpoint ${path}: disk full` });
     expect(await readFile(path)).toEqual(old);
     expect(await readdir(dir)).toEqual(['model.json']);
   });
@@ -338,7 +339,7 @@ describe('checkpoint files', () => {
     const path = join(dir, 'taken');
     await mkdir(path);
     await writeFile(join(path, 'keep'), 'x');
-    await expect(saveCheckpoint(trained(), path)).rejects.toMatchObject({ code: expect.stringMatching(/^E/) });
+    await expect(saveCheckpoint(trained(), path)).rejects.toMatchObject({ code: 'FILE_ERROR', message: `saveCheckpoint ${path}: it is a directory` });
     expect((await readdir(dir)).sort()).toEqual(['taken']);
     expect(await readdir(path)).toEqual(['keep']);
   });
@@ -372,7 +373,8 @@ describe('checkpoint files', () => {
     expect(e.message).toContain('params/linear_1.weight: expected shape [4,2], got [8,2]');
   });
 
-  it('passes a missing file through as the file system reports it', async () => {
-    await expect(loadCheckpoint(join(dir, 'nope.json'), { registry })).rejects.toMatchObject({ code: 'ENOENT' });
+  it('reports a missing file as FILE_ERROR naming it', async () => {
+    const path = join(dir, 'nope.json');
+    await expect(loadCheckpoint(path, { registry })).rejects.toMatchObject({ code: 'FILE_ERROR', message: `loadCheckpoint ${path}: no such file` });
   });
 });

@@ -9,7 +9,7 @@ import { EXIT } from '../exit-codes.js';
 import { formatNumber } from '../format.js';
 import { println } from '../io.js';
 import { chooseMetrics } from '../metrics-choice.js';
-import type { CommandContext } from './context.js';
+import { modelOptions, type CommandContext } from './context.js';
 
 /** Options of `gradstream eval`. */
 export interface EvalOptions {
@@ -26,7 +26,7 @@ export async function evalCommand(path: string, options: EvalOptions, ctx: Comma
   const { model, epoch, meta } = await loadCheckpoint(resolve(ctx.cwd, path), {
     backend: options.backend,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
-    registry: ctx.registry,
+    ...modelOptions(ctx),
   });
   const loaded = await loadData(options.data, model, ctx.cwd, ctx.io.stdin, options.labelColumn === undefined ? {} : { labelColumn: options.labelColumn });
   // The inputs as the model was trained on them (--normalize's statistics, kept in the checkpoint).

@@ -9,7 +9,7 @@ import { formatLessonStep } from '../lesson/report.js';
 import { lessonStep } from '../lesson/lesson.js';
 import { readModel } from '../spec-file.js';
 import { makeOptimizer } from '../train/optimizer-option.js';
-import type { CommandContext } from './context.js';
+import { modelOptions, type CommandContext } from './context.js';
 
 /** Options of `gradstream explain`. */
 export interface ExplainOptions {
@@ -32,7 +32,7 @@ export async function explainCommand(path: string | undefined, options: ExplainO
     println(out, formatLessonStep(await lessonStep()));
     return EXIT.ok;
   }
-  const model = await readModel(path, ctx.cwd, options.seed, { registry: ctx.registry });
+  const model = await readModel(path, ctx.cwd, options.seed, modelOptions(ctx));
   let sample: { x: readonly number[]; y: readonly number[] };
   if (options.x !== undefined || options.y !== undefined) {
     if (options.x === undefined || options.y === undefined) {

@@ -5,7 +5,7 @@ import { loadInputs } from '../data/load-inputs.js';
 import { readPreprocessing } from '../data/preprocessing.js';
 import { EXIT } from '../exit-codes.js';
 import { predictRows, type Prediction } from '../predict/predictions.js';
-import type { CommandContext } from './context.js';
+import { modelOptions, type CommandContext } from './context.js';
 import type { EvalOptions } from './eval.js';
 
 /**
@@ -37,7 +37,7 @@ export async function predictCommand(path: string, options: PredictOptions, ctx:
   const { model, meta } = await loadCheckpoint(resolve(ctx.cwd, path), {
     backend: options.backend,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
-    registry: ctx.registry,
+    ...modelOptions(ctx),
   });
   const preprocessing = readPreprocessing(meta, path, sizeOf(model.inputShape));
   const inputs = await loadInputs(options.data, model, ctx.cwd, ctx.io.stdin, options.labelColumn === undefined ? {} : { labelColumn: options.labelColumn });

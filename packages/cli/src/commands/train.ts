@@ -12,7 +12,7 @@ import { chartOptions, lossChart } from '../train/chart.js';
 import { makeOptimizer } from '../train/optimizer-option.js';
 import { jsonReporter, progressReporter, type TrainReporter } from '../train/reporter.js';
 import { trainingData } from '../train/training-data.js';
-import type { CommandContext } from './context.js';
+import { modelOptions, type CommandContext } from './context.js';
 
 /** Options of `gradstream train`. */
 export interface TrainOptions {
@@ -42,7 +42,7 @@ export interface TrainOptions {
  */
 export async function trainCommand(path: string, options: TrainOptions, ctx: CommandContext): Promise<number> {
   const { stdout } = ctx.io;
-  const model = await readModel(path, ctx.cwd, options.seed, { backend: options.backend, ...(options.threads === undefined ? {} : { threads: options.threads }), registry: ctx.registry });
+  const model = await readModel(path, ctx.cwd, options.seed, { backend: options.backend, ...(options.threads === undefined ? {} : { threads: options.threads }), ...modelOptions(ctx) });
   // On stderr, so stdout stays the run's output (and --json's lines stay JSON).
   if (options.verbose) println(ctx.io.stderr, `backend     ${backendSummary(model.backend)}`);
   // Split (shuffled, stratified), --val-data and --normalize; warnings on stderr like --verbose's line.

@@ -1,10 +1,11 @@
 import { GradstreamError } from '@gradstream/tensor';
 import { buildModel, problemLines, validateSpec, type ModelSpec, type SchemaProblem } from '@gradstream/graph';
+import { commandLineMessage } from '../error-text.js';
 import { EXIT } from '../exit-codes.js';
 import { println } from '../io.js';
 import { hintMissingPlugins } from '../plugins.js';
 import { readSpecJson } from '../spec-file.js';
-import type { CommandContext } from './context.js';
+import { modelOptions, type CommandContext } from './context.js';
 
 /**
  * `gradstream validate <spec.json>`: every schema problem on its own line with its JSON path, then
@@ -26,9 +27,10 @@ export async function validateCommand(path: string, ctx: CommandContext): Promis
     return EXIT.failure;
   }
   try {
-    const model = buildModel(spec, { registry: ctx.registry });
+    const model = buildModel(spec, modelOptions(ctx));
     const parameters = model.parameters().reduce((n, p) => n + p.value.size, 0);
-    println(stdout, `valid: ${spec.layers.length} layers, ${parameters} parameters`);
+    // What the spec will need, said before anyone trains it: its parameters, then with a training plan at common batch sizes.
+    println(stdout, `valid: ${spec.layers.length} layers, ${parameters} parameters (${model.memorySummary()})`);
     return EXIT.ok;
   } catch (e) {
     if (!(e instanceof GradstreamError)) throw e;
@@ -43,8 +45,9 @@ function buildProblem(spec: ModelSpec, e: GradstreamError): string {
   const given = typeof e.details.path === 'string' ? e.details.path : undefined;
   const node = typeof e.details.node === 'string' ? e.details.node : undefined;
   const path = given ?? (node === undefined ? undefined : layerPath(spec, node));
-  if (path === undefined || e.message.startsWith(`${path}:`) || e.message.startsWith(`${path} `)) return e.message;
-  return `${path}: ${e.message}`;
+  const message = commandLineMessage(e);
+  if (path === undefined || message.startsWith(`${path}:`) || message.startsWith(`${path} `)) return message;
+  return `${path}: ${message}`;
 }
 
 /** The JSON path of the layer that builds into node `name` (nodes without a name are called `op_N`). */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { text as readText } from 'node:stream/consumers';
 import type { Model } from '@gradstream/graph';
+import { withFileErrors } from '@gradstream/graph/node';
 import { sizeOf } from '@gradstream/tensor';
 import { builtinSamples } from './builtin.js';
 import { parseCsv, splitColumns } from './csv.js';
@@ -15,7 +16,8 @@ import type { RawSamples } from './samples.js';
  * ({@link builtinSamples}), a `.json` file ({@link parseJsonSamples}) or a CSV file
  * ({@link parseCsv}; its columns split by the model's widths, {@link splitColumns}). A file of
  * another extension is read as JSON when it starts with `{` or `[`, as CSV otherwise; so is `-`,
- * all of stdin (named `stdin` in messages).
+ * all of stdin (named `stdin` in messages). A file that cannot be read is a `FILE_ERROR` naming its
+ * full path (`loadData /home/me/data.csv: no such file`).
  *
  * @param ref - a file path, `-` for stdin, or `builtin:NAME`
  * @param model - the model the samples are for (its input and output widths decide the columns)
@@ -47,7 +49,9 @@ async function readSamples(ref: string, model: Model, cwd: string, stdin: AsyncI
   const fromStdin = ref === '-';
   const source = fromStdin ? 'stdin' : ref;
   // process.stdin is touched only when it is read: merely opening it can keep the process waiting.
-  const text = fromStdin ? await readText(stdin ?? process.stdin) : await readFile(resolve(cwd, ref), 'utf8');
+  // A file that cannot be read is named by its full path: the usual cause is a different working directory.
+  const file = resolve(cwd, ref);
+  const text = fromStdin ? await readText(stdin ?? process.stdin) : await withFileErrors('loadData', file, () => readFile(file, 'utf8'));
   const ext = fromStdin ? '' : extname(ref).toLowerCase();
   const json = ext === '.json' || (ext !== '.csv' && ext !== '.tsv' && /^\s*[[{]/.test(text));
   if (json) return noLabelColumn(parseJsonSamples(text, source), label);

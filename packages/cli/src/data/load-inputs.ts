@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { text as readText } from 'node:stream/consumers';
 import type { Model } from '@gradstream/graph';
+import { withFileErrors } from '@gradstream/graph/node';
 import { GradstreamError, sizeOf } from '@gradstream/tensor';
 import { parseJsonText } from '../json-text.js';
 import { builtinSamples } from './builtin.js';
@@ -32,7 +33,8 @@ const JSON_SHAPES = '[[…], …], { "x": [[…], …] } or [{ "x": […] }, …
  * just the model's inputs; rows that also hold the targets, as `train` and `eval` read them
  * (inputs first), are accepted too and the targets left out, and so is the CSV column named by
  * `labelColumn`. JSON is an array of rows, `{ "x": [[…], …] }` or `[{ "x": […] }, …]` (any `y`
- * is ignored). A row of another width is an `INVALID_DATA` error naming it.
+ * is ignored). A row of another width is an `INVALID_DATA` error naming it; a file that cannot be
+ * read is a `FILE_ERROR` naming its full path.
  *
  * @param ref - a file path, `-` for stdin, or `builtin:NAME`
  * @param model - the model to predict with (its input width decides the columns)
@@ -60,7 +62,9 @@ export async function loadInputs(
   if (ref.startsWith('builtin:')) return checked(noLabelColumn(builtinSamples(ref), label), inputWidth, (i) => `sample ${i}`);
   const fromStdin = ref === '-';
   const source = fromStdin ? 'stdin' : ref;
-  const text = fromStdin ? await readText(stdin ?? process.stdin) : await readFile(resolve(cwd, ref), 'utf8');
+  // A file that cannot be read is named by its full path: the usual cause is a different working directory.
+  const file = resolve(cwd, ref);
+  const text = fromStdin ? await readText(stdin ?? process.stdin) : await withFileErrors('loadInputs', file, () => readFile(file, 'utf8'));
   const ext = fromStdin ? '' : extname(ref).toLowerCase();
   if (ext === '.json' || (ext !== '.csv' && ext !== '.tsv' && /^\s*[[{]/.test(text))) return noLabelColumn(jsonInputs(text, source, inputWidth), label);
 

@@ -1,6 +1,7 @@
 import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GradstreamError } from '@gradstream/tensor';
+import { fileError, withFileErrors } from './fs-error.js';
 import { fromCheckpoint, parseCheckpoint, toCheckpoint, type Checkpoint, type CheckpointExtra, type LoadedCheckpoint } from './checkpoint.js';
 import type { BuildOptions } from '../model/build.js';
 import type { Model } from '../model/model.js';
@@ -11,7 +12,8 @@ let tempCounter = 0;
  * Writes a model's checkpoint ({@link toCheckpoint}) to a JSON file, atomically: the text goes to a
  * temporary file in the same directory, which is flushed to disk and then renamed over `path`, and the
  * directory is flushed too. Readers see the old file or the new one, never a mix; if anything fails,
- * the old file is left as it was and the temporary file is removed.
+ * the old file is left as it was, the temporary file is removed, and the error is a `FILE_ERROR`
+ * naming `path` (`saveCheckpoint /ro/model.ckpt.json: permission denied`).
  *
  * @param extra - optimizer state, generator state, step, epoch, meta (plain JSON)
  * @example
@@ -25,13 +27,14 @@ let tempCounter = 0;
  * @see {@link loadCheckpoint}
  */
 export async function saveCheckpoint(model: Model, path: string, extra?: CheckpointExtra): Promise<void> {
-  await writeCheckpointFile(toCheckpoint(model, extra), path);
+  await writeFileAtomic('saveCheckpoint', path, JSON.stringify(toCheckpoint(model, extra)));
 }
 
 /**
  * Writes a checkpoint object taken earlier with {@link toCheckpoint} to a file, atomically (see
- * {@link saveCheckpoint}). Useful when the parameters must be captured now and written later,
- * while training goes on.
+ * {@link saveCheckpoint}; a failure is a `FILE_ERROR` such as `writeCheckpointFile /ro/x.json:
+ * permission denied`). Useful when the parameters must be captured now and written later, while
+ * training goes on.
  *
  * @example
  * ```ts
@@ -44,15 +47,16 @@ export async function saveCheckpoint(model: Model, path: string, extra?: Checkpo
  * ```
  */
 export async function writeCheckpointFile(checkpoint: Checkpoint, path: string): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(checkpoint));
+  await writeFileAtomic('writeCheckpointFile', path, JSON.stringify(checkpoint));
 }
 
 /**
  * Reads a checkpoint file written by {@link saveCheckpoint} and rebuilds the model
  * ({@link fromCheckpoint}). A truncated, corrupted, other-version or inconsistent file is a
  * `CHECKPOINT_INVALID` error whose message starts with the file's path and names what broke
- * (`not JSON (truncated at byte 1234?)`, `params/linear_1.weight: expected shape [8,2], got [8,3]`, …).
- * A missing or unreadable file is the file system's error, unchanged.
+ * (`not JSON (truncated at byte 1234?)`, `params/linear_1.weight: expected shape [8,2], got [8,3]`,
+ * an op the registry does not hold, …). A file that cannot be read is a `FILE_ERROR`
+ * (`loadCheckpoint model.ckpt.json: no such file`).
  *
  * @param options - the registry to resolve ops in, the seed for the nodes' generators, the backend
  * @example
@@ -63,7 +67,7 @@ export async function writeCheckpointFile(checkpoint: Checkpoint, path: string):
  * ```
  */
 export async function loadCheckpoint(path: string, options: BuildOptions = {}): Promise<LoadedCheckpoint> {
-  const bytes = await readFile(path);
+  const bytes = await withFileErrors('loadCheckpoint', path, () => readFile(path));
   try {
     let text: string;
     try {
@@ -80,7 +84,7 @@ export async function loadCheckpoint(path: string, options: BuildOptions = {}): 
   }
 }
 
-async function writeFileAtomic(path: string, text: string): Promise<void> {
+async function writeFileAtomic(operation: string, path: string, text: string): Promise<void> {
   const dir = dirname(path);
   // Same directory, so the rename never crosses file systems; pid and counter keep concurrent writers apart.
   const temp = join(dir, `.${basename(path)}.${process.pid}.${++tempCounter}.tmp`);
@@ -95,9 +99,10 @@ async function writeFileAtomic(path: string, text: string): Promise<void> {
   } catch (e) {
     await handle?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
-    throw e;
+    // Named after the target: the temporary file is ours, and it is gone.
+    throw fileError(operation, path, e, 'write');
   }
-  await syncDirectory(dir);
+  await withFileErrors(operation, path, () => syncDirectory(dir), 'write');
 }
 
 // The rename is durable only once the directory entry is on disk.

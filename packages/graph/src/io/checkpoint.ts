@@ -293,7 +293,8 @@ function checkEnvelope(json: unknown, code: 'CHECKPOINT_INVALID' | 'INVALID_OPTI
 /**
  * Rebuilds a model from a checkpoint: checks the envelope and the spec (against the registry's
  * ops), builds the model, decodes and checks every parameter (shape, dtype, byte count, checksum),
- * and only then copies them in. Any problem is a `CHECKPOINT_INVALID` error naming the JSON path.
+ * and only then copies them in. Any problem is a `CHECKPOINT_INVALID` error naming the JSON path;
+ * an op the registry does not hold is named too (`spec/layers/1/op … got "swish"`, `details.ops`).
  *
  * @param options - the registry to resolve ops in (default: {@link defaultRegistry}); the seed for
  *   the nodes' own generators (dropout and the like; parameters come from the checkpoint); the backend
@@ -348,19 +349,27 @@ function buildFromCheckpointSpec(checkpoint: Checkpoint, registry: Registry, opt
     return buildModel(validateSpec(checkpoint.spec, registry), { ...options, registry });
   } catch (e) {
     if (!(e instanceof GradstreamError)) throw e;
+    // A model too large for this machine is no damage to the file: the limit's error, as building it would give.
+    if (e.code === 'TOO_LARGE') throw e;
     // Re-rooted under `spec/` so the paths point into the checkpoint document.
     const problems = e.details.problems as readonly { path: string; message: string }[] | undefined;
     const message =
       problems === undefined
         ? `spec: ${e.message}`
         : `its spec is invalid:\n${problemLines(problems.map((p) => ({ path: p.path === '' ? 'spec' : `spec/${p.path}`, message: p.message })))}`;
-    // An op missing from the registry is not damage to the file: say so with the registry's code.
+    // An op missing from the registry is not damage to the file, so the message says the registry is
+    // short; the code stays CHECKPOINT_INVALID, the one callers branch on for "this checkpoint does not
+    // load here", with `cause: 'UNKNOWN_OP'` and the names in `ops` for those who tell the two apart.
     // (A registered op in the wrong place, such as relu as the loss, is damage.)
     const valueAt = (path: string): unknown => path.split('/').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], checkpoint.spec);
-    const unknownOp = problems?.some((p) => p.path.endsWith('/op') && p.message.startsWith('must be one of') && !registry.has(String(valueAt(p.path))));
-    if (unknownOp || e.code === 'UNKNOWN_OP') {
-      throw new GradstreamError('UNKNOWN_OP', `invalid checkpoint: ${message.replace(/^its spec is invalid:/, 'its spec names ops this registry does not hold:')}`, {
-        cause: e.code,
+    const missing = (problems ?? [])
+      .filter((p) => p.path.endsWith('/op') && p.message.startsWith('must be one of') && !registry.has(String(valueAt(p.path))))
+      .map((p) => String(valueAt(p.path)));
+    if (e.code === 'UNKNOWN_OP' && typeof e.details.op === 'string') missing.push(e.details.op);
+    if (missing.length > 0 || e.code === 'UNKNOWN_OP') {
+      throw checkpointError(message.replace(/^its spec is invalid:/, 'its spec names ops this registry does not hold:'), {
+        cause: 'UNKNOWN_OP',
+        ops: [...new Set(missing)],
         ...(problems ? { problems } : {}),
       });
     }

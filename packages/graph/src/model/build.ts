@@ -1,9 +1,10 @@
-import { GradstreamError, Rng, Tensor, checkShape, formatShape, initialize, sizeOf, type Backend, type DType, type Shape } from '@gradstream/tensor';
+import { GradstreamError, Rng, Tensor, checkShape, formatShape, initialize, sizeOf, tsBackend, type Backend, type DType, type Shape } from '@gradstream/tensor';
 import { isComposite, type CompositePlugin } from '../contract/composite.js';
 import type { AnyOpPlugin } from '../contract/op-plugin.js';
 import { defaultRegistry, type RegisteredPlugin, type Registry } from '../contract/registry.js';
 import { inferOutputShape } from '../contract/shape-errors.js';
 import { Model, type ModelLayer } from './model.js';
+import { checkMemory, resolveMemoryLimit, type BufferNeed } from './memory.js';
 import { GraphNode } from './node.js';
 import { selectBackend, type BackendChoice } from './select-backend.js';
 import { INPUT, SPEC_VERSION, TARGET, type LayerSpec, type ModelSpec } from './spec.js';
@@ -31,6 +32,13 @@ export interface BuildOptions {
   readonly threads?: number;
   /** How many plans (batch sizes × train/infer) the model keeps at most (default 8). */
   readonly planCacheSize?: number;
+  /**
+   * Bytes the model may take (default {@link defaultMemoryLimit}): its parameters when it is
+   * built, its parameters and one plan when a plan is compiled. Beyond it, or beyond what one
+   * typed array holds, building or compiling throws `TOO_LARGE`, naming the layer, before
+   * allocating anything. `Infinity` turns the limit off.
+   */
+  readonly memoryLimit?: number;
 }
 
 /** What a layer reads and produces while the graph is being wired. */
@@ -46,6 +54,8 @@ interface Wiring {
   readonly nodes: GraphNode[];
   /** Per op name, how many nodes of it were named so far (`linear_1`, `linear_2`, …), per scope. */
   readonly counts: Map<string, number>;
+  /** When set, parameters are listed here instead of allocated: the sizing pass before a build. */
+  readonly measure?: BufferNeed[] | undefined;
 }
 
 /** The node name a value name stands for (a composite's name stands for its last part). */
@@ -82,6 +92,10 @@ function addLayer(w: Wiring, plugin: AnyOpPlugin | CompositePlugin, config: Reco
   w.shapes.set(name, inferOutputShape(name, plugin, inputShapes, config));
   const params: Record<string, Tensor> = {};
   for (const [pname, decl] of Object.entries(plugin.params?.(config) ?? {})) {
+    if (w.measure !== undefined) {
+      w.measure.push({ node: name, label: `node "${name}" (${plugin.name})`, path: where, what: pname, shape: checkShape(decl.shape) });
+      continue;
+    }
     const t = new Tensor(decl.shape, w.backend.allocate(w.dtype, sizeOf(decl.shape)));
     initialize(decl.init, t, decl.fanIn, decl.fanOut, w.rng);
     params[pname] = t;
@@ -157,7 +171,9 @@ export function wireLayer(
  * Builds a model from a spec: looks every op up in the registry, validates each configuration
  * against its schema (errors carry JSON paths such as `layers/1/outFeatures`), expands composite
  * layers into their parts, wires the nodes, checks shapes, and initialises parameters from the
- * seed, in the chosen backend's memory.
+ * seed, in the chosen backend's memory. The parameters are sized before any is allocated: a model
+ * beyond {@link BuildOptions.memoryLimit}, or with a parameter longer than a typed array may be,
+ * is a `TOO_LARGE` error naming the layer, thrown within milliseconds.
  *
  * @example
  * ```ts
@@ -171,13 +187,25 @@ export function wireLayer(
  * ```
  */
 export function buildModel(spec: ModelSpec, options: BuildOptions = {}): Model {
+  const limit = resolveMemoryLimit(options.memoryLimit, 'memoryLimit');
+  // A first pass wires the graph and lists every parameter's shape without allocating, so that a
+  // model too large is refused before any memory is taken or a backend starts its threads.
+  const needs: BufferNeed[] = [];
+  wireModel(spec, options, needs, limit);
+  checkMemory(needs, spec.dtype ?? 'float32', limit, { subject: 'the model', purpose: 'for its parameters', option: 'memoryLimit', leadWithPath: true });
+  return wireModel(spec, options, undefined, limit) as Model;
+}
+
+/** Wires the model of a spec; with `measure`, only lists its parameters there (and returns nothing). */
+function wireModel(spec: ModelSpec, options: BuildOptions, measure: BufferNeed[] | undefined, memoryLimit: number): Model | undefined {
   const registry = options.registry ?? defaultRegistry;
   if (spec.version !== SPEC_VERSION) {
     throw new GradstreamError('INVALID_SPEC', `version must be ${SPEC_VERSION}, got ${JSON.stringify(spec.version)}`, { path: 'version' });
   }
   const inputShape = checkShape(spec.inputShape);
   const dtype = spec.dtype ?? 'float32';
-  const backend = selectBackend(options.backend ?? 'auto', dtype, options.threads);
+  // Sizing allocates nothing, so it needs no backend of its own.
+  const backend = measure !== undefined ? tsBackend : selectBackend(options.backend ?? 'auto', dtype, options.threads);
   const w: Wiring = {
     registry,
     rng: Rng.fromSeed(options.seed ?? 0),
@@ -187,6 +215,7 @@ export function buildModel(spec: ModelSpec, options: BuildOptions = {}): Model {
     aliases: new Map(),
     nodes: [],
     counts: new Map(),
+    measure,
   };
   const layers: ModelLayer[] = [];
   const specLayers: LayerSpec[] = [];
@@ -238,7 +267,8 @@ export function buildModel(spec: ModelSpec, options: BuildOptions = {}): Model {
     output,
     dtype,
   });
-  return new Model(normalised, layers, w.nodes, outputNode, predShape.slice(1), registry, backend, options.planCacheSize ?? 8);
+  if (measure !== undefined) return undefined;
+  return new Model(normalised, layers, w.nodes, outputNode, predShape.slice(1), registry, backend, options.planCacheSize ?? 8, memoryLimit);
 }
 
 /**

@@ -2,6 +2,8 @@ import { GradstreamError, Tensor, type Backend, type DType, type Shape } from '@
 import type { RegisteredPlugin, Registry } from '../contract/registry.js';
 import { Plan, type PlanKind } from '../exec/plan.js';
 import { PlanCache } from '../exec/plan-cache.js';
+import { checkPlanMemory, estimateMemory } from '../exec/plan-memory.js';
+import { formatBytes, resolveMemoryLimit, type MemoryEstimate } from './memory.js';
 import type { GraphNode } from './node.js';
 import type { ModelSpec } from './spec.js';
 
@@ -53,6 +55,28 @@ export interface ModelLayer {
 export interface CompileOptions {
   /** `'train'` (forward and backward, the default) or `'infer'` (forward only, no gradient buffers). */
   readonly kind?: PlanKind;
+  /**
+   * Bytes the plan's buffers and the model's parameters may take together (default: the model's
+   * {@link Model.memoryLimit}); beyond it, or beyond what one typed array holds, `compile` throws
+   * `TOO_LARGE` before allocating anything.
+   */
+  readonly memoryLimit?: number;
+}
+
+/**
+ * Options of {@link Model.memory}.
+ *
+ * @example
+ * ```ts
+ * import type { MemoryOptions } from '@gradstream/graph';
+ * const withAdam: MemoryOptions = { optimizerSlots: 2 };
+ * ```
+ */
+export interface MemoryOptions {
+  /** The plan to size: `'train'` (the default) or `'infer'`. */
+  readonly kind?: PlanKind;
+  /** Buffers the optimizer keeps per parameter: 0 for SGD (the default), 1 for momentum, 2 for Adam and AdamW. */
+  readonly optimizerSlots?: number;
 }
 
 /**
@@ -91,6 +115,11 @@ export class Model {
   readonly registry: Registry;
   /** The kernels every step of this model runs on (see {@link BuildOptions.backend}). */
   readonly backend: Backend;
+  /**
+   * Bytes the parameters and one plan may take together: {@link BuildOptions.memoryLimit}, else
+   * {@link defaultMemoryLimit}. Plans beyond it are refused with `TOO_LARGE` before they allocate.
+   */
+  readonly memoryLimit: number;
   private readonly paramRefs: readonly ParamRef[];
   private readonly plans: PlanCache;
 
@@ -104,6 +133,7 @@ export class Model {
     registry: Registry,
     backend: Backend,
     planCacheSize: number,
+    memoryLimit: number,
   ) {
     this.spec = spec;
     this.layers = layers;
@@ -116,6 +146,7 @@ export class Model {
     this.registry = registry;
     this.backend = backend;
     this.plans = new PlanCache(planCacheSize);
+    this.memoryLimit = memoryLimit;
     this.paramRefs = Object.freeze(
       nodes.flatMap((n) => Object.entries(n.params).map(([name, value]) => Object.freeze({ id: `${n.name}.${name}`, node: n.name, name, value }))),
     );
@@ -154,7 +185,56 @@ export class Model {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new GradstreamError('INVALID_OPTION', `compile: batch size must be a positive integer, got ${batchSize}`, { batchSize });
     }
-    return new Plan(this, batchSize, options.kind ?? 'train');
+    const kind = options.kind ?? 'train';
+    const limit = options.memoryLimit === undefined ? this.memoryLimit : resolveMemoryLimit(options.memoryLimit, 'compile: memoryLimit');
+    // Sized from shapes first: a plan too large is refused before the first of its buffers exists.
+    checkPlanMemory(this, batchSize, kind, limit);
+    return new Plan(this, batchSize, kind);
+  }
+
+  /**
+   * What the model takes in memory at a batch size, in bytes, from shapes alone (nothing is
+   * allocated): its parameters, one plan (`plan.bytes` once compiled), and optimizer state if
+   * asked. `total` is what training at that batch size needs.
+   *
+   * @example
+   * ```ts
+   * import { sequential } from '@gradstream/graph';
+   * import { linear, mse } from '@gradstream/ops';
+   * const model = sequential([linear({ inFeatures: 2, outFeatures: 1 })], { inputShape: [2], loss: mse() });
+   * model.memory(32, { optimizerSlots: 2 }); // { parameters: 12, plan: 660, optimizer: 24, total: 696 }
+   * ```
+   */
+  memory(batchSize: number, options: MemoryOptions = {}): MemoryEstimate {
+    const slots = options.optimizerSlots ?? 0;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new GradstreamError('INVALID_OPTION', `memory: batch size must be a positive integer, got ${batchSize}`, { batchSize });
+    }
+    if (!Number.isInteger(slots) || slots < 0) {
+      throw new GradstreamError('INVALID_OPTION', `memory: optimizerSlots must be a non-negative integer, got ${slots}`, { option: 'optimizerSlots' });
+    }
+    return estimateMemory(this, batchSize, options.kind ?? 'train', slots);
+  }
+
+  /**
+   * One line for logs and `gradstream validate`: the parameters' bytes, then what training takes
+   * (parameters and a training plan) at each batch size, marking those beyond {@link Model.memoryLimit}.
+   *
+   * @param batchSizes - default 1, 32 (what `gradstream train` uses) and 256 (`eval` and `predict`)
+   * @example
+   * ```ts
+   * import { sequential } from '@gradstream/graph';
+   * import { linear, mse } from '@gradstream/ops';
+   * const model = sequential([linear({ inFeatures: 2, outFeatures: 1 })], { inputShape: [2], loss: mse() });
+   * model.memorySummary([1, 32]); // '12 B; to train at batch size 1: 52 B, 32: 672 B'
+   * ```
+   */
+  memorySummary(batchSizes: readonly number[] = [1, 32, 256]): string {
+    const sizes = batchSizes.map((b) => {
+      const { total } = this.memory(b);
+      return `${b}: ${formatBytes(total)}${total > this.memoryLimit ? `, over the ${formatBytes(this.memoryLimit)} limit` : ''}`;
+    });
+    return `${formatBytes(this.memory(1).parameters)}; to train at batch size ${sizes.join(', ')}`;
   }
 
   /**

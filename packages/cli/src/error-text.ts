@@ -1,0 +1,14 @@
+import type { GradstreamError } from '@gradstream/tensor';
+
+/**
+ * An error's message as the command line says it: where the library names an API option, the
+ * command line names its flag (the memory limit is `--memory-limit` there, not `memoryLimit`).
+ *
+ * @example
+ * ```ts
+ * // println(stderr, `error (${e.code}): ${commandLineMessage(e)}`);
+ * ```
+ */
+export function commandLineMessage(e: GradstreamError): string {
+  return e.code === 'TOO_LARGE' ? e.message.replace(/\(the `memoryLimit` option raises the limit\)/, '(--memory-limit raises the limit)') : e.message;
+}
