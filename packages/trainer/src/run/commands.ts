@@ -68,9 +68,18 @@ export function describeCommand(c: unknown): string {
   try {
     // JSON has no NaN or Infinity: mark them as strings, then take the quotes off again.
     const json = JSON.stringify(c, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? `${NON_FINITE}${v}` : v));
-    return json === undefined ? String(c) : json.replace(NON_FINITE_QUOTED, '$1');
+    return json === undefined ? safeString(c) : json.replace(NON_FINITE_QUOTED, '$1');
   } catch {
+    return safeString(c);
+  }
+}
+
+/** String(c), or `[object Object]` and the like for values String cannot convert (a null-prototype object). */
+function safeString(c: unknown): string {
+  try {
     return String(c);
+  } catch {
+    return Object.prototype.toString.call(c);
   }
 }
 
