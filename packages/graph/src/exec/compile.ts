@@ -17,6 +17,15 @@ export type Recordings = readonly (readonly KernelCall[] | null)[];
 /** Which pass to generate: forward over the first `count` nodes in a mode, or backward over all. */
 export type PassKind = { readonly kind: 'forward'; readonly training: boolean; readonly count: number } | { readonly kind: 'backward' };
 
+/**
+ * Text from a spec (a layer's name) made safe for a `//` comment in generated code: printable ASCII
+ * only. A line terminator (\n, \r, U+2028, U+2029) would end the comment and let the rest of the
+ * name run as code; anything else outside printable ASCII becomes `?` too.
+ */
+function commentText(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}
+
 /** Generates one pass; undefined where code generation is not allowed. */
 export function generatePass(program: Program, pass: PassKind, recordings: Recordings): (() => void) | undefined {
   const b = new SourceBindings();
@@ -33,7 +42,7 @@ export function generatePass(program: Program, pass: PassKind, recordings: Recor
   const calls: string[] = [];
   const nodeFunction = (node: BoundNode, role: string, body: string): void => {
     const name = unique(`node_${node.node.name}_${role}`);
-    functions.push(`// ${node.node.label}, ${role}\nfunction ${name}() {\n${body}\n}`);
+    functions.push(`// ${commentText(node.node.label)}, ${role}\nfunction ${name}() {\n${body}\n}`);
     calls.push(`${name}();`);
   };
   if (pass.kind === 'forward') {

@@ -49,10 +49,14 @@ export function specSchema(registry: Registry = defaultRegistry): JsonSchema {
   };
 }
 
+/** The only `op` a position without registered plugins lists: no op name can equal it. */
+const NONE_REGISTERED = '(none registered: import @gradstream/ops or register plugins)';
+
 /** One branch per plugin, told apart by `op`. */
 function union(plugins: readonly RegisteredPlugin[]): JsonSchema {
-  // No plugin accepts no layer at all; the empty enum says so with the op's path.
-  if (plugins.length === 0) return { type: 'object', required: ['op'], properties: { op: { type: 'string', enum: [] } } };
+  // With no plugin (an empty registry, or one without losses) no layer is accepted. JSON Schema
+  // forbids an empty enum, so the one value listed says why every op is refused, at the op's path.
+  if (plugins.length === 0) return { type: 'object', required: ['op'], properties: { op: { type: 'string', enum: [NONE_REGISTERED] } } };
   return {
     type: 'object',
     required: ['op'],
