@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -8,12 +8,22 @@ import { fileError, loadCheckpoint, saveCheckpoint, withFileErrors, writeCheckpo
 import { createRegistry, fromCheckpoint, loadParams, sequential, toCheckpoint, type Model } from '../src/index.js';
 import { catchGradstream } from '../../../test/support/errors.js';
 
-// A rename that fails on demand: the one step of an atomic write a test cannot make fail through the file system itself.
+// Failures on demand, as the file system reports them: a rename (the one step of an atomic write a
+// test cannot make fail through the file system itself), and permission denied on reading a file or
+// creating one in a directory (mode bits mean nothing to root, which CI runs as).
 const renameFailure = vi.hoisted(() => ({ code: undefined as string | undefined }));
+const denied = vi.hoisted(() => ({ paths: new Set<string>() }));
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>();
+  const { dirname } = await import('node:path');
+  const deny = (path: string): never => {
+    throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), { code: 'EACCES', syscall: 'open', path });
+  };
   return {
     ...fs,
+    readFile: (async (path: string, ...rest: unknown[]) => (denied.paths.has(String(path)) ? deny(String(path)) : fs.readFile(path, ...(rest as [])))) as typeof fs.readFile,
+    open: (async (path: string, flags?: string, ...rest: unknown[]) =>
+      flags === 'wx' && denied.paths.has(dirname(String(path))) ? deny(String(path)) : fs.open(path, flags, ...(rest as []))) as typeof fs.open,
     rename: async (from: string, to: string): Promise<void> => {
       const code = renameFailure.code;
       if (code === undefined) return fs.rename(from, to);
@@ -23,8 +33,6 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 });
 
 const registry = createRegistry([linearOp, sigmoidOp, mseOp]);
-// Root reads and writes whatever the mode bits say, so permission cases mean nothing there.
-const asRoot = process.getuid?.() === 0;
 
 function build(seed: number): Model {
   return sequential(
@@ -54,8 +62,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   renameFailure.code = undefined;
+  denied.paths.clear();
   vi.restoreAllMocks();
-  await chmod(dir, 0o700).catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -130,10 +138,10 @@ describe('loadCheckpoint on a file it cannot read', () => {
     expect(e.message).toBe(`loadCheckpoint ${path}: a part of the path is not a directory`);
   });
 
-  it.skipIf(asRoot)('an unreadable file is FILE_ERROR "permission denied"', async () => {
+  it('an unreadable file is FILE_ERROR "permission denied"', async () => {
     const path = join(dir, 'locked.json');
     await saveCheckpoint(build(1), path);
-    await chmod(path, 0o000);
+    denied.paths.add(path);
     const e = await rejection(loadCheckpoint(path, { registry }));
     expect(e.message).toBe(`loadCheckpoint ${path}: permission denied`);
     expect(e.details.errno).toBe('EACCES');
@@ -152,11 +160,11 @@ describe('writing a checkpoint where it cannot go', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it.skipIf(asRoot)('into a read-only directory: permission denied, the old checkpoint intact, no temporary file', async () => {
+  it('into a read-only directory: permission denied, the old checkpoint intact, no temporary file', async () => {
     const path = join(dir, 'model.json');
     await saveCheckpoint(build(1), path);
     const old = await readFile(path);
-    await chmod(dir, 0o500);
+    denied.paths.add(dir);
     const e = await rejection(writeCheckpointFile(toCheckpoint(build(2)), path));
     expect(e.message).toBe(`writeCheckpointFile ${path}: permission denied`);
     expect(e.details.errno).toBe('EACCES');
