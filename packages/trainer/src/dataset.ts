@@ -1,5 +1,6 @@
 import { INPUT, TARGET, type Model } from '@gradstream/graph';
 import { GradstreamError, Tensor, formatShape, sizeOf, type Backend, type DType, type Shape, type TypedArray } from '@gradstream/tensor';
+import { firstNonFinite } from './run/finite.js';
 
 /**
  * Samples in any of the shapes people keep them: a tensor `[N, ...]`, an array of rows, an array
@@ -210,22 +211,8 @@ interface DeferredCheck {
   readonly where: string;
 }
 
-/** Batches up to this many values are checked in place, without a kernel call. */
-const SMALL_BATCH = 64;
-
 function checkRows(check: DeferredCheck, buf: TypedArray, length: number, width: number, order: Uint32Array, start: number, backend: Backend): void {
-  let bad = -1;
-  if (length <= SMALL_BATCH) {
-    for (let i = 0; i < length; i++) {
-      const v = buf[i] as number;
-      if (v - v !== 0) {
-        bad = i;
-        break;
-      }
-    }
-  } else {
-    bad = backend.firstNonFinite(length === buf.length ? buf : buf.subarray(0, length));
-  }
+  const bad = firstNonFinite(buf, backend, length);
   if (bad < 0) return;
   const sample = order[start + Math.floor(bad / width)] as number;
   throw nonFinite(check, sample, bad % width, buf[bad]);

@@ -4,6 +4,7 @@ import type { Divergence, NodeTrace, TensorSnapshot } from '../events.js';
 import { createMetric, type Metric, type MetricName } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { snapshotAll, snapshotTensor } from '../snapshot.js';
+import { SMALL, firstNonFinite } from './finite.js';
 
 /** A plan and its parameter gradients aligned with the model's parameter order. */
 export interface CompiledBatch {
@@ -13,8 +14,6 @@ export interface CompiledBatch {
   readonly grads: readonly Tensor[];
 }
 
-/** Gradients up to this many values have their norm summed in place, without a kernel call. */
-const SMALL = 64;
 
 /** A source's answer when every sample of the epoch has been trained. */
 export const END_OF_EPOCH = Symbol('end of epoch');
@@ -108,15 +107,7 @@ export class StepEngine {
   gradientsFinite(c: CompiledBatch): boolean {
     const backend = this.model.backend;
     const grads = c.grads;
-    for (let i = 0; i < grads.length; i++) {
-      const g = (grads[i] as Tensor).data;
-      if (g.length <= SMALL) {
-        for (let j = 0; j < g.length; j++) {
-          const v = g[j] as number;
-          if (v - v !== 0) return false;
-        }
-      } else if (backend.firstNonFinite(g) >= 0) return false;
-    }
+    for (let i = 0; i < grads.length; i++) if (firstNonFinite((grads[i] as Tensor).data, backend) >= 0) return false;
     return true;
   }
 
