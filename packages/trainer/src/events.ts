@@ -49,6 +49,8 @@ export interface StartEvent {
   readonly type: 'start';
   readonly seed: number;
   readonly config: RunConfig;
+  /** For a run resumed from a checkpoint (`resume`): the steps taken and epochs completed before it. */
+  readonly resumed?: { readonly step: number; readonly epoch: number };
 }
 
 /**
@@ -361,7 +363,8 @@ export interface CheckpointEvent {
  * start (epochStart (batch params?)* epoch params?)* (end | error)
  * ```
  *
- * `params` follows a batch when asked every N steps, or the epoch with `params: 'epoch'`. A
+ * `params` follows a batch when asked every N steps, or the epoch with `params: 'epoch'`. A run
+ * resumed inside an epoch goes on with that epoch's batches, without a second `epochStart`. A
  * `checkpoint` event can come anywhere after `start`, right after the command that asked for it
  * took effect. A run that is unsubscribed emits nothing more.
  *

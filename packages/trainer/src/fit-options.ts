@@ -1,9 +1,11 @@
 import type { Observable, SchedulerLike } from 'rxjs';
+import type { Checkpoint, JsonValue } from '@gradstream/graph';
 import type { ArrayData, Sample } from './dataset.js';
 import type { MetricName } from './metrics.js';
 import type { Optimizer } from './optimizers/optimizer.js';
 import type { Policy } from './policies/policy.js';
 import type { CommandObject, TrainCommand } from './run/commands.js';
+import type { RunState } from './run/run-state.js';
 
 /**
  * What training can learn from: arrays of inputs and targets (`{ x, y }`, trained for several
@@ -65,5 +67,35 @@ export interface FitOptions {
   readonly profile?: boolean;
   /** Delay passed to `scheduler.schedule` when yielding (default 0; in virtual time, 1 makes every slice a frame). */
   readonly yieldDelay?: number;
+  /**
+   * Continue a run from a checkpoint it emitted (a `checkpoint` event's `checkpoint`, or what
+   * `loadCheckpoint` returns besides the model): the optimizer's state, and where the run stood —
+   * step and epoch counts, the data order and position, the epoch's running totals, the policies'
+   * states, dropout's generators. With the same model parameters (load the model from the same
+   * checkpoint), data, `batchSize`, `shuffle` and policies, the resumed run takes exactly the steps
+   * the interrupted one would have taken. A stream is read again from its start and the samples
+   * its open pass had trained are skipped.
+   */
+  readonly resume?: ResumeFrom;
+}
+
+/**
+ * The parts of a checkpoint `fit` resumes from: a {@link Checkpoint}, or the state
+ * `loadCheckpoint` returns. `run` is a {@link RunState}; without it only the optimizer is restored.
+ *
+ * @example
+ * ```ts
+ * import { loadCheckpoint } from '@gradstream/graph/node';
+ * import { adam, fit, type ResumeFrom } from '@gradstream/trainer';
+ * const { model, ...state } = await loadCheckpoint('run.ckpt.json');
+ * const resume: ResumeFrom = state;
+ * fit(model, { x: [[0], [1]], y: [[0], [1]] }, { epochs: 20, optimizer: adam(), resume }).subscribe();
+ * ```
+ */
+export interface ResumeFrom {
+  readonly optimizer?: JsonValue | undefined;
+  readonly run?: JsonValue | undefined;
+  readonly step?: number | undefined;
+  readonly epoch?: number | undefined;
 }
 

@@ -30,9 +30,10 @@ export type {
   TrainEventType,
 } from './events.js';
 export { fit } from './fit.js';
-export type { FitOptions, TrainData } from './fit-options.js';
+export type { FitOptions, ResumeFrom, TrainData } from './fit-options.js';
+export { runStateSchema, type RunState } from './run/run-state.js';
 export type { CommandObject, TrainCommand } from './run/commands.js';
-export { definePolicy, type Policy } from './policies/policy.js';
+export { definePolicy, type Policy, type PolicyContext } from './policies/policy.js';
 export { Dataset, samplesToArrays, type ArrayData, type Rows, type Sample } from './dataset.js';
 export { Evaluator, evaluate, type Evaluation } from './evaluate.js';
 export { createMetric, type Metric, type MetricName } from './metrics.js';

@@ -30,6 +30,10 @@ export interface Metric {
   add(pred: TypedArray, target: TypedArray, rows: number, width: number): void;
   value(): number;
   reset(): void;
+  /** The two running sums behind the value (for a checkpoint: a resumed epoch goes on from them). */
+  state(): [number, number];
+  /** Continues from sums given by {@link Metric.state}. */
+  setState(state: readonly number[]): void;
 }
 
 class ErrorMetric implements Metric {
@@ -54,6 +58,13 @@ class ErrorMetric implements Metric {
     this.sum = 0;
     this.count = 0;
   }
+  state(): [number, number] {
+    return [this.sum, this.count];
+  }
+  setState(state: readonly number[]): void {
+    this.sum = state[0] as number;
+    this.count = state[1] as number;
+  }
 }
 
 class Accuracy implements Metric {
@@ -71,6 +82,13 @@ class Accuracy implements Metric {
   reset(): void {
     this.hits = 0;
     this.rows = 0;
+  }
+  state(): [number, number] {
+    return [this.hits, this.rows];
+  }
+  setState(state: readonly number[]): void {
+    this.hits = state[0] as number;
+    this.rows = state[1] as number;
   }
 }
 

@@ -73,6 +73,8 @@ export interface Checkpoint {
   readonly rng?: readonly number[];
   readonly step?: number;
   readonly epoch?: number;
+  /** Where a training run stood (data order, counters, policies' state), so that it resumes exactly (`fit`'s `resume` option). */
+  readonly run?: JsonValue;
   /** Anything else the caller wants kept (run name, metrics, …). */
   readonly meta?: JsonValue;
 }
@@ -91,6 +93,7 @@ export interface CheckpointExtra {
   readonly rng?: readonly number[];
   readonly step?: number;
   readonly epoch?: number;
+  readonly run?: unknown;
   readonly meta?: unknown;
 }
 
@@ -108,6 +111,7 @@ export interface CheckpointState {
   readonly rng: readonly number[] | undefined;
   readonly step: number | undefined;
   readonly epoch: number | undefined;
+  readonly run: JsonValue | undefined;
   readonly meta: JsonValue | undefined;
 }
 
@@ -150,6 +154,7 @@ export const checkpointSchema = {
     rng: { type: 'array', items: { type: 'integer' } },
     step: { type: 'integer', minimum: 0 },
     epoch: { type: 'integer', minimum: 0 },
+    run: {},
     meta: {},
   },
   definitions: {
@@ -172,7 +177,7 @@ let validateEnvelope: ValidateFunction | undefined;
  * A model's parameters and spec, and the given training state, as a {@link Checkpoint} object
  * (plain JSON: `JSON.stringify` it to store it anywhere).
  *
- * @param extra - optimizer state, generator state, step, epoch, meta; each must be plain JSON
+ * @param extra - optimizer state, generator state, step, epoch, run state, meta; each must be plain JSON
  * @example
  * ```ts
  * import { sequential, toCheckpoint } from '@gradstream/graph';
@@ -196,6 +201,7 @@ export function toCheckpoint(model: Model, extra: CheckpointExtra = {}): Checkpo
       rng: extra.rng === undefined ? undefined : [...extra.rng],
       step: extra.step,
       epoch: extra.epoch,
+      run: extra.run,
       meta: extra.meta,
     },
     'extra',
@@ -436,7 +442,7 @@ function copyParams(model: Model, decoded: ReadonlyMap<string, Uint8Array>): voi
 }
 
 function stateOf(c: Checkpoint): CheckpointState {
-  return { optimizer: c.optimizer, rng: c.rng, step: c.step, epoch: c.epoch, meta: c.meta };
+  return { optimizer: c.optimizer, rng: c.rng, step: c.step, epoch: c.epoch, run: c.run, meta: c.meta };
 }
 
 // DataView fixes the byte order, so checkpoints are the same bytes on any host.

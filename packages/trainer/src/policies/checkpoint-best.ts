@@ -48,9 +48,11 @@ export function checkpointBest(options: CheckpointBestOptions): Policy {
   const better = improves(monitor, options.mode ?? 'auto', options.minDelta ?? 0);
   // Its own tag, so checkpoints asked for by others (a control command, another policy) are not saved.
   const tag = `checkpointBest#${++policies}`;
-  return definePolicy(['epoch', 'checkpoint'], (events$: Observable<TrainEvent>) =>
+  return definePolicy(['epoch', 'checkpoint'], (events$: Observable<TrainEvent>, context) =>
     defer(() => {
-      let best: number | undefined;
+      // A resumed run saves only what beats the best its checkpoint kept.
+      const restored = (context.restored as { best?: unknown } | undefined)?.best;
+      let best: number | undefined = typeof restored === 'number' ? restored : undefined;
       let writing: Promise<void> | undefined;
       let waiting: Checkpoint | undefined;
       let failure: { readonly error: unknown } | undefined;
@@ -85,7 +87,7 @@ export function checkpointBest(options: CheckpointBestOptions): Policy {
           const value = monitored('checkpointBest', monitor, e);
           if (!better(value, best)) return EMPTY;
           best = value;
-          return of({ type: 'checkpoint', tag, meta: { monitor, value } });
+          return of<TrainCommand[]>({ type: 'saveState', state: { best } }, { type: 'checkpoint', tag, meta: { monitor, value } });
         }),
       );
       return concat(decisions, defer(flush).pipe(ignoreElements()));

@@ -1,4 +1,6 @@
 import { defer, mergeMap, of, EMPTY, type Observable } from 'rxjs';
+import type { JsonValue } from '@gradstream/graph';
+import { GradstreamError } from '@gradstream/tensor';
 import type { TrainEvent } from '../events.js';
 import type { TrainCommand } from '../run/commands.js';
 import { improves, monitored, type MonitorMode } from './monitor.js';
@@ -29,7 +31,8 @@ export interface EarlyStoppingOptions {
  * A policy that stops a run when the monitored epoch value has not improved for `patience`
  * epochs: the run then ends with reason `early-stop`, the monitor, `bestEpoch` and `best`. With
  * `restoreBest`, the run keeps a copy of the parameters at each new best epoch (`keepParams`)
- * and writes it back when stopping. State lives in the run, so each run is judged on its own.
+ * and writes it back when stopping. State lives in the run, so each run is judged on its own; a
+ * checkpoint keeps it, and a run resumed from that checkpoint goes on counting where it was.
  *
  * @example
  * ```ts
@@ -44,11 +47,14 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Policy {
   const patience = options.patience ?? 5;
   const restore = options.restoreBest ?? false;
   const better = improves(monitor, options.mode ?? 'auto', options.minDelta ?? 0);
-  return definePolicy(['epoch'], (events$: Observable<TrainEvent>) =>
+  return definePolicy(['epoch'], (events$: Observable<TrainEvent>, context) =>
     defer(() => {
-      let best: number | undefined;
-      let bestEpoch = 0;
-      let wait = 0;
+      // A resumed run goes on with the best value and the patience count its checkpoint kept.
+      const saved = readState(context.restored);
+      let best = saved.best;
+      let bestEpoch = saved.bestEpoch;
+      let wait = saved.wait;
+      const state = (): TrainCommand => ({ type: 'saveState', state: { best: best ?? null, bestEpoch, wait } });
       return events$.pipe(
         mergeMap((e): Observable<TrainCommand> => {
           if (e.type !== 'epoch') return EMPTY;
@@ -57,12 +63,31 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Policy {
             best = value;
             bestEpoch = e.epoch;
             wait = 0;
-            return restore ? of('keepParams') : EMPTY;
+            return restore ? of<TrainCommand[]>('keepParams', state()) : of(state());
           }
-          if (++wait < patience) return EMPTY;
+          if (++wait < patience) return of(state());
           return of({ type: 'earlyStop', monitor, bestEpoch, best: best as number, restore });
         }),
       );
     }),
   );
+}
+
+interface EarlyStoppingState {
+  readonly best: number | undefined;
+  readonly bestEpoch: number;
+  readonly wait: number;
+}
+
+/** The state a checkpoint kept ({ best, bestEpoch, wait }), or a fresh one; a malformed one is an `INVALID_OPTION` error. */
+function readState(restored: JsonValue | undefined): EarlyStoppingState {
+  if (restored === undefined) return { best: undefined, bestEpoch: 0, wait: 0 };
+  const r = restored as { best?: unknown; bestEpoch?: unknown; wait?: unknown };
+  const count = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+  if (typeof r !== 'object' || r === null || !(r.best === null || typeof r.best === 'number') || !count(r.bestEpoch) || !count(r.wait)) {
+    throw new GradstreamError('INVALID_OPTION', `earlyStopping: the state to resume from must be { best, bestEpoch, wait }, got ${JSON.stringify(restored)}`, {
+      option: 'resume',
+    });
+  }
+  return { best: r.best ?? undefined, bestEpoch: r.bestEpoch, wait: r.wait };
 }

@@ -1,8 +1,8 @@
-import { defer, filter, map, type Observable } from 'rxjs';
+import { defer, filter, map, mergeMap, type Observable } from 'rxjs';
 import type { EpochEvent, TrainEvent } from '../events.js';
 import type { CommandObject } from '../run/commands.js';
 import type { LrSchedule } from '../schedules/lr-schedule.js';
-import { reduceOnPlateau, type ReduceOnPlateauOptions } from '../schedules/reduce-on-plateau.js';
+import { reduceOnPlateau, type PlateauState, type ReduceOnPlateauOptions } from '../schedules/reduce-on-plateau.js';
 import { monitored } from './monitor.js';
 import { definePolicy, type Policy } from './policy.js';
 
@@ -34,8 +34,11 @@ export function lrSchedule(schedule: LrSchedule, options: { readonly per?: Sched
   const after = per === 'epoch' ? 'epoch' : 'batch';
   return definePolicy(['start', after], (events$: Observable<TrainEvent>) =>
     events$.pipe(
-      // After `start` comes the rate for t = 0; after epoch (or step) number n, n are done: the rate for t = n.
-      map((e): number | undefined => (e.type === 'start' ? 0 : e.type === 'epoch' ? e.epoch : e.type === 'batch' ? e.step : undefined)),
+      // After `start` comes the rate for t = 0 (for a resumed run, t = the epochs or steps done before
+      // it); after epoch (or step) number n, n are done: the rate for t = n.
+      map((e): number | undefined =>
+        e.type === 'start' ? (per === 'epoch' ? e.resumed?.epoch : e.resumed?.step) ?? 0 : e.type === 'epoch' ? e.epoch : e.type === 'batch' ? e.step : undefined,
+      ),
       filter((t): t is number => t !== undefined),
       map((t): CommandObject => ({ type: 'setLr', lr: schedule(t) })),
     ),
@@ -55,12 +58,20 @@ export function lrSchedule(schedule: LrSchedule, options: { readonly per?: Sched
  */
 export function reduceLrOnPlateau(options: ReduceOnPlateauOptions & { readonly monitor?: string } = {}): Policy {
   const { monitor = 'val_loss', ...plateauOptions } = options;
-  return definePolicy(['epoch'], (events$: Observable<TrainEvent>) =>
+  return definePolicy(['epoch'], (events$: Observable<TrainEvent>, context) =>
     defer(() => {
       const plateau = reduceOnPlateau(plateauOptions);
+      // A resumed run goes on with the best value and wait count its checkpoint kept.
+      if (context.restored !== undefined) plateau.setState(context.restored as unknown as PlateauState);
       return events$.pipe(
         filter((e): e is EpochEvent => e.type === 'epoch'),
-        map((e): CommandObject => ({ type: 'setLr', lr: plateau.update(monitored('reduceLrOnPlateau', monitor, e), e.lr) })),
+        mergeMap((e): CommandObject[] => {
+          const lr = plateau.update(monitored('reduceLrOnPlateau', monitor, e), e.lr);
+          return [
+            { type: 'setLr', lr },
+            { type: 'saveState', state: { ...plateau.state() } },
+          ];
+        }),
       );
     }),
   );

@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { JsonValue } from '@gradstream/graph';
 import type { TrainEvent, TrainEventType } from '../events.js';
 import type { TrainCommand } from '../run/commands.js';
 
@@ -27,9 +28,27 @@ import type { TrainCommand } from '../run/commands.js';
  * ```
  */
 export interface Policy {
-  (events$: Observable<TrainEvent>): Observable<TrainCommand>;
+  (events$: Observable<TrainEvent>, context?: PolicyContext): Observable<TrainCommand>;
   /** The event types the policy reads (default: all). */
   readonly reads?: readonly TrainEventType[];
+}
+
+/**
+ * What a run tells a policy when it plugs it in. A policy that keeps state across epochs (a best
+ * value, a patience count) reports it with `{ type: 'saveState', state }` commands; a checkpoint
+ * keeps the latest, and when a run resumes from that checkpoint (`fit`'s `resume` option) the
+ * policy in the same position of `policies` gets it back as `restored`, so it goes on exactly
+ * where it was.
+ *
+ * @example
+ * ```ts
+ * import type { PolicyContext } from '@gradstream/trainer';
+ * const bestSoFar = (context?: PolicyContext) => (context?.restored as { best?: number } | undefined)?.best;
+ * ```
+ */
+export interface PolicyContext {
+  /** The state this policy last saved, when the run resumes from a checkpoint; otherwise undefined. */
+  readonly restored?: JsonValue;
 }
 
 /**
@@ -48,6 +67,9 @@ export interface Policy {
  * );
  * ```
  */
-export function definePolicy(reads: readonly TrainEventType[], policy: (events$: Observable<TrainEvent>) => Observable<TrainCommand>): Policy {
-  return Object.assign((events$: Observable<TrainEvent>) => policy(events$), { reads: Object.freeze([...reads]) });
+export function definePolicy(
+  reads: readonly TrainEventType[],
+  policy: (events$: Observable<TrainEvent>, context: PolicyContext) => Observable<TrainCommand>,
+): Policy {
+  return Object.assign((events$: Observable<TrainEvent>, context: PolicyContext = {}) => policy(events$, context), { reads: Object.freeze([...reads]) });
 }

@@ -15,6 +15,8 @@ export class ArraySource implements BatchSource {
   private readonly order: Uint32Array;
   private readonly rng: Rng;
   private position = 0;
+  /** The generator's state before the open epoch's shuffle. */
+  private epochStart: number[] | undefined;
   /** The plan of the last batch size asked for: every batch but an epoch's last has the same size. */
   private full: CompiledBatch | undefined;
   /**
@@ -37,8 +39,28 @@ export class ArraySource implements BatchSource {
   }
 
   beginEpoch(): void {
-    if (this.shuffle) this.rng.shuffle(this.order);
     this.position = 0;
+    if (!this.shuffle) return;
+    // Each epoch shuffles the samples from their stored order, so an epoch's order depends on the
+    // generator's state alone: a checkpoint keeps four numbers, not a permutation of the data.
+    this.epochStart = this.rng.state();
+    const order = this.order;
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    this.rng.shuffle(order);
+  }
+
+  /** The generator's state before the open epoch's shuffle (or the next epoch's, between epochs); null unshuffled. */
+  orderState(epochOpen: boolean): number[] | null {
+    if (!this.shuffle) return null;
+    return epochOpen ? [...(this.epochStart as number[])] : this.rng.state();
+  }
+
+  /** Continues from a checkpoint: the generator back where it was, and inside an open epoch, its first `trained` samples skipped. */
+  resume(order: readonly number[] | null, epochOpen: boolean, trained: number): void {
+    if (order !== null) this.rng.setState(order);
+    if (!epochOpen) return;
+    this.beginEpoch();
+    this.position = Math.min(trained, this.train.size);
   }
 
   next(engine: StepEngine): NextBatch {

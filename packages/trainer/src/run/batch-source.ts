@@ -8,8 +8,8 @@ export type NextBatch = CompiledBatch | typeof END_OF_EPOCH | typeof WAIT_FOR_DA
  * slices, whatever the data: arrays in memory, or samples arriving from a stream.
  */
 export interface BatchSource {
-  /** Called before the first batch of each epoch (epochs count from 1). */
-  beginEpoch(epoch: number): void;
+  /** Called before the first batch of each epoch. */
+  beginEpoch(): void;
   /** Fills the next batch into a plan of `engine`. Throws what a stream failed with, or a bad sample's error. */
   next(engine: StepEngine): NextBatch;
   /** True when every batch of the current epoch has been handed out (a stream: it completed and all is trained). */

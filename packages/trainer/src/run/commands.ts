@@ -14,7 +14,8 @@ import { GradstreamError } from '@gradstream/tensor';
  * | `{ type: 'keepParams' }` | keeps a copy of the parameters as they are now (one slot, replaced by the next `keepParams`) |
  * | `{ type: 'earlyStop', monitor, bestEpoch, best, restore? }` | ends the run (`early-stop`); with `restore`, the kept parameters are written back first |
  * | `{ type: 'diverge', where, node? }` | ends the run as diverged at the current step (`where` says what crossed) |
- * | `{ type: 'checkpoint', tag?, meta? }` | emits a `checkpoint` event: the model, the optimizer state, step and epoch, now |
+ * | `{ type: 'checkpoint', tag?, meta? }` | emits a `checkpoint` event: the model, the optimizer state, step and epoch, and where the run stands (to resume it); asked during a `batch` event, it is taken after that batch's update |
+ * | `{ type: 'saveState', state }` | from a policy: the JSON state it needs to go on exactly after a resume; checkpoints keep the latest, and the resumed run hands it back (see {@link PolicyContext}) |
  *
  * Commands take effect at the next boundary of the run: after the event being handled has reached
  * every subscriber, before the next update. A command that is not one of these, or whose values
@@ -35,7 +36,8 @@ export type CommandObject =
   | { readonly type: 'keepParams' }
   | { readonly type: 'earlyStop'; readonly monitor: string; readonly bestEpoch: number; readonly best: number; readonly restore?: boolean }
   | { readonly type: 'diverge'; readonly where: string; readonly node?: string }
-  | { readonly type: 'checkpoint'; readonly tag?: string; readonly meta?: Readonly<Record<string, unknown>> };
+  | { readonly type: 'checkpoint'; readonly tag?: string; readonly meta?: Readonly<Record<string, unknown>> }
+  | { readonly type: 'saveState'; readonly state: unknown };
 
 /**
  * A command for a live run: one of the {@link CommandObject}s, or the name of one that needs no
@@ -57,7 +59,7 @@ const SHORT = new Set(['pause', 'resume', 'step', 'stop', 'keepParams', 'checkpo
 
 const EXPECTED =
   "'pause', 'resume', 'step', 'stop', 'keepParams', 'checkpoint', or an object { type } of one of those or of " +
-  "'setLr' (lr), 'earlyStop' (monitor, bestEpoch, best, restore?), 'diverge' (where, node?)";
+  "'setLr' (lr), 'earlyStop' (monitor, bestEpoch, best, restore?), 'diverge' (where, node?), 'saveState' (state)";
 
 const NON_FINITE = '\u2063number:';
 const NON_FINITE_QUOTED = /"\u2063number:(-?\w+)"/g;
@@ -102,6 +104,18 @@ function field(c: Readonly<Record<string, unknown>>, name: string, required: boo
 }
 
 const isString = (v: unknown): boolean => typeof v === 'string';
+
+/** Plain JSON that survives a round trip through a checkpoint unchanged (depth-limited: a state is small). */
+function isJson(v: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every((item) => isJson(item, depth + 1));
+  if (typeof v !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  return Object.values(v).every((item) => isJson(item, depth + 1));
+}
 const isFinite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 1;
 
@@ -142,6 +156,10 @@ export function checkCommand(c: unknown): CommandObject {
     case 'checkpoint':
       field(c, 'tag', false, 'a string', isString);
       field(c, 'meta', false, 'an object', isRecord);
+      break;
+    case 'saveState':
+      // Checked now, not when a checkpoint is taken: the policy that sent it is the one to name.
+      field(c, 'state', true, 'a JSON value (finite numbers, strings, booleans, null, arrays, plain objects)', isJson);
       break;
     default:
       throw invalid(c, `unknown command type "${c.type}"; expected ${EXPECTED}`);

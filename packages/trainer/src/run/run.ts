@@ -1,18 +1,20 @@
 import { Subject, isObservable, type Observable, type Subscriber, type Subscription } from 'rxjs';
-import { backendSummary, toCheckpoint, type Model } from '@gradstream/graph';
+import { backendSummary, toCheckpoint, type JsonValue, type Model } from '@gradstream/graph';
 import { GradstreamError } from '@gradstream/tensor';
 import { Dataset, samplesToArrays, type ArrayData, type Sample } from '../dataset.js';
 import { Evaluator } from '../evaluate.js';
 import type { BatchEvent, Divergence, EndEvent, RunConfig, Scores, TrainEvent, TrainEventType } from '../events.js';
 import type { FitOptions, TrainData } from '../fit-options.js';
 import type { MetricName } from '../metrics.js';
+import type { OptimizerState } from '../optimizers/optimizer.js';
 import { sgd } from '../optimizers/sgd.js';
 import type { Policy } from '../policies/policy.js';
 import { ArraySource } from './array-source.js';
 import type { BatchSource } from './batch-source.js';
-import { checkCommand, type CommandObject } from './commands.js';
+import { checkCommand, describeCommand, type CommandObject } from './commands.js';
 import type { Interest } from './interest.js';
 import { laterTurn } from './macrotask.js';
+import { checkRunState, checkSameData, type RunState } from './run-state.js';
 import { END_OF_EPOCH, StepEngine, WAIT_FOR_DATA, type CompiledBatch } from './step-engine.js';
 import { StreamSource } from './stream-source.js';
 
@@ -26,6 +28,15 @@ type Ending =
   | { readonly reason: 'aborted'; readonly name: string; readonly message: string }
   | { readonly reason: 'early-stop'; readonly monitor: string; readonly bestEpoch: number; readonly best: number; readonly restored: boolean }
   | { readonly reason: 'diverged'; readonly divergence: Divergence };
+
+/** A command waiting for the next boundary, and who sent it (a policy's index; -1: the control stream). */
+interface PendingCommand {
+  readonly command: CommandObject;
+  readonly from: number;
+}
+
+/** A checkpoint asked for: taken at the next boundary where no batch is between its event and its update. */
+type CheckpointRequest = Extract<CommandObject, { type: 'checkpoint' }>;
 
 /** A policy plugged into the run: its input, the types it reads, its command subscription. */
 interface PluggedPolicy {
@@ -64,7 +75,12 @@ export class Run {
   private readonly metrics: readonly MetricName[];
   private readonly sliceMs: number;
   private readonly policies: PluggedPolicy[] = [];
-  private readonly pending: CommandObject[] = [];
+  private readonly pending: PendingCommand[] = [];
+  private readonly checkpointRequests: CheckpointRequest[] = [];
+  /** Each policy's last `saveState` (null: none), kept for checkpoints. */
+  private policyStates: JsonValue[] = [];
+  /** What the run reads (samples, batch size, shuffling), kept in checkpoints and checked on resume. */
+  private dataIdentity: RunState['data'] | undefined;
   private readonly subscriptions: Subscription[] = [];
   private source: BatchSource | undefined;
   private stream: StreamSource | undefined;
@@ -84,6 +100,8 @@ export class Run {
   private epoch = 0;
   private epochOpen = false;
   private batch = 0;
+  /** Samples trained (updates applied) in the open epoch. */
+  private trained = 0;
   private step = 0;
   private epochsDone = 0;
   private lastEpochLoss = Number.NaN;
@@ -173,10 +191,88 @@ export class Run {
     if (sliceMs !== undefined && !(sliceMs >= 0)) {
       throw new GradstreamError('INVALID_OPTION', `fit: sliceMs must be a number ≥ 0, got ${sliceMs}`, { sliceMs });
     }
-    this.plugPolicies(this.options.policies ?? []);
-    this.listenForAbort(this.options.signal);
     const config = this.stream !== undefined ? this.streamConfig(requested) : this.arrayConfig(requested);
-    this.emit({ type: 'start', seed: this.options.seed ?? 0, config });
+    this.dataIdentity = { samples: config.samples, batchSize: config.batchSize, shuffle: config.shuffle };
+    const policies = this.options.policies ?? [];
+    this.policyStates = policies.map(() => null);
+    const resumed = this.restore(policies.length);
+    this.plugPolicies(policies);
+    this.listenForAbort(this.options.signal);
+    this.emit({ type: 'start', seed: this.options.seed ?? 0, config, ...(resumed ? { resumed } : {}) });
+  }
+
+  /**
+   * Continues from a checkpoint (`resume`): the optimizer's state, then where the run stood —
+   * counters, the data order and position, the epoch's running totals, a pending rate, the
+   * policies' states, the nodes' generators, kept parameters. Everything is checked before
+   * anything is changed but the optimizer.
+   */
+  private restore(policyCount: number): { readonly step: number; readonly epoch: number } | undefined {
+    const resume = this.options.resume;
+    if (resume === undefined) return undefined;
+    if (typeof resume !== 'object' || resume === null) {
+      throw new GradstreamError('INVALID_OPTION', `fit: resume must be a checkpoint or the state loadCheckpoint returns, got ${describeCommand(resume)}`, {
+        option: 'resume',
+      });
+    }
+    const saved = resume.run === undefined ? undefined : checkRunState(resume.run);
+    if (saved !== undefined) {
+      checkSameData(saved.data, this.dataIdentity as RunState['data']);
+      if (saved.policies.length !== policyCount) {
+        throw new GradstreamError(
+          'INVALID_OPTION',
+          `fit: resume: the checkpointed run had ${saved.policies.length} polic${saved.policies.length === 1 ? 'y' : 'ies'}, this one ${policyCount}; pass the same policies in the same order`,
+          { option: 'policies', saved: saved.policies.length, now: policyCount },
+        );
+      }
+      const names = this.model.nodes.map((n) => n.name);
+      const missing = names.filter((n) => saved.generators[n] === undefined);
+      if (missing.length > 0) {
+        throw new GradstreamError('INVALID_OPTION', `fit: resume.run/generators: no generator saved for node(s) ${missing.join(', ')}: the checkpoint is of another model`, {
+          path: 'resume.run/generators',
+          nodes: missing,
+        });
+      }
+    }
+    if (resume.optimizer !== undefined) this.engine.optimizer.setState(resume.optimizer as unknown as OptimizerState);
+    if (saved === undefined) return { step: resume.step ?? 0, epoch: resume.epoch ?? 0 };
+    this.engine.setTotals(saved.totals);
+    if (saved.kept !== null) this.engine.setKept(saved.kept);
+    for (const node of this.model.nodes) node.rng.setState(saved.generators[node.name] as readonly number[]);
+    this.epoch = saved.epoch;
+    this.epochOpen = saved.epochOpen;
+    this.epochsDone = saved.epochsDone;
+    this.step = saved.step;
+    this.batch = saved.batch;
+    this.trained = saved.trained;
+    this.lastEpochLoss = saved.lastEpochLoss ?? Number.NaN;
+    this.pendingLr = saved.lr ?? undefined;
+    this.policyStates = [...saved.policies];
+    if (this.source instanceof ArraySource) this.source.resume(saved.order, saved.epochOpen, saved.trained);
+    else if (saved.epochOpen) (this.stream as StreamSource).skip(saved.trained);
+    return { step: saved.step, epoch: saved.epochsDone };
+  }
+
+  /** Where the run stands now, for a checkpoint (taken only between steps). */
+  private runState(): RunState {
+    const source = this.source;
+    return {
+      version: 1,
+      data: this.dataIdentity as RunState['data'],
+      epoch: this.epoch,
+      epochOpen: this.epochOpen,
+      epochsDone: this.epochsDone,
+      step: this.step,
+      batch: this.batch,
+      trained: this.trained,
+      lastEpochLoss: Number.isFinite(this.lastEpochLoss) ? this.lastEpochLoss : null,
+      order: source instanceof ArraySource ? source.orderState(this.epochOpen) : null,
+      totals: this.engine.totals(),
+      lr: this.pendingLr ?? null,
+      policies: [...this.policyStates],
+      generators: Object.fromEntries(this.model.nodes.map((n) => [n.name, n.rng.state()])),
+      kept: this.engine.keptValues(),
+    };
   }
 
   private arrayConfig(requested: number): RunConfig {
@@ -233,7 +329,7 @@ export class Run {
   }
 
   private plugPolicies(policies: readonly Policy[]): void {
-    for (const policy of policies) {
+    for (const [index, policy] of policies.entries()) {
       if (typeof policy !== 'function') {
         throw new GradstreamError('INVALID_OPTION', `fit: each policy must be a function from events to commands, got ${typeof policy}`, {});
       }
@@ -241,8 +337,9 @@ export class Run {
       if (reads === undefined || reads.has('batch')) this.policiesReadBatch = true;
       const plugged: PluggedPolicy = { input: new Subject<TrainEvent>(), reads, subscription: undefined, done: false };
       this.policies.push(plugged);
-      plugged.subscription = policy(plugged.input.asObservable()).subscribe({
-        next: (c) => this.command(c),
+      const restored = this.policyStates[index];
+      plugged.subscription = policy(plugged.input.asObservable(), restored === null || restored === undefined ? {} : { restored }).subscribe({
+        next: (c) => this.command(c, index),
         error: (e: unknown) => this.fail(e),
         complete: () => {
           plugged.done = true;
@@ -324,9 +421,10 @@ export class Run {
       }
       this.epoch++;
       this.batch = 0;
+      this.trained = 0;
       this.epochOpen = true;
       this.applyPendingLr();
-      (this.source as BatchSource).beginEpoch(this.epoch);
+      (this.source as BatchSource).beginEpoch();
       this.emit({ type: 'epochStart', epoch: this.epoch, lr: this.engine.optimizer.lr });
       return EDGE;
     }
@@ -350,7 +448,7 @@ export class Run {
     engine.compute(c);
     const loss = c.plan.loss;
     const step = this.step + 1;
-    const batch = ++this.batch;
+    const batch = this.batch + 1;
     // A batch event carries every gradient's norm; without one, finiteness is all the step needs.
     const batchEvent = this.policiesReadBatch || this.interest.wants('batch');
     const gradientsFinite = batchEvent ? engine.computeNorms(c) : engine.gradientsFinite(c);
@@ -371,6 +469,8 @@ export class Run {
     }
     engine.apply(c);
     this.step = step;
+    this.batch = batch;
+    this.trained += c.size;
     const every = this.options.params;
     if (typeof every === 'number' && step % every === 0 && this.interest.wants('params')) {
       this.emit({ type: 'params', epoch: this.epoch, step, params: engine.snapshotParams() });
@@ -415,21 +515,32 @@ export class Run {
   // ---- commands ----
 
   /** A command from the control stream or a policy: checked now, applied now or at the next boundary. */
-  private command(raw: unknown): void {
+  private command(raw: unknown, from = -1): void {
     if (this.ended || this.ending !== undefined) return;
     let c: CommandObject;
     try {
       c = checkCommand(raw);
+      if (c.type === 'saveState' && from < 0) {
+        throw new GradstreamError('INVALID_COMMAND', 'command saveState: only a policy saves state (it is kept per policy, for a resumed run to hand back)', {
+          command: 'saveState',
+        });
+      }
     } catch (e) {
       this.fail(e);
       return;
     }
     if (this.depth > 0 || !this.started) {
-      this.pending.push(c);
+      this.pending.push({ command: c, from });
       return;
     }
     try {
-      this.apply(c);
+      this.apply(c, from);
+      this.depth++;
+      try {
+        this.takeUpPending();
+      } finally {
+        this.depth--;
+      }
     } catch (e) {
       this.failNow(e);
       return;
@@ -437,13 +548,35 @@ export class Run {
     this.wake();
   }
 
-  /** Applies the commands (and a failure) that arrived while the loop was on the stack. */
+  /**
+   * Applies the commands (and a failure) that arrived while the loop was on the stack, then takes
+   * the checkpoints asked for — after every other command of the same boundary (a policy's
+   * `saveState` included), and never between a batch's event and its update.
+   */
   private takeUpPending(): void {
-    if (this.failure !== undefined) throw this.failure.error;
-    while (this.pending.length > 0 && !this.ended) this.apply(this.pending.shift() as CommandObject);
+    for (;;) {
+      if (this.failure !== undefined) throw this.failure.error;
+      while (this.pending.length > 0 && !this.ended) {
+        const p = this.pending.shift() as PendingCommand;
+        this.apply(p.command, p.from);
+      }
+      if (this.batchStep !== 0 || this.ended || this.checkpointRequests.length === 0) return;
+      this.emitCheckpoint(this.checkpointRequests.shift() as CheckpointRequest);
+    }
   }
 
-  private apply(c: CommandObject): void {
+  private emitCheckpoint(c: CheckpointRequest): void {
+    const checkpoint = toCheckpoint(this.model, {
+      optimizer: this.engine.optimizer.state(),
+      step: this.step,
+      epoch: this.epochsDone,
+      run: this.runState(),
+      ...(c.meta === undefined ? {} : { meta: c.meta }),
+    });
+    this.emit({ type: 'checkpoint', epoch: this.epochsDone, step: this.step, ...(c.tag === undefined ? {} : { tag: c.tag }), checkpoint });
+  }
+
+  private apply(c: CommandObject, from: number): void {
     switch (c.type) {
       case 'pause':
         this.paused = true;
@@ -476,16 +609,12 @@ export class Run {
         this.stopRequest ??= { reason: 'diverged', divergence };
         break;
       }
-      case 'checkpoint': {
-        const checkpoint = toCheckpoint(this.model, {
-          optimizer: this.engine.optimizer.state(),
-          step: this.step,
-          epoch: this.epochsDone,
-          ...(c.meta === undefined ? {} : { meta: c.meta }),
-        });
-        this.emit({ type: 'checkpoint', epoch: this.epochsDone, step: this.step, ...(c.tag === undefined ? {} : { tag: c.tag }), checkpoint });
+      case 'checkpoint':
+        this.checkpointRequests.push(c);
         break;
-      }
+      case 'saveState':
+        this.policyStates[from] = c.state as JsonValue;
+        break;
     }
   }
 

@@ -1,8 +1,9 @@
 import type { Model, ParamRef, Plan } from '@gradstream/graph';
-import type { Tensor } from '@gradstream/tensor';
+import { GradstreamError, type Tensor } from '@gradstream/tensor';
 import type { Divergence, NodeTrace, TensorSnapshot } from '../events.js';
 import { createMetric, type Metric, type MetricName } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
+import type { RunState } from './run-state.js';
 import { snapshotAll, snapshotTensor } from '../snapshot.js';
 import { SMALL, firstNonFinite } from './finite.js';
 
@@ -192,6 +193,43 @@ export class StepEngine {
     this.lossSum = 0;
     this.samples = 0;
     return { loss, metrics };
+  }
+
+  /** The open epoch's running totals (loss × samples, samples, each metric's sums), for a checkpoint. */
+  totals(): RunState['totals'] {
+    return { loss: this.lossSum, samples: this.samples, metrics: this.metrics.map((m) => m.state()) };
+  }
+
+  /** Continues an epoch from totals given by {@link StepEngine.totals}. */
+  setTotals(totals: RunState['totals']): void {
+    if (totals.metrics.length !== this.metrics.length) {
+      throw new GradstreamError('INVALID_OPTION', `fit: resume.run/totals/metrics: the checkpointed run kept ${totals.metrics.length} metric(s), this one ${this.metrics.length}`, {
+        path: 'resume.run/totals/metrics',
+      });
+    }
+    this.lossSum = totals.loss;
+    this.samples = totals.samples;
+    this.metrics.forEach((m, i) => m.setState(totals.metrics[i] as readonly number[]));
+  }
+
+  /** The parameters kept by `keepParams`, as numbers (for a checkpoint), or null. */
+  keptValues(): number[][] | null {
+    return this.kept === undefined ? null : this.kept.map((k) => Array.from(k));
+  }
+
+  /** Puts back parameters kept by an earlier run ({@link StepEngine.keptValues}). */
+  setKept(values: readonly (readonly number[])[]): void {
+    const sizes = this.params.map((p) => p.size);
+    if (values.length !== sizes.length || values.some((v, i) => v.length !== sizes[i])) {
+      throw new GradstreamError('INVALID_OPTION', `fit: resume.run/kept: the kept parameters do not fit this model (sizes ${values.map((v) => v.length).join(', ')}; the model's ${sizes.join(', ')})`, {
+        path: 'resume.run/kept',
+      });
+    }
+    this.kept = this.params.map((p, i) => {
+      const copy = p.data.slice();
+      copy.set(values[i] as readonly number[]);
+      return copy;
+    });
   }
 
   snapshotParams(): Readonly<Record<string, TensorSnapshot>> {

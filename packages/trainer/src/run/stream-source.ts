@@ -21,6 +21,10 @@ export class StreamSource implements BatchSource {
   private pulling = false;
   private closed = false;
   private batches = 0;
+  /** Samples of this pass still to drop: a resumed run does not train again what its checkpoint had trained. */
+  private skipping = 0;
+  /** Whether an epoch has taken the pass that `listen` began. */
+  private passTaken = false;
   private readonly highWater: number;
 
   constructor(
@@ -39,7 +43,8 @@ export class StreamSource implements BatchSource {
     if (isObservable(this.source)) {
       this.subscription = this.source.subscribe({
         next: (s) => {
-          this.queue.push(s);
+          if (this.skipping > 0) this.skipping--;
+          else this.queue.push(s);
           this.onArrival();
         },
         error: (e: unknown) => this.failed(e),
@@ -59,9 +64,24 @@ export class StreamSource implements BatchSource {
     }
   }
 
-  beginEpoch(epoch: number): void {
+  /**
+   * Continues a checkpointed pass: the source is read again from its start (as every epoch reads
+   * it), and its first `trained` samples, trained before the checkpoint, are dropped.
+   */
+  skip(trained: number): void {
+    const queued = Math.min(trained, this.queue.length - this.head);
+    this.head += queued;
+    this.skipping = trained - queued;
+    // The pass is the open epoch's: it has had batches (before the checkpoint), and the next epoch reads the source again.
+    this.batches = trained > 0 ? 1 : 0;
+    this.passTaken = true;
+  }
+
+  beginEpoch(): void {
     this.batches = 0;
-    if (epoch > 1) this.listen();
+    // The first epoch takes the pass begun when the run was subscribed; each later one reads the source again.
+    if (this.passTaken) this.listen();
+    this.passTaken = true;
   }
 
   epochDone(): boolean {
@@ -119,6 +139,7 @@ export class StreamSource implements BatchSource {
         this.pulling = false;
         if (this.closed) return;
         if (r.done === true) this.done = true;
+        else if (this.skipping > 0) this.skipping--;
         else this.queue.push(r.value);
         this.onArrival();
         this.pull();
