@@ -131,3 +131,33 @@ export function estimateMemory(model: Model, batchSize: number, kind: PlanKind, 
   const optimizer = optimizerSlots * parameters;
   return { parameters, plan, optimizer, total: parameters + plan + optimizer };
 }
+
+/**
+ * Refuses training at a batch size when the model's parameters, one training plan and the
+ * optimizer's per-parameter buffers together exceed `limit` bytes (`TOO_LARGE`, naming the layer
+ * that needs the most, its optimizer state counted with it); returns the bytes of the plan and
+ * the optimizer state otherwise. Runs on shapes alone, before a run allocates anything.
+ *
+ * @param optimizerSlots - the names of the buffers the optimizer keeps per parameter (`m`, `v` for Adam)
+ * @example
+ * ```ts
+ * import { checkTrainingMemory } from './plan-memory.js';
+ * // checkTrainingMemory(model, 32, ['m', 'v'], model.memoryLimit); // bytes of the plan and Adam's moments
+ * ```
+ */
+export function checkTrainingMemory(model: Model, batchSize: number, optimizerSlots: readonly string[], limit: number): number {
+  const needs = planBufferNeeds(model, batchSize, 'train');
+  const paths = layerPaths(model);
+  for (const node of model.nodes) {
+    for (const [k, p] of Object.entries(node.params)) {
+      for (const slot of optimizerSlots) needs.push({ node: node.name, label: node.label, path: paths.get(node.name), what: `optimizer state ${slot} of ${k}`, shape: p.shape });
+    }
+  }
+  return checkMemory(needs, model.dtype, limit, {
+    subject: `training at batch size ${batchSize}`,
+    purpose: `for a training plan${optimizerSlots.length > 0 ? ` and the optimizer's state (${optimizerSlots.join(', ')} per parameter)` : ''}`,
+    held: { bytes: parameterBytes(model), what: "the model's parameters" },
+    option: 'memoryLimit',
+    leadWithPath: false,
+  });
+}

@@ -2,7 +2,7 @@ import { GradstreamError, Tensor, type Backend, type DType, type Shape } from '@
 import type { RegisteredPlugin, Registry } from '../contract/registry.js';
 import { Plan, type PlanKind } from '../exec/plan.js';
 import { PlanCache } from '../exec/plan-cache.js';
-import { checkPlanMemory, estimateMemory } from '../exec/plan-memory.js';
+import { checkPlanMemory, checkTrainingMemory, estimateMemory } from '../exec/plan-memory.js';
 import { formatBytes, resolveMemoryLimit, type MemoryEstimate } from './memory.js';
 import type { GraphNode } from './node.js';
 import type { ModelSpec } from './spec.js';
@@ -214,6 +214,28 @@ export class Model {
       throw new GradstreamError('INVALID_OPTION', `memory: optimizerSlots must be a non-negative integer, got ${slots}`, { option: 'optimizerSlots' });
     }
     return estimateMemory(this, batchSize, options.kind ?? 'train', slots);
+  }
+
+  /**
+   * Refuses training at a batch size that would not fit: when the parameters, one training plan
+   * and `optimizerSlots` buffers per parameter (the optimizer's state) together exceed
+   * {@link Model.memoryLimit}, a `TOO_LARGE` error names the layer needing the most and the bytes
+   * against the limit, before anything is allocated. `fit` calls it when a run starts.
+   *
+   * @param optimizerSlots - names of the optimizer's per-parameter buffers (`['m', 'v']` for Adam; none for SGD)
+   * @returns what training at that batch size takes, as {@link Model.memory} gives it
+   * @example
+   * ```ts
+   * import { sequential } from '@gradstream/graph';
+   * import { linear, mse } from '@gradstream/ops';
+   * const model = sequential([linear({ inFeatures: 2, outFeatures: 1 })], { inputShape: [2], loss: mse(), memoryLimit: 600 });
+   * model.requireMemory(32, ['m', 'v']); // TOO_LARGE: training at batch size 32 needs 696 B …, beyond the memory limit of 600 B
+   * ```
+   */
+  requireMemory(batchSize: number, optimizerSlots: readonly string[] = []): MemoryEstimate {
+    const estimate = this.memory(batchSize, { optimizerSlots: optimizerSlots.length });
+    checkTrainingMemory(this, batchSize, optimizerSlots, this.memoryLimit);
+    return estimate;
   }
 
   /**

@@ -42,6 +42,7 @@ export function createOptimizer<S extends Settings>(rule: UpdateRule<S>, options
 
 class RuleOptimizer<S extends Settings> implements Optimizer {
   readonly name: string;
+  readonly slots: readonly string[];
   lr: number;
   private clipNorm: number | undefined;
   private settings: S;
@@ -64,6 +65,7 @@ class RuleOptimizer<S extends Settings> implements Optimizer {
     options: object,
   ) {
     this.name = rule.name;
+    this.slots = rule.slots;
     const parsed = parseConfig(rule, options ?? {}, rule.name, '', { above: 0 });
     this.lr = parsed.lr;
     this.clipNorm = parsed.clipNorm;

@@ -43,6 +43,11 @@ export interface Optimizer {
   /** The learning rate; schedules may change it between steps. */
   lr: number;
   /**
+   * Names of the buffers kept per parameter, each shaped like it (`['m', 'v']` for Adam; none for
+   * SGD): a run counts them in the memory it needs before it starts. Default: none.
+   */
+  readonly slots?: readonly string[];
+  /**
    * Updates `params[i]` in place from `grads[i]`, with the kernels of `backend` (the model's;
    * its per-parameter buffers are allocated there on the first step).
    */

@@ -192,6 +192,8 @@ export class Run {
       throw new GradstreamError('INVALID_OPTION', `fit: sliceMs must be a number ≥ 0, got ${sliceMs}`, { sliceMs });
     }
     const config = this.stream !== undefined ? this.streamConfig(requested) : this.arrayConfig(requested);
+    // Parameters, a training plan and the optimizer's state, sized before any of it is allocated.
+    this.model.requireMemory(config.batchSize, this.engine.optimizer.slots ?? []);
     this.dataIdentity = { samples: config.samples, batchSize: config.batchSize, shuffle: config.shuffle };
     const policies = this.options.policies ?? [];
     this.policyStates = policies.map(() => null);
