@@ -121,8 +121,7 @@ export function signals$(
     filter(isBatch),
     map((e) => {
       if (e.trace === undefined) throw missing('signals$', 'trace');
-      const signals: Record<string, TensorSnapshot> = {};
-      for (const t of e.trace) if (!t.loss) signals[t.node] = t.signal;
+      const signals: Record<string, TensorSnapshot> = Object.fromEntries(e.trace.filter((t) => !t.loss).map((t) => [t.node, t.signal]));
       return { step: e.step, epoch: e.epoch, signals: Object.freeze(signals) };
     }),
   );
@@ -142,8 +141,8 @@ export function signalNorms$(
 ): Observable<{ readonly step: number; readonly norms: Readonly<Record<string, number>> }> {
   return signals$(events$).pipe(
     map(({ step, signals }) => {
-      const norms: Record<string, number> = {};
-      for (const [k, s] of Object.entries(signals)) norms[k] = Math.sqrt(s.values.reduce((a, v) => a + v * v, 0));
+      // Built from entries (own keys defined, not assigned): a node may be named "__proto__".
+      const norms = Object.fromEntries(Object.entries(signals).map(([k, s]) => [k, Math.sqrt(s.values.reduce((a, v) => a + v * v, 0))]));
       return { step, norms };
     }),
   );

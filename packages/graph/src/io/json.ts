@@ -29,7 +29,11 @@ export function jsonCopy(value: unknown, path: string): JsonValue {
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) throw notJson(path, (value as object).constructor?.name ?? 'an object with a prototype');
     const out: Record<string, JsonValue> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = jsonCopy(v, `${path}/${k}`);
+    // Defined, not assigned: a key "__proto__" (JSON.parse makes it an own key) would otherwise set
+    // the copy's prototype and vanish from it.
+    for (const [k, v] of Object.entries(value)) {
+      if (v !== undefined) Object.defineProperty(out, k, { value: jsonCopy(v, `${path}/${k}`), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   throw notJson(path, typeof value);

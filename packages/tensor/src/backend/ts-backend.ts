@@ -1,6 +1,7 @@
 import { allocate, type DType, type TypedArray } from '../dtype.js';
 import type { SourceBindings } from '../codegen/bindings.js';
-import type { UnaryName } from '../math/unary-ops.js';
+import { GradstreamError } from '../errors.js';
+import { UNARY_NAMES, type UnaryName } from '../math/unary-ops.js';
 import { dropoutMask } from '../kernels/dropout.js';
 import {
   adamUpdate,
@@ -81,7 +82,13 @@ function renderCall(call: KernelCall, b: SourceBindings): string {
   const small = largest(call.args) <= INLINE_ELEMENTS;
   if (call.kernel in UNARY_ROLES) {
     const role = UNARY_ROLES[call.kernel as keyof typeof UNARY_ROLES];
-    const [fn, ...rest] = call.args as [UnaryName, ...unknown[]];
+    const [given, ...rest] = call.args as [unknown, ...unknown[]];
+    // The function's name comes from a spec (dense's activation) and names the bound kernel below:
+    // it must be one of the table's, and the table's own string is the one used.
+    const fn = UNARY_NAMES[UNARY_NAMES.indexOf(given as UnaryName)];
+    if (fn === undefined) {
+      throw new GradstreamError('INVALID_OPTION', `unknown elementwise function ${JSON.stringify(given)}; known: ${UNARY_NAMES.join(', ')}`, { fn: given });
+    }
     const dtype = dtypeOfBuffer(rest[role === 'forward' ? 1 : 2] as TypedArray);
     const t: KernelTemplate = unaryTemplates(fn, dtype)[role];
     // The parameter p defaults to 0, as in the kernels' signatures.

@@ -57,12 +57,14 @@ export class SourceBindings {
   }
 
   /**
-   * An argument as source: numbers, booleans, strings and `undefined` as literals, a
-   * {@link ScalarSlot} as a read of `scalars`, anything else (arrays, functions) bound.
+   * An argument as source: numbers, booleans and `undefined` as literals, a {@link ScalarSlot} as
+   * a read of `scalars`, anything else (arrays, functions, strings) bound. Strings are bound, never
+   * written out: a kernel's string argument (an activation's name) comes from a spec, and no text
+   * from a spec or a checkpoint is ever part of generated source.
    */
   arg(a: unknown): string {
     if (typeof a === 'number') return numberLiteral(a);
-    if (typeof a === 'boolean' || typeof a === 'string') return JSON.stringify(a);
+    if (typeof a === 'boolean') return a ? 'true' : 'false';
     if (a === undefined) return 'undefined';
     if (a instanceof ScalarSlot) {
       const name = this.scalarNames[a.index];

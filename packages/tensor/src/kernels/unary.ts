@@ -41,7 +41,8 @@ export interface UnaryKernels {
  */
 export function unaryKernels(name: UnaryName, dtype: DType): UnaryKernels {
   const table: Readonly<Record<string, readonly UnaryKernels[] | undefined>> = GENERATED_UNARY;
-  const pair = table[name];
+  // Own keys only: "constructor" or "__proto__" would otherwise find Object's and fail later, unnamed.
+  const pair = Object.hasOwn(table, name) ? table[name] : undefined;
   if (pair === undefined) {
     throw new GradstreamError('INVALID_OPTION', `unknown elementwise function "${String(name)}"; known: ${Object.keys(UNARY_OPS).join(', ')}`, { fn: name });
   }
