@@ -1,7 +1,7 @@
 import { GradstreamError } from '@gradstream/tensor';
 
 /** Every block starts on a cache line, so SIMD loads are aligned and two buffers never share a line. */
-const ALIGN = 64;
+export const ALIGN = 64;
 /** Addresses below this stay unused: a zero pointer is never a buffer. */
 const HEAP_START = 64 * 1024;
 const PAGE = 64 * 1024;
@@ -43,6 +43,22 @@ export class Allocator {
   /** Bytes of the memory itself. */
   get memoryBytes(): number {
     return this.memory.buffer.byteLength;
+  }
+
+  /** The most bytes the memory may hold: its maximum when it can grow, its size when it cannot. */
+  get capacityBytes(): number {
+    return this.canGrow ? this.maxBytes : this.memory.buffer.byteLength;
+  }
+
+  /**
+   * Bytes blocks may still be handed out from: above the top of the heap up to the capacity, and
+   * the free blocks below it. An upper bound (a free block serves only buffers that fit in it), so
+   * that a model or plan is refused on it only when it certainly does not fit.
+   */
+  get freeBytes(): number {
+    let s = this.capacityBytes - this.top;
+    for (const block of this.free) s += block[1];
+    return Math.max(0, s);
   }
 
   /** The start of a block of at least `bytes` bytes, 64-byte aligned, zero-filled by the caller if needed. */

@@ -6,10 +6,12 @@ import {
   type DType,
   type KernelCall,
   type Kernels,
+  type MemoryCeiling,
   type SourceBindings,
   type TypedArray,
   type UnaryName,
 } from '@gradstream/tensor';
+import { ALIGN } from './allocator.js';
 import type { ThreadPool } from './pool/index.js';
 import type { KernelExports, WasmRuntime } from './runtime.js';
 
@@ -53,8 +55,9 @@ export function createWasmBackend(parts: WasmBackendParts): Backend {
     if (typeof f !== 'function') throw new Error(`wasm backend: the kernels module has no export ${name}`);
     return f;
   };
+  // Without a prototype: a name outside the table ("constructor") finds nothing rather than Object's.
   const byFunction = (prefix: string): Readonly<Record<UnaryName, (...args: number[]) => number>> =>
-    Object.fromEntries(UNARY_NAMES.map((n) => [n, exportOf(`${prefix}_${n}`)])) as Record<UnaryName, (...args: number[]) => number>;
+    Object.assign(Object.create(null) as object, Object.fromEntries(UNARY_NAMES.map((n) => [n, exportOf(`${prefix}_${n}`)]))) as Record<UnaryName, (...args: number[]) => number>;
   const unaryF = byFunction('unary');
   const unaryB = byFunction('unaryBackward');
   const biasF = byFunction('biasUnary');
@@ -191,6 +194,16 @@ export function createWasmBackend(parts: WasmBackendParts): Backend {
     free: (buffers: readonly TypedArray[]): void => {
       for (const a of buffers) if (own(a)) rt.release(a);
     },
+    // float32 buffers live in the one wasm memory; float64 ones are ordinary arrays, bounded by the host alone.
+    memoryCeiling: (dtype: DType): MemoryCeiling | undefined =>
+      dtype === 'float32'
+        ? {
+            maxBytes: rt.allocator.capacityBytes,
+            freeBytes: rt.allocator.freeBytes,
+            alignment: ALIGN,
+            why: rt.shared ? 'a wasm32 memory addresses no more' : 'a page that is not cross-origin isolated gets a fixed memory',
+          }
+        : undefined,
     renderCall,
   });
 }

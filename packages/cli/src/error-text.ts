@@ -2,7 +2,8 @@ import type { GradstreamError } from '@gradstream/tensor';
 
 /**
  * An error's message as the command line says it: where the library names an API option, the
- * command line names its flag (the memory limit is `--memory-limit` there, not `memoryLimit`).
+ * command line names its flag (the memory limit is `--memory-limit` there, not `memoryLimit`; the
+ * TypeScript backend `--backend ts`).
  *
  * @example
  * ```ts
@@ -10,5 +11,8 @@ import type { GradstreamError } from '@gradstream/tensor';
  * ```
  */
 export function commandLineMessage(e: GradstreamError): string {
-  return e.code === 'TOO_LARGE' ? e.message.replace(/\(the `memoryLimit` option raises the limit\)/, '(--memory-limit raises the limit)') : e.message;
+  if (e.code !== 'TOO_LARGE') return e.message;
+  return e.message
+    .replace(/\(the `memoryLimit` option raises the limit\)/, '(--memory-limit raises the limit)')
+    .replace(/\(the 'ts' backend has no such ceiling\)/, '(--backend ts has no such ceiling)');
 }

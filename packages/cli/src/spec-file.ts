@@ -1,13 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fromSpec, type BuildOptions, type Model } from '@gradstream/graph';
-import { withFileErrors } from '@gradstream/graph/node';
+import { readFileWithin } from '@gradstream/graph/node';
 import { parseJsonText } from './json-text.js';
 
-/** Reads a model spec file as JSON; a file that is not JSON is an `INVALID_SPEC` error naming the line and column, one that cannot be read a `FILE_ERROR` naming its full path. */
+/**
+ * Reads a model spec file as JSON; a file that is not JSON is an `INVALID_SPEC` error naming the
+ * line and column, one that cannot be read a `FILE_ERROR` naming its full path, one too large to
+ * read whole a `TOO_LARGE` error naming it, its bytes and the limit, before reading it.
+ */
 export async function readSpecJson(path: string, cwd: string): Promise<unknown> {
   const file = resolve(cwd, path);
-  const text = await withFileErrors('readSpec', file, () => readFile(file, 'utf8'));
+  const text = (await readFileWithin('readSpec', file)).toString('utf8');
   return parseJsonText(text, path, 'INVALID_SPEC', 'a model spec: { "version": 1, "inputShape": […], "layers": […], "loss": {…} }');
 }
 

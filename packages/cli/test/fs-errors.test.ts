@@ -7,14 +7,15 @@ import { ROOT, run, tempDir } from './capture.js';
 // CI runs as, so permission denied is made here for the files named `locked.*`.
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>();
+  const locked = (path: unknown): boolean => /[/\\]locked\.[a-z]+$/.test(String(path));
+  const deny = (path: unknown): never => {
+    throw Object.assign(new Error(`EACCES: permission denied, open '${String(path)}'`), { code: 'EACCES', syscall: 'open', path });
+  };
   return {
     ...fs,
-    readFile: (async (path: string, ...rest: unknown[]) => {
-      if (/[/\\]locked\.[a-z]+$/.test(String(path))) {
-        throw Object.assign(new Error(`EACCES: permission denied, open '${String(path)}'`), { code: 'EACCES', syscall: 'open', path });
-      }
-      return fs.readFile(path, ...(rest as []));
-    }) as typeof fs.readFile,
+    readFile: (async (path: string, ...rest: unknown[]) => (locked(path) ? deny(path) : fs.readFile(path, ...(rest as [])))) as typeof fs.readFile,
+    // Files are read whole through a handle (their size checked first): denied where they are opened.
+    open: (async (path: string, ...rest: unknown[]) => (locked(path) ? deny(path) : fs.open(path, ...(rest as [])))) as typeof fs.open,
   };
 });
 

@@ -24,10 +24,11 @@ export { Plan, type PlanKind } from './exec/plan.js';
 export { Tape, localGradients, runNode, type RunOptions, type TapeEntry, type TapeGradients } from './exec/tape.js';
 export { modelOperator, nodeOperator, type Batch, type ForwardResult } from './exec/operators.js';
 export { checkGradients, gradcheck, type CheckGradientsOptions, type GradcheckEntry, type GradcheckOptions, type GradcheckReport, type GradientReport } from './check/gradcheck.js';
-export { specSchema } from './model/spec-schema.js';
+export { SPEC_LIMITS, specSchema } from './model/spec-schema.js';
 export { fromSpec, toSpec, validateSpec } from './io/spec-io.js';
 export {
   CHECKPOINT_FORMAT,
+  CHECKPOINT_LIMITS,
   CHECKPOINT_VERSION,
   checkpointSchema,
   fromCheckpoint,

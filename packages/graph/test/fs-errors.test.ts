@@ -22,8 +22,11 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return {
     ...fs,
     readFile: (async (path: string, ...rest: unknown[]) => (denied.paths.has(String(path)) ? deny(String(path)) : fs.readFile(path, ...(rest as [])))) as typeof fs.readFile,
+    // Denied where the file system denies it: when a file is opened to be read, or created in a denied directory.
     open: (async (path: string, flags?: string, ...rest: unknown[]) =>
-      flags === 'wx' && denied.paths.has(dirname(String(path))) ? deny(String(path)) : fs.open(path, flags, ...(rest as []))) as typeof fs.open,
+      (flags === 'wx' && denied.paths.has(dirname(String(path)))) || ((flags ?? 'r') === 'r' && denied.paths.has(String(path)))
+        ? deny(String(path))
+        : fs.open(path, flags, ...(rest as []))) as typeof fs.open,
     rename: async (from: string, to: string): Promise<void> => {
       const code = renameFailure.code;
       if (code === undefined) return fs.rename(from, to);

@@ -25,7 +25,7 @@ export {
 } from './math/expr.js';
 export { UNARY_NAMES, UNARY_OPS, type UnaryDefinition, type UnaryName } from './math/unary-ops.js';
 export { KERNEL_NAMES, READING_KERNELS, type KernelName, type Kernels } from './backend/kernels.js';
-export type { Backend, KernelCall } from './backend/backend.js';
+export type { Backend, KernelCall, MemoryCeiling } from './backend/backend.js';
 export { tsBackend } from './backend/ts-backend.js';
 export { ScalarSlot, SourceBindings, identifier } from './codegen/bindings.js';
 export { matmul } from './kernels/matmul.js';

@@ -1,13 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
-import { text as readText } from 'node:stream/consumers';
+import { extname } from 'node:path';
 import type { Model } from '@gradstream/graph';
-import { withFileErrors } from '@gradstream/graph/node';
 import { sizeOf } from '@gradstream/tensor';
 import { builtinSamples } from './builtin.js';
 import { parseCsv, splitColumns } from './csv.js';
 import { fitSamples, type LoadedData } from './fit-samples.js';
 import { parseJsonSamples } from './json.js';
+import { readDataText } from './read-text.js';
 import { noLabelColumn, splitLabelColumn } from './label-column.js';
 import type { RawSamples } from './samples.js';
 
@@ -17,7 +15,9 @@ import type { RawSamples } from './samples.js';
  * ({@link parseCsv}; its columns split by the model's widths, {@link splitColumns}). A file of
  * another extension is read as JSON when it starts with `{` or `[`, as CSV otherwise; so is `-`,
  * all of stdin (named `stdin` in messages). A file that cannot be read is a `FILE_ERROR` naming its
- * full path (`loadData /home/me/data.csv: no such file`).
+ * full path (`loadData /home/me/data.csv: no such file`); a file or stdin holding more than the
+ * longest string JavaScript holds is a `TOO_LARGE` error naming it, its bytes and the limit, raised
+ * before a file is read.
  *
  * @param ref - a file path, `-` for stdin, or `builtin:NAME`
  * @param model - the model the samples are for (its input and output widths decide the columns)
@@ -48,10 +48,7 @@ async function readSamples(ref: string, model: Model, cwd: string, stdin: AsyncI
   if (ref.startsWith('builtin:')) return noLabelColumn(builtinSamples(ref), label);
   const fromStdin = ref === '-';
   const source = fromStdin ? 'stdin' : ref;
-  // process.stdin is touched only when it is read: merely opening it can keep the process waiting.
-  // A file that cannot be read is named by its full path: the usual cause is a different working directory.
-  const file = resolve(cwd, ref);
-  const text = fromStdin ? await readText(stdin ?? process.stdin) : await withFileErrors('loadData', file, () => readFile(file, 'utf8'));
+  const text = await readDataText('loadData', ref, cwd, stdin);
   const ext = fromStdin ? '' : extname(ref).toLowerCase();
   const json = ext === '.json' || (ext !== '.csv' && ext !== '.tsv' && /^\s*[[{]/.test(text));
   if (json) return noLabelColumn(parseJsonSamples(text, source), label);

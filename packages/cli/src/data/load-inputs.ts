@@ -1,13 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
-import { text as readText } from 'node:stream/consumers';
+import { extname } from 'node:path';
 import type { Model } from '@gradstream/graph';
-import { withFileErrors } from '@gradstream/graph/node';
 import { GradstreamError, sizeOf } from '@gradstream/tensor';
 import { parseJsonText } from '../json-text.js';
 import { builtinSamples } from './builtin.js';
 import { parseCsv } from './csv.js';
 import { labelColumnIndex, noLabelColumn, withoutColumn } from './label-column.js';
+import { readDataText } from './read-text.js';
 
 /**
  * Input rows to predict from, and where they came from.
@@ -34,7 +32,8 @@ const JSON_SHAPES = '[[…], …], { "x": [[…], …] } or [{ "x": […] }, …
  * (inputs first), are accepted too and the targets left out, and so is the CSV column named by
  * `labelColumn`. JSON is an array of rows, `{ "x": [[…], …] }` or `[{ "x": […] }, …]` (any `y`
  * is ignored). A row of another width is an `INVALID_DATA` error naming it; a file that cannot be
- * read is a `FILE_ERROR` naming its full path.
+ * read is a `FILE_ERROR` naming its full path; a file or stdin too large to read whole a
+ * `TOO_LARGE` error naming it, its bytes and the limit.
  *
  * @param ref - a file path, `-` for stdin, or `builtin:NAME`
  * @param model - the model to predict with (its input width decides the columns)
@@ -62,9 +61,7 @@ export async function loadInputs(
   if (ref.startsWith('builtin:')) return checked(noLabelColumn(builtinSamples(ref), label), inputWidth, (i) => `sample ${i}`);
   const fromStdin = ref === '-';
   const source = fromStdin ? 'stdin' : ref;
-  // A file that cannot be read is named by its full path: the usual cause is a different working directory.
-  const file = resolve(cwd, ref);
-  const text = fromStdin ? await readText(stdin ?? process.stdin) : await withFileErrors('loadInputs', file, () => readFile(file, 'utf8'));
+  const text = await readDataText('loadInputs', ref, cwd, stdin);
   const ext = fromStdin ? '' : extname(ref).toLowerCase();
   if (ext === '.json' || (ext !== '.csv' && ext !== '.tsv' && /^\s*[[{]/.test(text))) return noLabelColumn(jsonInputs(text, source, inputWidth), label);
 

@@ -1,6 +1,6 @@
 import { GradstreamError, sizeOf, type Shape } from '@gradstream/tensor';
 import { inferOutputShape } from '../contract/shape-errors.js';
-import { bytesPerElement, checkMemory, type BufferNeed, type MemoryEstimate } from '../model/memory.js';
+import { bytesPerElement, checkMemory, checkMemoryCeiling, type BufferNeed, type MemoryEstimate } from '../model/memory.js';
 import type { Model } from '../model/model.js';
 import type { GraphNode } from '../model/node.js';
 import { INPUT, TARGET } from '../model/spec.js';
@@ -95,9 +95,10 @@ export function parameterBytes(model: Model): number {
 }
 
 /**
- * Refuses a plan whose buffers, with the model's parameters, exceed `limit` bytes, or one of whose
- * buffers is longer than a typed array may be (`TOO_LARGE`, naming the layer); returns the plan's
- * bytes otherwise. Called before the plan allocates anything.
+ * Refuses a plan whose buffers, with the model's parameters, exceed `limit` bytes, one of whose
+ * buffers is longer than a typed array may be, or whose buffers do not fit in what is left of the
+ * backend's own memory (wasm32: 4 GiB) (`TOO_LARGE`, naming the layer); returns the plan's bytes
+ * otherwise. Called before the plan allocates anything.
  *
  * @example
  * ```ts
@@ -106,13 +107,18 @@ export function parameterBytes(model: Model): number {
  * ```
  */
 export function checkPlanMemory(model: Model, batchSize: number, kind: PlanKind, limit: number): number {
-  return checkMemory(planBufferNeeds(model, batchSize, kind), model.dtype, limit, {
-    subject: `compile(${batchSize}): ${kind === 'train' ? 'a training plan' : 'a forward-only plan'} for batch size ${batchSize}`,
+  const needs = planBufferNeeds(model, batchSize, kind);
+  const subject = `compile(${batchSize}): ${kind === 'train' ? 'a training plan' : 'a forward-only plan'} for batch size ${batchSize}`;
+  const bytes = checkMemory(needs, model.dtype, limit, {
+    subject,
     purpose: 'for its buffers',
     held: { bytes: parameterBytes(model), what: "the model's parameters" },
     option: 'memoryLimit',
     leadWithPath: false,
   });
+  // The parameters already live in the backend's memory: its free bytes count them out.
+  checkMemoryCeiling(needs, model.dtype, model.backend, { subject, purpose: 'for its buffers', leadWithPath: false });
+  return bytes;
 }
 
 /**

@@ -1,12 +1,15 @@
-import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GradstreamError } from '@gradstream/tensor';
 import { fileError, withFileErrors } from './fs-error.js';
+import { readFileWithin, type ReadFileOptions } from './read-file.js';
 import { fromCheckpoint, parseCheckpoint, toCheckpoint, type Checkpoint, type CheckpointExtra, type LoadedCheckpoint } from './checkpoint.js';
 import type { BuildOptions } from '../model/build.js';
 import type { Model } from '../model/model.js';
 
-let tempCounter = 0;
+// A killed write leaves its temporary file behind, and a restarted process may get the same pid (a
+// container's often has the same one at every start): a random start keeps its names off the leftovers.
+let tempCounter = Math.floor(Math.random() * 2 ** 30);
 
 /**
  * Writes a model's checkpoint ({@link toCheckpoint}) to a JSON file, atomically: the text goes to a
@@ -51,14 +54,28 @@ export async function writeCheckpointFile(checkpoint: Checkpoint, path: string):
 }
 
 /**
+ * Options of {@link loadCheckpoint}: those of building the model, and the most bytes the file may hold.
+ *
+ * @example
+ * ```ts
+ * import type { LoadCheckpointOptions } from '@gradstream/graph/node';
+ * const options: LoadCheckpointOptions = { backend: 'ts', maxBytes: 64 * 2 ** 20 };
+ * ```
+ */
+export interface LoadCheckpointOptions extends BuildOptions, ReadFileOptions {}
+
+/**
  * Reads a checkpoint file written by {@link saveCheckpoint} and rebuilds the model
  * ({@link fromCheckpoint}). A truncated, corrupted, other-version or inconsistent file is a
  * `CHECKPOINT_INVALID` error whose message starts with the file's path and names what broke
  * (`not JSON (truncated at byte 1234?)`, `params/linear_1.weight: expected shape [8,2], got [8,3]`,
  * an op the registry does not hold, …). A file that cannot be read is a `FILE_ERROR`
- * (`loadCheckpoint model.ckpt.json: no such file`).
+ * (`loadCheckpoint model.ckpt.json: no such file`); one larger than `maxBytes` (default: the
+ * longest string JavaScript holds) a `TOO_LARGE` error naming the path, its bytes and the limit,
+ * raised before any of it is read.
  *
- * @param options - the registry to resolve ops in, the seed for the nodes' generators, the backend
+ * @param options - the registry to resolve ops in, the seed for the nodes' generators, the
+ *   backend, `maxBytes` (see {@link readFileWithin})
  * @example
  * ```ts
  * import { loadCheckpoint } from '@gradstream/graph/node';
@@ -66,8 +83,9 @@ export async function writeCheckpointFile(checkpoint: Checkpoint, path: string):
  * const { model, step } = await loadCheckpoint('model.ckpt.json');
  * ```
  */
-export async function loadCheckpoint(path: string, options: BuildOptions = {}): Promise<LoadedCheckpoint> {
-  const bytes = await withFileErrors('loadCheckpoint', path, () => readFile(path));
+export async function loadCheckpoint(path: string, options: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
+  const { maxBytes, ...build } = options;
+  const bytes = await readFileWithin('loadCheckpoint', path, maxBytes === undefined ? {} : { maxBytes });
   try {
     let text: string;
     try {
@@ -75,7 +93,7 @@ export async function loadCheckpoint(path: string, options: BuildOptions = {}): 
     } catch {
       throw new GradstreamError('CHECKPOINT_INVALID', 'invalid checkpoint: not UTF-8 text', {});
     }
-    return fromCheckpoint(parseCheckpoint(text), options);
+    return fromCheckpoint(parseCheckpoint(text), build);
   } catch (e) {
     if (e instanceof GradstreamError && e.code === 'CHECKPOINT_INVALID') {
       throw new GradstreamError('CHECKPOINT_INVALID', `${path}: ${e.message}`, { ...e.details, file: path });

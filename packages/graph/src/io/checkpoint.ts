@@ -9,6 +9,7 @@ import type { Model } from '../model/model.js';
 import { defaultRegistry, type Registry } from '../contract/registry.js';
 import { formatSchemaErrors, problemLines } from '../contract/schema-errors.js';
 import { toSpec, validateSpec } from './spec-io.js';
+import { SPEC_LIMITS } from '../model/spec-schema.js';
 import type { ModelSpec } from '../model/spec.js';
 
 /**
@@ -129,6 +130,26 @@ export interface LoadedCheckpoint extends CheckpointState {
 }
 
 /**
+ * The most a checkpoint may hold beyond what its model needs, checked before anything is decoded:
+ * parameters and the length of their ids, and how deeply the free-form JSON (`optimizer`, `run`,
+ * `meta`) nests — deeper values load, but would overflow the stack when saved again.
+ *
+ * @example
+ * ```ts
+ * import { CHECKPOINT_LIMITS } from '@gradstream/graph';
+ * console.log(`at most ${CHECKPOINT_LIMITS.params} parameters`);
+ * ```
+ */
+export const CHECKPOINT_LIMITS = Object.freeze({
+  /** Entries of `params`. */
+  params: 1_000_000,
+  /** Characters of a parameter id (`node.param`). */
+  idLength: 1024,
+  /** Levels of arrays and objects in `optimizer`, `run` and `meta`. */
+  depth: 100,
+});
+
+/**
  * The JSON Schema (draft-07) of a checkpoint's envelope. The embedded `spec` is only required to be an
  * object here: it is checked against the registry's {@link specSchema} when loaded.
  *
@@ -148,10 +169,15 @@ export const checkpointSchema = {
     format: { const: CHECKPOINT_FORMAT },
     formatVersion: { const: CHECKPOINT_VERSION },
     spec: { type: 'object' },
-    params: { type: 'object', additionalProperties: { $ref: '#/definitions/tensor' } },
+    params: {
+      type: 'object',
+      maxProperties: CHECKPOINT_LIMITS.params,
+      propertyNames: { maxLength: CHECKPOINT_LIMITS.idLength },
+      additionalProperties: { $ref: '#/definitions/tensor' },
+    },
     checksum: { type: 'string', pattern: '^[0-9a-f]{64}$' },
     optimizer: {},
-    rng: { type: 'array', items: { type: 'integer' } },
+    rng: { type: 'array', minItems: 4, maxItems: 4, items: { type: 'integer' } },
     step: { type: 'integer', minimum: 0 },
     epoch: { type: 'integer', minimum: 0 },
     run: {},
@@ -163,13 +189,16 @@ export const checkpointSchema = {
       required: ['shape', 'dtype', 'data'],
       additionalProperties: false,
       properties: {
-        shape: { type: 'array', items: { type: 'integer', minimum: 0 } },
+        shape: { type: 'array', maxItems: SPEC_LIMITS.rank, items: { type: 'integer', minimum: 0 } },
         dtype: { enum: ['float32', 'float64'] },
         data: { type: 'string' },
       },
     },
   },
 } as const;
+
+/** Problems listed in one error; the rest are counted. */
+const MAX_PROBLEM_LINES = 20;
 
 let validateEnvelope: ValidateFunction | undefined;
 
@@ -288,6 +317,10 @@ function checkEnvelope(json: unknown, code: 'CHECKPOINT_INVALID' | 'INVALID_OPTI
   if (formatVersion !== CHECKPOINT_VERSION) {
     fail(`formatVersion: expected ${CHECKPOINT_VERSION}, got ${show(formatVersion)}`, { path: 'formatVersion' });
   }
+  for (const field of ['optimizer', 'run', 'meta'] as const) {
+    const value = (json as Record<string, unknown>)[field];
+    if (deeperThan(value, CHECKPOINT_LIMITS.depth)) fail(`${field}: nests deeper than ${CHECKPOINT_LIMITS.depth} levels of arrays and objects`, { path: field });
+  }
   validateEnvelope ??= new Ajv({ allErrors: true, strict: false }).compile(checkpointSchema);
   if (!validateEnvelope(json)) {
     const problems = formatSchemaErrors('', validateEnvelope.errors);
@@ -388,9 +421,10 @@ function decodeParams(model: Model, checkpoint: Checkpoint): Map<string, Uint8Ar
   const problems: string[] = [];
   const decoded = new Map<string, Uint8Array>();
   const expected = new Set(model.parameters().map((p) => p.id));
-  for (const id of Object.keys(checkpoint.params)) {
-    if (!expected.has(id)) problems.push(`params/${id}: not a parameter of this model (it has ${[...expected].join(', ')})`);
-  }
+  const unknown = Object.keys(checkpoint.params).filter((id) => !expected.has(id));
+  // The model's ids once, not once per unknown key: a file may hold a million of them.
+  if (unknown.length > 0) problems.push(`params: ${unknown.length === 1 ? 'a key that is' : `${unknown.length} keys that are`} not parameters of this model (it has ${[...expected].join(', ')})`);
+  for (const id of unknown) problems.push(`params/${id}: not a parameter of this model`);
   for (const p of model.parameters()) {
     const path = `params/${p.id}`;
     const saved = checkpoint.params[p.id];
@@ -403,16 +437,27 @@ function decodeParams(model: Model, checkpoint: Checkpoint): Map<string, Uint8Ar
       problems.push(`${path}: expected shape ${formatShape(p.value.shape)}, got ${formatShape(saved.shape)}`);
     }
     if (saved.dtype !== p.value.dtype) problems.push(`${path}/dtype: expected "${p.value.dtype}", got "${saved.dtype}"`);
-    const bytes = decodeBase64(saved.data, `${path}/data`, problems);
-    if (bytes === undefined || problems.length > before) continue;
+    if (problems.length > before) continue;
     const want = p.value.size * p.value.data.BYTES_PER_ELEMENT;
+    // The text's length tells the byte count: a wrong one is refused before anything is decoded.
+    const text = saved.data;
+    if (text.length % 4 === 0) {
+      const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+      const got = (text.length / 4) * 3 - padding;
+      if (got !== want) {
+        problems.push(`${path}/data: expected ${want} bytes (${sizeOf(p.value.shape)} ${p.value.dtype}), got ${got}`);
+        continue;
+      }
+    }
+    const bytes = decodeBase64(text, `${path}/data`, problems);
+    if (bytes === undefined) continue;
     if (bytes.length !== want) {
       problems.push(`${path}/data: expected ${want} bytes (${sizeOf(p.value.shape)} ${p.value.dtype}), got ${bytes.length}`);
       continue;
     }
     decoded.set(p.id, bytes);
   }
-  if (problems.length > 0) throw checkpointError(`its parameters do not fit the model:\n${problems.join('\n')}`, { problems });
+  if (problems.length > 0) throw checkpointError(`its parameters do not fit the model:\n${listed(problems)}`, { problems: problems.slice(0, 1000) });
   const hash = sha256.create();
   for (const p of model.parameters()) hash.update(decoded.get(p.id) as Uint8Array);
   const actual = bytesToHex(hash.digest());
@@ -459,6 +504,25 @@ function readLittleEndian(bytes: Uint8Array, target: Tensor): void {
   const d = target.data;
   if (d.BYTES_PER_ELEMENT === 4) for (let i = 0; i < d.length; i++) d[i] = view.getFloat32(i * 4, true);
   else for (let i = 0; i < d.length; i++) d[i] = view.getFloat64(i * 8, true);
+}
+
+/** True when a JSON value nests more than `limit` levels (walked without recursion: the value may be deep). */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** The problems as lines, at most {@link MAX_PROBLEM_LINES} of them, then how many more there are. */
+function listed(problems: readonly string[]): string {
+  const shown = problems.slice(0, MAX_PROBLEM_LINES);
+  const more = problems.length - shown.length;
+  return [...shown, ...(more > 0 ? [`… and ${more} more`] : [])].join('\n');
 }
 
 function checkpointError(message: string, details: Record<string, unknown>): GradstreamError {

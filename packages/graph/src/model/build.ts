@@ -4,7 +4,7 @@ import type { AnyOpPlugin } from '../contract/op-plugin.js';
 import { defaultRegistry, type RegisteredPlugin, type Registry } from '../contract/registry.js';
 import { inferOutputShape } from '../contract/shape-errors.js';
 import { Model, type ModelLayer } from './model.js';
-import { checkMemory, resolveMemoryLimit, type BufferNeed } from './memory.js';
+import { checkMemory, checkMemoryCeiling, resolveMemoryLimit, type BufferNeed } from './memory.js';
 import { GraphNode } from './node.js';
 import { selectBackend, type BackendChoice } from './select-backend.js';
 import { INPUT, SPEC_VERSION, TARGET, type LayerSpec, type ModelSpec } from './spec.js';
@@ -193,11 +193,15 @@ export function buildModel(spec: ModelSpec, options: BuildOptions = {}): Model {
   const needs: BufferNeed[] = [];
   wireModel(spec, options, needs, limit);
   checkMemory(needs, spec.dtype ?? 'float32', limit, { subject: 'the model', purpose: 'for its parameters', option: 'memoryLimit', leadWithPath: true });
-  return wireModel(spec, options, undefined, limit) as Model;
+  return wireModel(spec, options, undefined, limit, needs) as Model;
 }
 
-/** Wires the model of a spec; with `measure`, only lists its parameters there (and returns nothing). */
-function wireModel(spec: ModelSpec, options: BuildOptions, measure: BufferNeed[] | undefined, memoryLimit: number): Model | undefined {
+/**
+ * Wires the model of a spec; with `measure`, only lists its parameters there (and returns nothing).
+ * `sized`, the parameters a measuring pass listed, are checked against the chosen backend's own
+ * memory before the first is allocated.
+ */
+function wireModel(spec: ModelSpec, options: BuildOptions, measure: BufferNeed[] | undefined, memoryLimit: number, sized?: readonly BufferNeed[]): Model | undefined {
   const registry = options.registry ?? defaultRegistry;
   if (spec.version !== SPEC_VERSION) {
     throw new GradstreamError('INVALID_SPEC', `version must be ${SPEC_VERSION}, got ${JSON.stringify(spec.version)}`, { path: 'version' });
@@ -206,6 +210,8 @@ function wireModel(spec: ModelSpec, options: BuildOptions, measure: BufferNeed[]
   const dtype = spec.dtype ?? 'float32';
   // Sizing allocates nothing, so it needs no backend of its own.
   const backend = measure !== undefined ? tsBackend : selectBackend(options.backend ?? 'auto', dtype, options.threads);
+  // The memory limit passed; a backend whose own memory is bounded (wasm32: 4 GiB) must hold the parameters too.
+  if (sized !== undefined) checkMemoryCeiling(sized, dtype, backend, { subject: 'the model', purpose: 'for its parameters', leadWithPath: true });
   const w: Wiring = {
     registry,
     rng: Rng.fromSeed(options.seed ?? 0),

@@ -1,4 +1,4 @@
-import { GradstreamError, formatShape, sizeOf, type DType, type Shape } from '@gradstream/tensor';
+import { GradstreamError, formatShape, sizeOf, type Backend, type DType, type Shape } from '@gradstream/tensor';
 
 /** The share of the machine's memory (or of its container's limit) a model and one of its plans may take by default in Node. */
 const NODE_SHARE = 0.25;
@@ -231,10 +231,7 @@ export function checkMemory(needs: readonly BufferNeed[], dtype: DType, limit: n
   }
   const held = check.held?.bytes ?? 0;
   if (total + held > limit) {
-    // Named: the layer needing the most, since making it smaller helps most.
-    let top: Share | undefined;
-    for (const o of byOwner.values()) if (top === undefined || o.bytes > top.bytes) top = o;
-    const t = top as Share;
+    const t = largestShare(byOwner);
     const besides = check.held === undefined ? '' : ` with ${check.held.what} (${bytesText(held)})`;
     throw new GradstreamError(
       'TOO_LARGE',
@@ -245,4 +242,72 @@ export function checkMemory(needs: readonly BufferNeed[], dtype: DType, limit: n
     );
   }
   return total;
+}
+
+/** The owner needing the most bytes: a refusal names it, since making it smaller helps most. */
+function largestShare(byOwner: ReadonlyMap<string, Share>): Share {
+  let top: Share | undefined;
+  for (const o of byOwner.values()) if (top === undefined || o.bytes > top.bytes) top = o;
+  return top as Share;
+}
+
+/**
+ * Refuses buffers that do not fit in what is left of the backend's own memory (see
+ * `Backend.memoryCeiling`: a wasm32 memory holds 4 GiB at most, however much the machine has and
+ * whatever the memory limit): a `TOO_LARGE` error naming the layer needing the most, its JSON
+ * path, and the bytes needed against the bytes free. Each buffer counts whole blocks of the
+ * memory's alignment. Runs on shapes alone, before anything is allocated; a backend without a
+ * ceiling (the TypeScript one) passes everything.
+ *
+ * @example
+ * ```ts
+ * import { tsBackend } from '@gradstream/tensor';
+ * import { checkMemoryCeiling } from './memory.js';
+ * const need = { node: 'linear_1', label: 'node "linear_1" (linear)', path: 'layers/0', what: 'weight', shape: [4, 2] };
+ * checkMemoryCeiling([need], 'float32', tsBackend, { subject: 'the model', purpose: 'for its parameters', leadWithPath: true }); // no ceiling: passes
+ * ```
+ */
+export function checkMemoryCeiling(needs: readonly BufferNeed[], dtype: DType, backend: Backend, check: Pick<MemoryCheck, 'subject' | 'purpose' | 'leadWithPath'>): void {
+  const ceiling = backend.memoryCeiling?.(dtype);
+  if (ceiling === undefined) return;
+  const bpe = bytesPerElement(dtype);
+  const align = Math.max(1, ceiling.alignment);
+  const byOwner = new Map<string, Share>();
+  let total = 0;
+  for (const n of needs) {
+    const bytes = Math.ceil(Math.max(sizeOf(n.shape) * bpe, 1) / align) * align;
+    total += bytes;
+    const key = n.node ?? n.label;
+    const o = byOwner.get(key);
+    if (o === undefined) byOwner.set(key, { need: n, bytes, largest: n, largestBytes: bytes });
+    else {
+      o.bytes += bytes;
+      if (bytes > o.largestBytes) {
+        o.largest = n;
+        o.largestBytes = bytes;
+      }
+    }
+  }
+  if (total <= ceiling.freeBytes) return;
+  const t = largestShare(byOwner);
+  const lead = check.leadWithPath && t.need.path !== undefined ? `${t.need.path}: ` : '';
+  const owner = check.leadWithPath || t.need.path === undefined ? t.need.label : `${t.need.label} at ${t.need.path}`;
+  const other = backend.name === 'ts' ? '' : " (the 'ts' backend has no such ceiling)";
+  throw new GradstreamError(
+    'TOO_LARGE',
+    `${lead}${check.subject} needs ${bytesText(total)} ${check.purpose}, beyond the ${bytesText(ceiling.freeBytes)} free in the ${backend.name} backend's memory, ` +
+      `which holds ${formatBytes(ceiling.maxBytes)} at most (${ceiling.why}); ` +
+      `${owner} takes ${formatBytes(t.bytes)} of it, ${formatBytes(t.largestBytes)} for its ${t.largest.what} ${formatShape(t.largest.shape)}${other}`,
+    {
+      node: t.need.node,
+      path: t.need.path,
+      bytes: total,
+      limit: ceiling.freeBytes,
+      backend: backend.name,
+      maxBytes: ceiling.maxBytes,
+      layerBytes: t.bytes,
+      buffer: t.largest.what,
+      shape: [...t.largest.shape],
+    },
+  );
 }

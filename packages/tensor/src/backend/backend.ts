@@ -18,6 +18,28 @@ export interface KernelCall {
 }
 
 /**
+ * How much a backend's own memory holds, where that memory (not the host's) bounds what the
+ * backend can allocate: a wasm32 memory addresses 4 GiB at most, whatever the machine has. Models
+ * and plans are sized against it before allocating, so a refusal names the layer.
+ *
+ * @example
+ * ```ts
+ * import type { MemoryCeiling } from '@gradstream/tensor';
+ * const fits = (c: MemoryCeiling, bytes: number) => bytes <= c.freeBytes;
+ * ```
+ */
+export interface MemoryCeiling {
+  /** The most bytes the memory holds, in all. */
+  readonly maxBytes: number;
+  /** Bytes still free for new buffers (those already allocated, by any model, taken off). */
+  readonly freeBytes: number;
+  /** Every buffer takes a whole number of blocks of this many bytes. */
+  readonly alignment: number;
+  /** Why the memory holds no more, for messages: `a wasm32 memory addresses no more`. */
+  readonly why: string;
+}
+
+/**
  * A backend: a kernel set, the memory its kernels work in, and how its kernel calls are written
  * into generated passes. The TypeScript backend ({@link tsBackend}) is the reference and works
  * everywhere; `@gradstream/backend-wasm` is the WebAssembly SIMD one. A model computes every
@@ -43,6 +65,11 @@ export interface Backend extends Kernels {
   allocate(dtype: DType, length: number): TypedArray;
   /** Gives buffers from {@link Backend.allocate} back; they must not be used afterwards. */
   free(buffers: readonly TypedArray[]): void;
+  /**
+   * Where this backend's own memory bounds the buffers of `dtype` it allocates (see
+   * {@link MemoryCeiling}); undefined, or absent, where only the host's memory does.
+   */
+  memoryCeiling?(dtype: DType): MemoryCeiling | undefined;
   /**
    * One kernel call as a JavaScript statement for a generated pass, its arguments bound in
    * `bindings` (see {@link SourceBindings.arg}): a direct call of the kernel, or its loop written
