@@ -46,6 +46,12 @@ export class WasmRuntime {
   /** Every ArrayBuffer the memory has had (growing a shared memory gives a new, larger one; views on the old ones stay valid). */
   private readonly buffers = new Set<ArrayBufferLike>();
   private current: ArrayBufferLike;
+  /**
+   * Gives a view's block back once the view is collected: parameters and optimizer state are never
+   * freed by hand, and without this a process that builds models or optimizers one after another
+   * would fill its memory with blocks nothing can reach. Views freed by hand are unregistered first.
+   */
+  private readonly reclaim = new FinalizationRegistry<number>((start) => this.allocator.release(start));
 
   private constructor(memoryBytes: number) {
     const bytes = decodeBase64(WASM_KERNELS_BASE64);
@@ -90,6 +96,7 @@ export class WasmRuntime {
     const view = new Float32Array(buffer, start, length);
     // Reused blocks hold old values; new memory is zero already, but a fill is cheap next to a plan's life.
     view.fill(0);
+    this.reclaim.register(view, start, view);
     return view;
   }
 
@@ -113,7 +120,10 @@ export class WasmRuntime {
 
   /** Gives a view's block back. */
   release(a: Float32Array): void {
-    if (this.owns(a)) this.allocator.release(a.byteOffset);
+    if (!this.owns(a)) return;
+    // Its block may be handed out again at once: the view's collection must not free it a second time.
+    this.reclaim.unregister(a);
+    this.allocator.release(a.byteOffset);
   }
 }
 

@@ -96,6 +96,19 @@ export class Plan {
     return this.program.bytes;
   }
 
+  /**
+   * @internal Frees the plan's buffers now, for the model's plan cache dropping a plan it never
+   * handed out; the plan must not run again.
+   *
+   * @example
+   * ```ts
+   * // in PlanCache, dropping a plan only `predict` used: if (!lent.has(dropped)) dropped.free();
+   * ```
+   */
+  free(): void {
+    this.program.free();
+  }
+
   /** Nodes the generated passes run from their recorded kernel calls; the others are called as they are. */
   get recordedNodes(): readonly string[] {
     return this.program.recordedNodes;

@@ -55,6 +55,8 @@ export class Program {
   /** Bytes of every buffer the program allocated. */
   readonly bytes: number;
   private timings: Float64Array | undefined;
+  /** Every buffer the program allocated, for {@link Program.free}. */
+  private readonly buffers: readonly TypedArray[];
   /** Recorded calls per mode; see trace.ts. */
   private readonly found: { readonly train: Found; readonly eval: Found; readonly backward: Found };
   private recorders: RecordingNode[] | undefined;
@@ -150,7 +152,17 @@ export class Program {
     this.bytes = buffers.reduce((s, b) => s + b.byteLength, 0);
     const unknown = (): Found => bound.map(() => undefined);
     this.found = { train: unknown(), eval: unknown(), backward: unknown() };
-    reclaim.register(this, { backend, buffers });
+    reclaim.register(this, { backend, buffers }, this);
+    this.buffers = buffers;
+  }
+
+  /**
+   * Frees every buffer now instead of when the program is collected, for an owner that knows
+   * nothing else holds it; the program must not run again.
+   */
+  free(): void {
+    // Unregistered first, so the buffers are freed once however often this is called.
+    if (reclaim.unregister(this)) this.backend.free(this.buffers);
   }
 
   /** Nodes run from their recorded kernel calls in every pass recorded so far (the others are called as they are). */
@@ -264,7 +276,8 @@ export class Program {
     const t = this.timings;
     if (t === undefined) return out;
     this.bound.forEach((b, i) => {
-      out[b.node.name] = { forwardMs: t[2 * i] as number, backwardMs: t[2 * i + 1] as number };
+      // Defined, not assigned: a node may be named "__proto__".
+      Object.defineProperty(out, b.node.name, { value: { forwardMs: t[2 * i] as number, backwardMs: t[2 * i + 1] as number }, enumerable: true, writable: true, configurable: true });
     });
     return out;
   }

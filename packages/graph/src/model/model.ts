@@ -288,7 +288,9 @@ export class Model {
    */
   predict(x: Tensor | readonly (readonly number[])[]): Tensor {
     const input = x instanceof Tensor ? x : Tensor.from(x as number[][], { dtype: this.dtype });
-    const plan = this.plan(input.shape[0] ?? 0, 'infer');
+    const batchSize = input.shape[0] ?? 0;
+    // Not lent: the plan is not kept past this call, so the cache frees it as soon as it drops it.
+    const plan = this.plans.get(batchSize, 'infer', () => this.compile(batchSize, { kind: 'infer' }), false);
     plan.setInput(input);
     plan.predict();
     return (plan.values.get(this.output) as Tensor).clone();
