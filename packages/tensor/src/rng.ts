@@ -35,7 +35,9 @@ export class Rng {
    */
   static fromSeed(seed: number): Rng {
     if (!Number.isSafeInteger(seed)) {
-      throw new GradstreamError('INVALID_OPTION', `Rng.fromSeed: seed must be a safe integer, got ${seed}`, { seed });
+      // typeof, not the value itself, for what String() cannot convert (a null-prototype object, a symbol).
+      const got = typeof seed === 'number' || typeof seed === 'string' || typeof seed === 'bigint' ? String(seed) : seed === null ? 'null' : typeof seed;
+      throw new GradstreamError('INVALID_OPTION', `Rng.fromSeed: seed must be a safe integer, got ${got}`, { seed });
     }
     // xoroshiro128+ seeded directly with a small integer starts in a low-entropy state (its first
     // draws track the seed), so the seed is spread over all 128 bits with splitmix32 first.

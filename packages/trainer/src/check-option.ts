@@ -31,13 +31,36 @@ function inRange(v: number, r: OptionRange): boolean {
 }
 
 /**
+ * Any value as text for an error message: a number as written, a BigInt with its `n`, JSON where
+ * it has one, else its type. Never throws: JSON.stringify does on a BigInt inside an object or a
+ * cycle, and String does on a null-prototype object or a symbol, which would turn a message about
+ * a bad option into a TypeError.
+ *
+ * @example
+ * ```ts
+ * describeValue(Number.NaN); // 'NaN'
+ * describeValue(10n); // '10n'
+ * describeValue({ lr: 1n }); // '[object Object]'
+ * ```
+ */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'bigint') return `${v}n`;
+  try {
+    return JSON.stringify(v) ?? typeof v;
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
+/**
  * Returns `value` (or `fallback` when it is undefined) if it is a number in `range`; otherwise
  * throws `INVALID_OPTION` naming the owner (`adam`, `cosineDecay`) and the option.
  */
 export function numberOption(owner: string, option: string, value: unknown, range: OptionRange, fallback?: number): number {
   const v = value === undefined ? fallback : value;
   if (typeof v !== 'number' || !inRange(v, range)) {
-    const got = typeof v === 'number' ? String(v) : v === undefined ? 'nothing' : JSON.stringify(v) ?? typeof v;
+    const got = v === undefined ? 'nothing' : describeValue(v);
     throw new GradstreamError('INVALID_OPTION', `${owner}: ${option} must be ${describe(range)}, got ${got}`, { owner, option, value: v });
   }
   return v;
@@ -47,7 +70,7 @@ export function numberOption(owner: string, option: string, value: unknown, rang
 export function booleanOption(owner: string, option: string, value: unknown, fallback: boolean): boolean {
   const v = value === undefined ? fallback : value;
   if (typeof v !== 'boolean') {
-    throw new GradstreamError('INVALID_OPTION', `${owner}: ${option} must be a boolean, got ${JSON.stringify(v) ?? typeof v}`, { owner, option, value: v });
+    throw new GradstreamError('INVALID_OPTION', `${owner}: ${option} must be a boolean, got ${describeValue(v)}`, { owner, option, value: v });
   }
   return v;
 }

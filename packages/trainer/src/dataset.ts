@@ -1,6 +1,7 @@
 import { INPUT, TARGET, type Model } from '@gradstream/graph';
 import { GradstreamError, Tensor, formatShape, sizeOf, type Backend, type DType, type Shape, type TypedArray } from '@gradstream/tensor';
 import { firstNonFinite } from './run/finite.js';
+import { describeValue } from './check-option.js';
 
 /**
  * Samples in any of the shapes people keep them: a tensor `[N, ...]`, an array of rows, an array
@@ -246,10 +247,14 @@ function pack(
     if (rows.length % width !== 0) widthError(where, sampleShape, [rows.length]);
     t = new Tensor([rows.length / width, ...sampleShape], dtype === 'float64' ? Float64Array.from(rows) : Float32Array.from(rows));
   } else {
+    // Checked, not assumed: rows from JavaScript or a parsed file may be anything, and reading
+    // `length` off it would throw a TypeError instead of saying what is wrong.
+    if (!isArrayLike(rows)) rowsError(where, 'rows (an array of numbers or of arrays, a typed array or a Tensor)', rows);
     const n = rows.length;
     t = Tensor.zeros([n, ...sampleShape], dtype);
     for (let i = 0; i < n; i++) {
       const row = rows[i] as number | ArrayLike<number>;
+      if (typeof row !== 'number' && !isArrayLike(row)) rowsError(where, `a number or an array of numbers for sample ${i}`, row);
       if (typeof row === 'number') {
         if (width !== 1) widthError(where, sampleShape, [n], i);
         t.data[i] = row;
@@ -270,6 +275,12 @@ function pack(
 function valueAt(rows: readonly number[] | readonly ArrayLike<number>[], flat: number, width: number): unknown {
   const row = rows[Math.floor(flat / width)];
   return typeof row === 'number' ? row : row?.[flat % width];
+}
+
+const isArrayLike = (v: unknown): v is ArrayLike<unknown> => typeof v === 'object' && v !== null && typeof (v as { length?: unknown }).length === 'number';
+
+function rowsError(where: string, expected: string, got: unknown): never {
+  throw new GradstreamError('INVALID_DATA', `${where}: expected ${expected}, got ${describeValue(got)}`, {});
 }
 
 function widthError(where: string, sampleShape: Shape, got: Shape, row?: number): never {

@@ -24,7 +24,8 @@ import { registerSelector } from './run/select.js';
  * or a policy reads batch events: `loss$` does, `epochs$` and `end$` do not), then the optimizer
  * updates every parameter in place. A step whose loss or gradients are not finite is not applied:
  * the run ends with reason `diverged`, naming the step and the node where the first non-finite
- * value appeared. Commands (`control`) and policies (`policies`) steer the run; see
+ * value appeared (an update that overflows is caught by the next step, or, after the last one,
+ * before the `end` event). Commands (`control`) and policies (`policies`) steer the run; see
  * {@link CommandObject} and {@link Policy}.
  *
  * @example

@@ -1,4 +1,5 @@
 import { GradstreamError, tsBackend, type Backend, type TypedArray } from '@gradstream/tensor';
+import { describeValue } from './check-option.js';
 
 /**
  * Names of the built-in metrics: `mse` (mean of (ŷ − y)²), `mae` (mean |ŷ − y|), `rmse` (√mse),
@@ -112,6 +113,6 @@ export function createMetric(name: MetricName, backend: Backend = tsBackend): Me
     case 'accuracy':
       return new Accuracy(backend);
     default:
-      throw new GradstreamError('INVALID_OPTION', `unknown metric "${String(name)}"; known metrics: accuracy, mae, mse, rmse`, { metric: name });
+      throw new GradstreamError('INVALID_OPTION', `unknown metric ${describeValue(name)}; known metrics: accuracy, mae, mse, rmse`, { metric: name });
   }
 }

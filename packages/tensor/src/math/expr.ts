@@ -180,7 +180,9 @@ export function numberLiteral(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return 'Infinity';
   if (v === -Infinity) return '(-Infinity)';
-  return Object.is(v, -0) || v < 0 ? `(${String(v)})` : String(v);
+  // String(-0) is "0": the sign of a negative zero is written out, or the literal reads back as +0.
+  if (Object.is(v, -0)) return '(-0)';
+  return v < 0 ? `(${String(v)})` : String(v);
 }
 
 const JS_FUNCTIONS: Readonly<Record<ExprFunction, (a: string) => string>> = {

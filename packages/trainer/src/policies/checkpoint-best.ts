@@ -2,8 +2,10 @@ import { concat, defer, ignoreElements, mergeMap, of, EMPTY, type Observable } f
 import type { Checkpoint } from '@gradstream/graph';
 import type { TrainEvent } from '../events.js';
 import type { TrainCommand } from '../run/commands.js';
-import { improves, monitored, type MonitorMode } from './monitor.js';
+import { improves, monitored, monitorOption, type MonitorMode } from './monitor.js';
 import { definePolicy, type Policy } from './policy.js';
+import { GradstreamError } from '@gradstream/tensor';
+import { describeValue } from '../check-option.js';
 
 /**
  * Options of {@link checkpointBest}.
@@ -44,8 +46,12 @@ let policies = 0;
  * ```
  */
 export function checkpointBest(options: CheckpointBestOptions): Policy {
-  const monitor = options.monitor ?? 'val_loss';
-  const better = improves(monitor, options.mode ?? 'auto', options.minDelta ?? 0);
+  const monitor = monitorOption('checkpointBest', options.monitor ?? 'val_loss');
+  const better = improves('checkpointBest', monitor, options.mode, options.minDelta);
+  // Checked here: called only at the first improvement, a save that is not a function would fail the run with a TypeError.
+  if (typeof options.save !== 'function') {
+    throw new GradstreamError('INVALID_OPTION', `checkpointBest: save must be a function (checkpoint) => void or a promise, got ${describeValue(options.save)}`, { option: 'save' });
+  }
   // Its own tag, so checkpoints asked for by others (a control command, another policy) are not saved.
   const tag = `checkpointBest#${++policies}`;
   return definePolicy(['epoch', 'checkpoint'], (events$: Observable<TrainEvent>, context) =>

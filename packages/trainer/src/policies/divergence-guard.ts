@@ -1,6 +1,8 @@
 import { filter, map, type Observable } from 'rxjs';
 import type { BatchEvent, TrainEvent } from '../events.js';
 import type { CommandObject } from '../run/commands.js';
+import { GradstreamError } from '@gradstream/tensor';
+import { describeValue } from '../check-option.js';
 import { definePolicy, type Policy } from './policy.js';
 
 /**
@@ -17,6 +19,15 @@ export interface DivergenceGuardOptions {
   readonly maxLoss?: number;
   /** A parameter gradient norm above this counts as divergence (default: only non-finite). */
   readonly maxGradNorm?: number;
+}
+
+/** A threshold option: a number (Infinity, the default, is no threshold), checked before any batch is compared with it. */
+function threshold(option: string, value: unknown): number {
+  if (value === undefined) return Number.POSITIVE_INFINITY;
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new GradstreamError('INVALID_OPTION', `divergenceGuard: ${option} must be a number, got ${describeValue(value)}`, { option });
+  }
+  return value;
 }
 
 /** What crossed a threshold on a batch, as a `diverge` command, or undefined. */
@@ -44,8 +55,8 @@ function crossed(e: BatchEvent, maxLoss: number, maxNorm: number): CommandObject
  * ```
  */
 export function divergenceGuard(options: DivergenceGuardOptions = {}): Policy {
-  const maxLoss = options.maxLoss ?? Number.POSITIVE_INFINITY;
-  const maxNorm = options.maxGradNorm ?? Number.POSITIVE_INFINITY;
+  const maxLoss = threshold('maxLoss', options.maxLoss);
+  const maxNorm = threshold('maxGradNorm', options.maxGradNorm);
   return definePolicy(['batch'], (events$: Observable<TrainEvent>) =>
     events$.pipe(
       map((e) => (e.type === 'batch' ? crossed(e, maxLoss, maxNorm) : undefined)),

@@ -3,7 +3,8 @@ import type { JsonValue } from '@gradstream/graph';
 import { GradstreamError } from '@gradstream/tensor';
 import type { TrainEvent } from '../events.js';
 import type { TrainCommand } from '../run/commands.js';
-import { improves, monitored, type MonitorMode } from './monitor.js';
+import { improves, monitored, monitorOption, type MonitorMode } from './monitor.js';
+import { booleanOption, numberOption } from '../check-option.js';
 import { definePolicy, type Policy } from './policy.js';
 
 /**
@@ -43,10 +44,10 @@ export interface EarlyStoppingOptions {
  * ```
  */
 export function earlyStopping(options: EarlyStoppingOptions = {}): Policy {
-  const monitor = options.monitor ?? 'val_loss';
-  const patience = options.patience ?? 5;
-  const restore = options.restoreBest ?? false;
-  const better = improves(monitor, options.mode ?? 'auto', options.minDelta ?? 0);
+  const monitor = monitorOption('earlyStopping', options.monitor ?? 'val_loss');
+  const patience = numberOption('earlyStopping', 'patience', options.patience, { atLeast: 0, integer: true }, 5);
+  const restore = booleanOption('earlyStopping', 'restoreBest', options.restoreBest, false);
+  const better = improves('earlyStopping', monitor, options.mode, options.minDelta);
   return definePolicy(['epoch'], (events$: Observable<TrainEvent>, context) =>
     defer(() => {
       // A resumed run goes on with the best value and the patience count its checkpoint kept.

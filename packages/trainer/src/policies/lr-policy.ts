@@ -1,9 +1,10 @@
 import { defer, filter, map, mergeMap, type Observable } from 'rxjs';
+import { GradstreamError } from '@gradstream/tensor';
 import type { EpochEvent, TrainEvent } from '../events.js';
 import type { CommandObject } from '../run/commands.js';
 import type { LrSchedule } from '../schedules/lr-schedule.js';
 import { reduceOnPlateau, type PlateauState, type ReduceOnPlateauOptions } from '../schedules/reduce-on-plateau.js';
-import { monitored } from './monitor.js';
+import { monitored, monitorOption } from './monitor.js';
 import { definePolicy, type Policy } from './policy.js';
 
 /**
@@ -30,6 +31,12 @@ export type SchedulePer = 'step' | 'epoch';
  * ```
  */
 export function lrSchedule(schedule: LrSchedule, options: { readonly per?: SchedulePer } = {}): Policy {
+  // Checked here: called on a run's first event, a value that is not a function would fail the run with a TypeError.
+  if (typeof schedule !== 'function') {
+    throw new GradstreamError('INVALID_OPTION', `lrSchedule: schedule must be a function (t) => lr, such as stepDecay(…), got ${schedule === null ? 'null' : typeof schedule}`, {
+      option: 'schedule',
+    });
+  }
   const per = options.per ?? 'epoch';
   const after = per === 'epoch' ? 'epoch' : 'batch';
   return definePolicy(['start', after], (events$: Observable<TrainEvent>) =>
@@ -57,7 +64,8 @@ export function lrSchedule(schedule: LrSchedule, options: { readonly per?: Sched
  * ```
  */
 export function reduceLrOnPlateau(options: ReduceOnPlateauOptions & { readonly monitor?: string } = {}): Policy {
-  const { monitor = 'val_loss', ...plateauOptions } = options;
+  const { monitor: given = 'val_loss', ...plateauOptions } = options;
+  const monitor = monitorOption('reduceLrOnPlateau', given);
   return definePolicy(['epoch'], (events$: Observable<TrainEvent>, context) =>
     defer(() => {
       const plateau = reduceOnPlateau(plateauOptions);

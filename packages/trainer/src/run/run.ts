@@ -6,17 +6,19 @@ import { Evaluator } from '../evaluate.js';
 import type { BatchEvent, Divergence, EndEvent, RunConfig, Scores, TrainEvent, TrainEventType } from '../events.js';
 import type { FitOptions, TrainData } from '../fit-options.js';
 import type { MetricName } from '../metrics.js';
-import type { OptimizerState } from '../optimizers/optimizer.js';
+import type { Optimizer, OptimizerState } from '../optimizers/optimizer.js';
 import { sgd } from '../optimizers/sgd.js';
 import type { Policy } from '../policies/policy.js';
 import { ArraySource } from './array-source.js';
 import type { BatchSource } from './batch-source.js';
 import { checkCommand, describeCommand, type CommandObject } from './commands.js';
+import { describeValue } from '../check-option.js';
 import type { Interest } from './interest.js';
 import { laterTurn } from './macrotask.js';
 import { checkRunState, checkSameData, type RunState } from './run-state.js';
 import { END_OF_EPOCH, StepEngine, WAIT_FOR_DATA, type CompiledBatch } from './step-engine.js';
 import { StreamSource } from './stream-source.js';
+import { firstNonFinite } from './finite.js';
 
 /** Models some run is training: a second run on one of them ends at once with `MODEL_BUSY`. */
 const training = new WeakSet<Model>();
@@ -117,8 +119,17 @@ export class Run {
     private readonly interest: Interest,
   ) {
     // MSE means something for regression only; a classifier asks for accuracy.
-    this.metrics = options.metrics ?? (model.lossNode.op.name === 'mse' ? ['mse'] : []);
-    this.engine = new StepEngine(model, options.optimizer ?? sgd(), this.metrics);
+    const metrics = options.metrics ?? (model.lossNode.op.name === 'mse' ? ['mse'] : []);
+    try {
+      this.engine = new StepEngine(model, checkOptimizer(options.optimizer ?? sgd()), checkMetrics(metrics));
+      this.metrics = metrics;
+    } catch (e) {
+      // A bad metric or optimizer fails the run at its start, as every other option does (an error
+      // event, then the error), instead of throwing inside subscribe.
+      this.failure = { error: e };
+      this.engine = new StepEngine(model, sgd(), []);
+      this.metrics = [];
+    }
     this.engine.profiling = options.profile ?? false;
     this.sliceMs = options.sliceMs ?? 20;
   }
@@ -181,21 +192,29 @@ export class Run {
     }
     const { epochs } = this.options;
     if (!Number.isInteger(epochs) || epochs < 0) {
-      throw new GradstreamError('INVALID_OPTION', `fit: epochs must be a non-negative integer, got ${epochs}`, { epochs });
+      throw new GradstreamError('INVALID_OPTION', `fit: epochs must be a non-negative integer, got ${describeValue(epochs)}`, { epochs });
     }
     const requested = this.options.batchSize ?? 32;
     if (!Number.isInteger(requested) || requested < 1) {
-      throw new GradstreamError('INVALID_OPTION', `fit: batchSize must be a positive integer, got ${requested}`, { batchSize: requested });
+      throw new GradstreamError('INVALID_OPTION', `fit: batchSize must be a positive integer, got ${describeValue(requested)}`, { batchSize: requested });
     }
     const sliceMs = this.options.sliceMs;
-    if (sliceMs !== undefined && !(sliceMs >= 0)) {
-      throw new GradstreamError('INVALID_OPTION', `fit: sliceMs must be a number ≥ 0, got ${sliceMs}`, { sliceMs });
+    // typeof first: comparing an object without a primitive value (a null-prototype one) throws a TypeError.
+    if (sliceMs !== undefined && !(typeof sliceMs === 'number' && sliceMs >= 0)) {
+      throw new GradstreamError('INVALID_OPTION', `fit: sliceMs must be a number ≥ 0, got ${describeValue(sliceMs)}`, { sliceMs });
+    }
+    const validation: unknown = this.options.validation;
+    if (validation !== undefined && (typeof validation !== 'object' || validation === null)) {
+      throw new GradstreamError('INVALID_OPTION', `fit: validation must be arrays { x, y } or { split }, got ${describeValue(validation)}`, { option: 'validation' });
     }
     const config = this.stream !== undefined ? this.streamConfig(requested) : this.arrayConfig(requested);
     // Parameters, a training plan and the optimizer's state, sized before any of it is allocated.
     this.model.requireMemory(config.batchSize, this.engine.optimizer.slots ?? []);
     this.dataIdentity = { samples: config.samples, batchSize: config.batchSize, shuffle: config.shuffle };
     const policies = this.options.policies ?? [];
+    if (!Array.isArray(policies)) {
+      throw new GradstreamError('INVALID_OPTION', `fit: policies must be an array of policies, got ${describeValue(policies)}`, { option: 'policies' });
+    }
     this.policyStates = policies.map(() => null);
     const resumed = this.restore(policies.length);
     this.plugPolicies(policies);
@@ -228,7 +247,7 @@ export class Run {
         );
       }
       const names = this.model.nodes.map((n) => n.name);
-      const missing = names.filter((n) => saved.generators[n] === undefined);
+      const missing = names.filter((n) => !Object.hasOwn(saved.generators, n));
       if (missing.length > 0) {
         throw new GradstreamError('INVALID_OPTION', `fit: resume.run/generators: no generator saved for node(s) ${missing.join(', ')}: the checkpoint is of another model`, {
           path: 'resume.run/generators',
@@ -286,8 +305,8 @@ export class Run {
     let train = Dataset.from(isArrayData(data) ? data : samplesToArrays(data), this.model, { finiteCheck });
     let validation: Dataset | undefined;
     if (v !== undefined && 'split' in v) {
-      if (!(v.split > 0 && v.split < 1)) {
-        throw new GradstreamError('INVALID_OPTION', `fit: validation.split must be in (0, 1), got ${v.split}`, { split: v.split });
+      if (!(typeof v.split === 'number' && v.split > 0 && v.split < 1)) {
+        throw new GradstreamError('INVALID_OPTION', `fit: validation.split must be in (0, 1), got ${describeValue(v.split)}`, { split: v.split });
       }
       const cut = train.size - Math.round(train.size * v.split);
       if (cut < 1 || cut >= train.size) {
@@ -635,9 +654,25 @@ export class Run {
 
   /** Ends the run: policies finish first (a checkpoint write in flight), then `end` and completion. */
   private finish(ending: Ending): void {
-    this.ending = ending;
+    this.ending = ending.reason === 'diverged' ? ending : (this.brokenParameter() ?? ending);
     for (const p of this.policies) p.input.complete();
     this.endWhenPoliciesDone();
+  }
+
+  /**
+   * A parameter that is not finite, as a divergence, or undefined. A step checks the loss and the
+   * gradients before its update, so an update that overflows is seen by the next step; the last
+   * one is seen here, so that no run ends as completed (or stopped) with a broken model.
+   */
+  private brokenParameter(): Ending | undefined {
+    for (const p of this.model.parameters()) {
+      const at = firstNonFinite(p.value.data, this.model.backend);
+      if (at >= 0) {
+        const where = `parameter ${p.id} (${p.value.data[at]} at ${at}) after the update of step ${this.step}`;
+        return { reason: 'diverged', divergence: { step: this.step, epoch: this.epoch, where, node: p.node } };
+      }
+    }
+    return undefined;
   }
 
   private endWhenPoliciesDone(): void {
@@ -704,6 +739,25 @@ export class Run {
   private now(): number {
     return this.options.scheduler ? this.options.scheduler.now() : performance.now();
   }
+}
+
+/** The metrics option: a list (each name is checked when its metric is made). */
+function checkMetrics(metrics: unknown): readonly MetricName[] {
+  if (!Array.isArray(metrics)) {
+    throw new GradstreamError('INVALID_OPTION', `fit: metrics must be a list of metric names such as ['accuracy'], got ${describeValue(metrics)}`, { option: 'metrics' });
+  }
+  return metrics as MetricName[];
+}
+
+/** The optimizer option: what the run calls on it must be there. */
+function checkOptimizer(optimizer: unknown): Optimizer {
+  const o = optimizer as Partial<Record<keyof Optimizer, unknown>> | null;
+  if (typeof o !== 'object' || o === null || typeof o.step !== 'function' || typeof o.config !== 'function' || typeof o.state !== 'function') {
+    throw new GradstreamError('INVALID_OPTION', `fit: optimizer must be made by sgd, momentum, adam or adamw (or have their step, config and state), got ${describeValue(optimizer)}`, {
+      option: 'optimizer',
+    });
+  }
+  return optimizer as Optimizer;
 }
 
 function pickScores(e: { loss: number; metrics: Readonly<Record<string, number>> }): Scores {
