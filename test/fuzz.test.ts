@@ -11,6 +11,8 @@ import { fitSamples, parseCsv, parseJsonSamples, splitColumns, type RawSamples }
 import { checkCommand } from '../packages/trainer/src/run/commands.js';
 import {
   assertNoPollution,
+  configureFuzz,
+  fuzzSettings,
   DANGEROUS_KEYS,
   jsonArb,
   mutate,
@@ -27,15 +29,12 @@ import {
 // The seed is fixed so CI is deterministic; a larger run on demand:
 //   GRADSTREAM_FUZZ_RUNS=10000 npx vitest run test/fuzz.test.ts
 // (GRADSTREAM_FUZZ_SEED picks another seed; a failure prints the seed and path to replay it.)
-const RUNS = Number(process.env.GRADSTREAM_FUZZ_RUNS ?? 200);
-const SEED = Number(process.env.GRADSTREAM_FUZZ_SEED ?? 42);
-// Each property stops generating after this long (and passes with the runs done so far); the test
-// timeout leaves room for the last run and shrinking.
-const TIME_LIMIT_MS = Number(process.env.GRADSTREAM_FUZZ_TIME_MS ?? Math.max(20_000, RUNS * 20));
-const TEST_TIMEOUT_MS = TIME_LIMIT_MS + 30_000;
+const FUZZ = fuzzSettings(200);
+// The test timeout leaves room for the last run and shrinking after the time limit.
+const TEST_TIMEOUT_MS = FUZZ.timeLimitMs + 30_000;
 
 beforeAll(() => {
-  fc.configureGlobal({ seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false });
+  configureFuzz(FUZZ);
 });
 afterAll(() => {
   fc.resetConfigureGlobal();

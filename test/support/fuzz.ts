@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { GradstreamError, type ErrorCode } from '@gradstream/tensor';
+import { recordFigure } from './figures.js';
 
 /**
  * Helpers for test/fuzz.test.ts: the error-code table, the "valid result or GradstreamError"
@@ -218,3 +219,46 @@ export const syntaxChar: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
   { weight: 1, arbitrary: fc.constantFrom('\u0000', '\ufeff', '\ud800', '\u2028', 'é', '😀') },
 );
+
+/** How a fuzz file runs its properties: runs per property, seed, time limit. */
+export interface FuzzSettings {
+  readonly runs: number;
+  readonly seed: number;
+  readonly timeLimitMs: number;
+}
+
+/**
+ * The settings every fuzz file reads from the environment: GRADSTREAM_FUZZ_RUNS (default
+ * `defaultRuns`; 10000 for the on-demand run), GRADSTREAM_FUZZ_SEED (default 42) and
+ * GRADSTREAM_FUZZ_TIME_MS (each property stops generating after this long, and passes with the runs
+ * done so far; default 20 s or 20 ms per run, whichever is longer).
+ */
+export function fuzzSettings(defaultRuns = 200): FuzzSettings {
+  const runs = Number(process.env.GRADSTREAM_FUZZ_RUNS ?? defaultRuns);
+  return {
+    runs,
+    seed: Number(process.env.GRADSTREAM_FUZZ_SEED ?? 42),
+    timeLimitMs: Number(process.env.GRADSTREAM_FUZZ_TIME_MS ?? Math.max(20_000, runs * 20)),
+  };
+}
+
+/**
+ * Configures fast-check for a fuzz file (call in `beforeAll`, undo with `fc.resetConfigureGlobal()`
+ * in `afterAll`): the seed, runs and time limit of {@link fuzzSettings}, and a reporter that records
+ * each property's count of cases run (for the reliability report) and fails as fast-check's own
+ * would — with the seed and path that replay the failure.
+ */
+export function configureFuzz(settings: FuzzSettings): void {
+  const report = (details: fc.RunDetails<unknown>): void => {
+    recordFigure({ kind: 'fuzz', cases: details.numRuns, skipped: details.numSkips, interrupted: details.interrupted, failed: details.failed, seed: settings.seed });
+    if (details.failed) throw new Error(fc.defaultReportMessage(details));
+  };
+  fc.configureGlobal({
+    seed: settings.seed,
+    numRuns: settings.runs,
+    interruptAfterTimeLimit: settings.timeLimitMs,
+    markInterruptAsFailure: false,
+    // Used by async properties too (fast-check takes one reporter or the other, not both).
+    reporter: report,
+  });
+}

@@ -1,5 +1,8 @@
 import os from 'node:os';
 import { constants } from 'node:buffer';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { add, builtinOps, dense, dropout, linear, mse, relu, sigmoid, softmaxCrossEntropy, tanh } from '@gradstream/ops';
 import {
@@ -15,6 +18,9 @@ import {
   type Model,
   type ModelSpec,
 } from '../src/index.js';
+import { loadCheckpoint } from '@gradstream/graph/node';
+import { GradstreamError } from '@gradstream/tensor';
+import { recordFigure } from '../../../test/support/figures.js';
 import { catchGradstream } from '../../../test/support/errors.js';
 
 const GiB = 2 ** 30;
@@ -28,10 +34,13 @@ const wide = (inFeatures: number, outFeatures: number): ModelSpec => ({
 });
 
 /** Runs `fn`, which must throw a GradstreamError (never a RangeError), and how long it took. */
-function refused(fn: () => unknown): { error: ReturnType<typeof catchGradstream>; ms: number } {
+function refused(fn: () => unknown, entry?: string): { error: ReturnType<typeof catchGradstream>; ms: number } {
   const t0 = performance.now();
   const error = catchGradstream(fn);
-  return { error, ms: performance.now() - t0 };
+  const ms = performance.now() - t0;
+  // The reliability guide reports how fast each entry point refuses the 1e9-wide layer.
+  if (entry !== undefined) recordFigure({ kind: 'refusal', entry, ms: Math.round(ms * 100) / 100 });
+  return { error, ms };
 }
 
 /** A machine of 16 GiB, as the one the huge specs were first run on: the default limit is then 4 GiB. */
@@ -77,7 +86,7 @@ describe('a model too large for memory', () => {
   for (const [name, build] of builders) {
     it(`is refused by ${name} with TOO_LARGE naming the layer and the bytes against the default limit, within milliseconds`, () => {
       machineOf16GiB();
-      const { error, ms } = refused(build);
+      const { error, ms } = refused(build, name);
       expect(error.code).toBe('TOO_LARGE');
       expect(error.message).toBe(
         'layers/0: the model needs 11 GiB (12000000000 bytes) for its parameters, beyond the memory limit of 4.0 GiB (4294967296 bytes); ' +
@@ -88,6 +97,30 @@ describe('a model too large for memory', () => {
       expect(ms).toBeLessThan(1000);
     });
   }
+
+  it('is refused by loadCheckpoint from a file whose spec holds it, before any parameter is read', async () => {
+    machineOf16GiB();
+    const dir = await mkdtemp(join(tmpdir(), 'gradstream-memory-'));
+    try {
+      const path = join(dir, 'wide.ckpt.json');
+      // No parameters at all: the spec alone is refused, whatever the file holds besides.
+      const empty = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+      await writeFile(path, JSON.stringify({ format: 'gradstream-checkpoint', formatVersion: 1, spec: huge, params: {}, checksum: empty }));
+      const t0 = performance.now();
+      const error = await loadCheckpoint(path).then(
+        () => undefined,
+        (e: unknown) => e as GradstreamError,
+      );
+      const ms = performance.now() - t0;
+      recordFigure({ kind: 'refusal', entry: 'loadCheckpoint', ms: Math.round(ms * 100) / 100 });
+      expect(error).toBeInstanceOf(GradstreamError);
+      expect(error?.code).toBe('TOO_LARGE');
+      expect(error?.details).toMatchObject({ node: 'linear_1', path: 'layers/0', bytes: 12_000_000_000 });
+      expect(ms).toBeLessThan(1000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   it('names the part of a composite layer and its JSON path', () => {
     const registry = createRegistry(builtinOps);
@@ -129,7 +162,7 @@ describe('a plan too large for memory', () => {
 
   it('is refused by compile with TOO_LARGE naming the layer and the bytes, before allocating', () => {
     const model = small(4 * GiB);
-    const { error, ms } = refused(() => model.compile(1e9));
+    const { error, ms } = refused(() => model.compile(1e9), 'compile(1e9) of a 2 → 1 linear');
     expect(error.code).toBe('TOO_LARGE');
     // x [1e9,2] and y [1e9,1], linear_1's output and its gradient [1e9,1] each, mse's scalar and its gradient, the 3 parameter gradients; and the 3 parameters
     const bytes = 4 * (2e9 + 1e9 + 2 * 1e9 + 2 + 3) + 12;
