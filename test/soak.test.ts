@@ -71,7 +71,7 @@ function digitSplit(): DigitSplit {
   if (split === undefined) {
     const t0 = performance.now();
     split = digits({ seed: 0, train: 8000, test: 256 });
-    recordFigure({ kind: 'load', digitsSeconds: Math.round((performance.now() - t0) / 100) / 10 }, 'digits loaded (8,000 training, 256 test images)');
+    recordFigure({ kind: 'memory', text: `8,000 training and 256 test digits loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s` }, 'digits');
   }
   return split;
 }
@@ -148,7 +148,10 @@ describe('long runs', () => {
       await settle();
       after.push({ ...wasmMemory(), heap: heapAfterGc() });
     }
-    recordFigure({ kind: 'memory', wasmLiveAfterEachRun: after.map((a) => fmt(a.live)).join(', '), heapAfterEachRun: after.map((a) => fmt(a.heap)).join(', ') });
+    recordFigure({
+      kind: 'memory',
+      text: `${after.length} runs on one model, each with a new Adam: wasm memory in use ${after.map((a) => fmt(a.live)).join(', ')} after each; heap ${after.map((a) => fmt(a.heap)).join(', ')}`,
+    });
     // The first run compiled the plan the model keeps; the later ones reuse it and leave nothing behind.
     const second = after[1] as (typeof after)[number];
     for (const a of after.slice(2)) {
@@ -219,7 +222,7 @@ describe('long runs', () => {
     const inUse = await use();
     await settle();
     const after = wasmMemory();
-    recordFigure({ kind: 'memory', wasmLiveBefore: fmt(before.live), inUse: fmt(inUse), after: fmt(after.live) });
+    recordFigure({ kind: 'memory', text: `a trained model dropped: wasm memory in use ${fmt(before.live)} before it, ${fmt(inUse)} while it lived, ${fmt(after.live)} after` });
     expect(collected).toEqual(new Set(['model', 'train plan']));
     // Parameters, optimizer state and plans: everything it took.
     expect(inUse - before.live).toBeGreaterThan(1 * MiB);
@@ -259,9 +262,9 @@ describe('long runs', () => {
     const [first, second, last] = passes as [(typeof passes)[number], (typeof passes)[number], (typeof passes)[number]];
     recordFigure({
       kind: 'memory',
-      cacheHolds: fmt(last.cached),
-      wasmLive: `${fmt(before.live)} before, ${passes.map((p) => fmt(p.live)).join(', ')} after each pass`,
-      heap: `${fmt(before.heap)} before, ${passes.map((p) => fmt(p.heap)).join(', ')} after each pass`,
+      text:
+        `predictions at 200 batch sizes, three passes: the plan cache holds ${fmt(last.cached)} (8 plans); wasm memory in use ${fmt(before.live)} before, ` +
+        `${passes.map((p) => fmt(p.live)).join(', ')} after each pass; heap ${fmt(before.heap)} before, ${passes.map((p) => fmt(p.heap)).join(', ')}`,
     });
     for (const p of passes) {
       expect(p.maxDiff).toBeLessThan(1e-5);

@@ -97,9 +97,13 @@ if (fuzz.length > 0) {
 }
 
 const kills = byKind('kill');
+const leftovers = byKind('leftover')[0];
 for (const k of kills) {
   lines.push(
-    `**Checkpoint writes killed** — ${n(k.survived)} of ${n(k.runs)} SIGKILLs survived (${n(k.midWrite)} of them landed during a write): the file on disk always loaded, checksum verified, as the last completed or the in-flight checkpoint.`,
+    `**Checkpoint writes killed** — ${n(k.survived)} of ${n(k.runs)} SIGKILLs survived in ${k.seconds} s: ${n(k.midWrite)} landed during a write ` +
+      `(${n(k.withTemp)} before its rename, leaving the temporary file; ${n(k.afterRename)} after it), ${n(k.runs - k.midWrite)} between writes. ` +
+      `The file on disk always loaded, checksum verified, as the last completed or the in-flight checkpoint` +
+      `${leftovers === undefined ? '' : `; ${n(leftovers.temporaryFiles)} temporary files were left beside it, and later saves and loads went on around them`}.`,
     '',
   );
 }
@@ -118,11 +122,18 @@ const refusals = byKind('refusal');
 if (refusals.length > 0) {
   lines.push('**Refusals** — a linear layer 10⁹ units wide (12 GB of parameters) and a 1 TiB file, each refused with `TOO_LARGE` before anything is allocated or read (in a process whose validators are compiled; a first `fromSpec` or `loadCheckpoint` also compiles the validator of the ops its spec names):', '');
   lines.push('| entry point | time |', '| --- | ---: |');
-  for (const r of refusals) lines.push(`| \`${r.entry}\` | ${r.ms.toFixed(2)} ms |`);
+  for (const r of refusals) lines.push(`| ${/^[\w.()]+$/.test(r.entry) ? `\`${r.entry}\`` : r.entry} | ${r.ms.toFixed(2)} ms |`);
   lines.push('');
 }
 
-const other = figures.filter((f) => !['fuzz', 'kill', 'soak', 'refusal'].includes(f.kind));
+const memory = byKind('memory');
+if (memory.length > 0) {
+  lines.push('**Memory given back** (test/soak.test.ts):', '');
+  for (const f of memory) lines.push(`- ${f.text}`);
+  lines.push('');
+}
+
+const other = figures.filter((f) => !['fuzz', 'kill', 'leftover', 'soak', 'refusal', 'memory'].includes(f.kind));
 if (other.length > 0) {
   lines.push('**Other measurements**:', '');
   for (const f of other) {
