@@ -101,7 +101,7 @@ const leftovers = byKind('leftover')[0];
 for (const k of kills) {
   lines.push(
     `**Checkpoint writes killed** — ${n(k.survived)} of ${n(k.runs)} SIGKILLs survived in ${k.seconds} s: ${n(k.midWrite)} landed during a write ` +
-      `(${n(k.withTemp)} before its rename, leaving the temporary file; ${n(k.afterRename)} after it), ${n(k.runs - k.midWrite)} between writes. ` +
+      `(${n(k.withTemp)} of them left its temporary file behind, ${n(k.afterRename)} came after its rename), ${n(k.runs - k.midWrite)} between writes. ` +
       `The file on disk always loaded, checksum verified, as the last completed or the in-flight checkpoint` +
       `${leftovers === undefined ? '' : `; ${n(leftovers.temporaryFiles)} temporary files were left beside it, and later saves and loads went on around them`}.`,
     '',
