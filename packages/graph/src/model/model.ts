@@ -122,6 +122,8 @@ export class Model {
   readonly memoryLimit: number;
   private readonly paramRefs: readonly ParamRef[];
   private readonly plans: PlanCache;
+  /** What {@link Model.requireMemory} found to fit, by batch size and optimizer slots. */
+  private readonly trainingMemory = new Map<string, MemoryEstimate>();
 
   /** @internal Use {@link buildModel} or {@link sequential}. */
   constructor(
@@ -233,8 +235,14 @@ export class Model {
    * ```
    */
   requireMemory(batchSize: number, optimizerSlots: readonly string[] = []): MemoryEstimate {
+    // Shapes and the limit never change: a question answered once is answered (every fit asks it).
+    const key = `${batchSize} ${optimizerSlots.join(' ')}`;
+    const known = this.trainingMemory.get(key);
+    if (known !== undefined) return known;
     const estimate = this.memory(batchSize, { optimizerSlots: optimizerSlots.length });
     checkTrainingMemory(this, batchSize, optimizerSlots, this.memoryLimit);
+    if (this.trainingMemory.size >= 16) this.trainingMemory.clear();
+    this.trainingMemory.set(key, estimate);
     return estimate;
   }
 
