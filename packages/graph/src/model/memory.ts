@@ -218,16 +218,7 @@ export function checkMemory(needs: readonly BufferNeed[], dtype: DType, limit: n
       );
     }
     total += bytes;
-    const key = n.node ?? n.label;
-    const o = byOwner.get(key);
-    if (o === undefined) byOwner.set(key, { need: n, bytes, largest: n, largestBytes: bytes });
-    else {
-      o.bytes += bytes;
-      if (bytes > o.largestBytes) {
-        o.largest = n;
-        o.largestBytes = bytes;
-      }
-    }
+    addShare(byOwner, n, bytes);
   }
   const held = check.held?.bytes ?? 0;
   if (total + held > limit) {
@@ -242,6 +233,21 @@ export function checkMemory(needs: readonly BufferNeed[], dtype: DType, limit: n
     );
   }
   return total;
+}
+
+/** Counts a buffer's bytes towards its owner's share (the node, or the label of an input). */
+function addShare(byOwner: Map<string, Share>, n: BufferNeed, bytes: number): void {
+  const key = n.node ?? n.label;
+  const o = byOwner.get(key);
+  if (o === undefined) {
+    byOwner.set(key, { need: n, bytes, largest: n, largestBytes: bytes });
+    return;
+  }
+  o.bytes += bytes;
+  if (bytes > o.largestBytes) {
+    o.largest = n;
+    o.largestBytes = bytes;
+  }
 }
 
 /** The owner needing the most bytes: a refusal names it, since making it smaller helps most. */
@@ -277,16 +283,7 @@ export function checkMemoryCeiling(needs: readonly BufferNeed[], dtype: DType, b
   for (const n of needs) {
     const bytes = Math.ceil(Math.max(sizeOf(n.shape) * bpe, 1) / align) * align;
     total += bytes;
-    const key = n.node ?? n.label;
-    const o = byOwner.get(key);
-    if (o === undefined) byOwner.set(key, { need: n, bytes, largest: n, largestBytes: bytes });
-    else {
-      o.bytes += bytes;
-      if (bytes > o.largestBytes) {
-        o.largest = n;
-        o.largestBytes = bytes;
-      }
-    }
+    addShare(byOwner, n, bytes);
   }
   if (total <= ceiling.freeBytes) return;
   const t = largestShare(byOwner);
