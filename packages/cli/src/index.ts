@@ -9,17 +9,29 @@
 export { runCli } from './cli.js';
 export { EXIT } from './exit-codes.js';
 export type { CliIo, CliOutput } from './io.js';
-export type { RawSamples } from './data/samples.js';
-export { parseCsv, splitColumns, type CsvTable } from './data/csv.js';
-export { parseJsonSamples } from './data/json.js';
+// The parsers behind --data live in @gradstream/data (they run in browsers too); re-exported so
+// that code importing them from here keeps working.
+export {
+  applyNormalization,
+  fitNormalization,
+  fitSamples,
+  labelColumnIndex,
+  NORMALIZE_METHODS,
+  parseCsv,
+  parseJsonSamples,
+  splitColumns,
+  splitLabelColumn,
+  type CsvTable,
+  type LoadedData,
+  type Normalization,
+  type RawSamples,
+} from '@gradstream/data';
 export { BUILTIN_DATASETS, builtinSamples, describeBuiltins } from './data/builtin.js';
-export { fitSamples, type LoadedData } from './data/fit-samples.js';
 export { loadData } from './data/load-data.js';
-export { labelColumnIndex, noLabelColumn, splitLabelColumn } from './data/label-column.js';
+export { noLabelColumn } from './data/label-column.js';
 export { loadInputs, type LoadedInputs } from './data/load-inputs.js';
 export { predictedClass, targetClasses } from './data/classes.js';
 export { classGaps, splitValidation, type SplitOptions, type ValidationSplit } from './data/split.js';
-export { applyNormalization, fitNormalization, NORMALIZE_METHODS, type Normalization } from './data/normalize.js';
 export { applyPreprocessing, readPreprocessing, withPreprocessing, type Preprocessing } from './data/preprocessing.js';
 export { trainingData, type TrainingData, type TrainingDataOptions } from './train/training-data.js';
 export { modelOutputs, predictRows, type ClassPrediction, type Prediction, type ValuePrediction } from './predict/predictions.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
+import { parseJsonText } from '@gradstream/data';
 import { fromSpec, type BuildOptions, type Model } from '@gradstream/graph';
 import { readFileWithin } from '@gradstream/graph/node';
-import { parseJsonText } from './json-text.js';
 
 /**
  * Reads a model spec file as JSON; a file that is not JSON is an `INVALID_SPEC` error naming the

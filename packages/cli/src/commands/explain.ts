@@ -1,6 +1,6 @@
+import { fitSamples } from '@gradstream/data';
 import { GradstreamError } from '@gradstream/tensor';
 import { loadData } from '../data/load-data.js';
-import { fitSamples } from '../data/fit-samples.js';
 import { EXIT } from '../exit-codes.js';
 import { formatWalkthrough } from '../explain/format-walkthrough.js';
 import { walkthrough } from '../explain/walkthrough.js';

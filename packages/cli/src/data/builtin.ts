@@ -1,7 +1,7 @@
 import { circles, moons, sine, spirals, xor, xorCloud, type Labeled } from '@gradstream/datasets';
 import { digits } from '@gradstream/datasets/digits';
 import { GradstreamError } from '@gradstream/tensor';
-import type { RawSamples } from './samples.js';
+import type { RawSamples } from '@gradstream/data';
 
 type Options = Readonly<Record<string, number | string>>;
 

@@ -1,13 +1,10 @@
 import { extname } from 'node:path';
+import { fitSamples, parseCsv, parseJsonSamples, splitColumns, splitLabelColumn, type LoadedData, type RawSamples } from '@gradstream/data';
 import type { Model } from '@gradstream/graph';
 import { sizeOf } from '@gradstream/tensor';
 import { builtinSamples } from './builtin.js';
-import { parseCsv, splitColumns } from './csv.js';
-import { fitSamples, type LoadedData } from './fit-samples.js';
-import { parseJsonSamples } from './json.js';
 import { readDataText } from './read-text.js';
-import { noLabelColumn, splitLabelColumn } from './label-column.js';
-import type { RawSamples } from './samples.js';
+import { noLabelColumn } from './label-column.js';
 
 /**
  * Loads the samples a `--data` argument names and fits them to a model: `builtin:NAME[?…]`

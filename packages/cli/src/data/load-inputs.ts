@@ -1,10 +1,9 @@
 import { extname } from 'node:path';
+import { labelColumnIndex, parseCsv, parseJsonText, withoutColumn } from '@gradstream/data';
 import type { Model } from '@gradstream/graph';
 import { GradstreamError, sizeOf } from '@gradstream/tensor';
-import { parseJsonText } from '../json-text.js';
 import { builtinSamples } from './builtin.js';
-import { parseCsv } from './csv.js';
-import { labelColumnIndex, noLabelColumn, withoutColumn } from './label-column.js';
+import { noLabelColumn } from './label-column.js';
 import { readDataText } from './read-text.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Checkpoint, JsonValue } from '@gradstream/graph';
 import { GradstreamError } from '@gradstream/tensor';
-import { applyNormalization, NORMALIZE_METHODS, type Normalization } from './normalize.js';
+import { applyNormalization, NORMALIZE_METHODS, type Normalization } from '@gradstream/data';
 
 /**
  * What was done to the inputs before training, so that `eval` and `predict` do the same; kept in a

@@ -1,5 +1,5 @@
 import { GradstreamError, Rng } from '@gradstream/tensor';
-import type { LoadedData } from './fit-samples.js';
+import type { LoadedData } from '@gradstream/data';
 
 /**
  * Options of {@link splitValidation}.

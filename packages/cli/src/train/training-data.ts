@@ -1,9 +1,8 @@
+import { applyNormalization, fitNormalization, type LoadedData, type Normalization } from '@gradstream/data';
 import type { Model } from '@gradstream/graph';
 import { GradstreamError } from '@gradstream/tensor';
 import { targetClasses } from '../data/classes.js';
-import type { LoadedData } from '../data/fit-samples.js';
 import { loadData } from '../data/load-data.js';
-import { applyNormalization, fitNormalization, type Normalization } from '../data/normalize.js';
 import type { Preprocessing } from '../data/preprocessing.js';
 import { classGaps, splitValidation } from '../data/split.js';
 

@@ -1,5 +1,5 @@
 import { GradstreamError } from '@gradstream/tensor';
-import { parseJsonText } from '../json-text.js';
+import { parseJsonText } from './json-text.js';
 import type { RawSamples } from './samples.js';
 
 const SHAPES = '{ "x": [[…], …], "y": [[…], …] } or [{ "x": […], "y": […] }, …]';
@@ -14,7 +14,7 @@ const SHAPES = '{ "x": [[…], …], "y": [[…], …] } or [{ "x": […], "y": 
  * @param source - the file name messages use
  * @example
  * ```ts
- * import { parseJsonSamples } from '@gradstream/cli';
+ * import { parseJsonSamples } from '@gradstream/data';
  * parseJsonSamples('[{"x":[0,1],"y":1},{"x":[1,1],"y":0}]', 'xor.json').y; // [[1], [0]]
  * ```
  */

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import type { RawSamples } from '@gradstream/cli';
+ * import type { RawSamples } from '@gradstream/data';
  * const tiny: RawSamples = { source: 'inline', x: [[0, 1]], y: [[1]], locate: (i) => `sample ${i}` };
  * ```
  */

@@ -1,13 +1,13 @@
 import { GradstreamError } from '@gradstream/tensor';
 
 /**
- * The ways `--normalize` rescales input features: `standard` (subtract the mean, divide by the
- * standard deviation) or `minmax` (subtract the minimum, divide by the range, so values fall in
- * [0, 1]).
+ * The ways input features are rescaled (the command line's `--normalize`): `standard` (subtract
+ * the mean, divide by the standard deviation) or `minmax` (subtract the minimum, divide by the
+ * range, so values fall in [0, 1]).
  *
  * @example
  * ```ts
- * import { NORMALIZE_METHODS } from '@gradstream/cli';
+ * import { NORMALIZE_METHODS } from '@gradstream/data';
  * NORMALIZE_METHODS; // ['standard', 'minmax']
  * ```
  */
@@ -15,11 +15,12 @@ export const NORMALIZE_METHODS = Object.freeze(['standard', 'minmax'] as const);
 
 /**
  * Per-feature statistics of input rows, fitted by {@link fitNormalization} and applied by
- * {@link applyNormalization}; plain JSON, stored in a checkpoint's `meta.preprocessing.normalize`.
+ * {@link applyNormalization}; plain JSON (the command line keeps it in a checkpoint's
+ * `meta.preprocessing.normalize`).
  *
  * @example
  * ```ts
- * import type { Normalization } from '@gradstream/cli';
+ * import type { Normalization } from '@gradstream/data';
  * const n: Normalization = { method: 'standard', mean: [5.8, 3.1], std: [0.8, 0.4] };
  * ```
  */
@@ -36,7 +37,7 @@ export type Normalization =
  * @param method - `standard` or `minmax`
  * @example
  * ```ts
- * import { fitNormalization } from '@gradstream/cli';
+ * import { fitNormalization } from '@gradstream/data';
  * fitNormalization([[1, 10], [3, 10]], 'standard'); // { method: 'standard', mean: [2, 10], std: [1, 0] }
  * ```
  */
@@ -74,7 +75,7 @@ export function fitNormalization(x: readonly (readonly number[])[], method: Norm
  * @param n - statistics from {@link fitNormalization}
  * @example
  * ```ts
- * import { applyNormalization } from '@gradstream/cli';
+ * import { applyNormalization } from '@gradstream/data';
  * applyNormalization([[3, 10]], { method: 'minmax', min: [1, 10], max: [5, 10] }); // [[0.5, 0]]
  * ```
  */

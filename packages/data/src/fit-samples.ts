@@ -7,7 +7,7 @@ import type { RawSamples } from './samples.js';
  *
  * @example
  * ```ts
- * import type { LoadedData } from '@gradstream/cli';
+ * import type { LoadedData } from '@gradstream/data';
  * const describe = (d: LoadedData) => `${d.x.length} samples from ${d.source}`;
  * ```
  */
@@ -42,11 +42,12 @@ function notADistribution(row: readonly number[]): string | undefined {
  *
  * @example
  * ```ts
- * import { fitSamples, builtinSamples } from '@gradstream/cli';
+ * import { fitSamples, parseCsv, splitColumns } from '@gradstream/data';
  * import { fromSpec } from '@gradstream/graph';
  * import '@gradstream/ops';
  * const model = fromSpec({ version: 1, inputShape: [2], layers: [{ op: 'linear', inFeatures: 2, outFeatures: 2 }], loss: { op: 'softmaxCrossEntropy' } });
- * fitSamples(builtinSamples('builtin:xor'), model).y; // [[1, 0], [0, 1], [0, 1], [1, 0]]
+ * const xor = splitColumns(parseCsv('0,0,0\n0,1,1\n1,0,1\n1,1,0\n', 'xor.csv'), 2, 2);
+ * fitSamples(xor, model).y; // [[1, 0], [0, 1], [0, 1], [1, 0]]
  * ```
  */
 export function fitSamples(raw: RawSamples, model: Model): LoadedData {
