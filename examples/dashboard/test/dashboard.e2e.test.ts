@@ -1,41 +1,27 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import packagedChromium from '@sparticuz/chromium';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaticServer } from '../src/server/serve.js';
 import { startDashboard } from '../src/server/start.js';
+import { chromiumPath, launchChromium } from '../../../test/support/chromium.js';
 
 /* The page as a person uses it, in headless Chromium: train on a toy set until the loss is low,
    pause, step one batch, resume, and keep a screenshot for people to look at. */
 
-/**
- * The browser: Chromium shipped inside the `@sparticuz/chromium` npm package (extracted to the temp
- * directory on first use), so the test needs nothing but `pnpm install`; CHROMIUM_PATH picks another.
- */
-let CHROMIUM = process.env.CHROMIUM_PATH ?? '';
 const SCREENSHOT = fileURLToPath(new URL('./screenshots/dashboard.png', import.meta.url));
 /** Cross-entropy of two classes starts near ln 2 ≈ 0.69; this is well on the way to fitting the set. */
 const LOSS_BELOW = 0.1;
-/** Sandbox-free, and nothing that talks to the network or updates itself. */
-const ARGS = ['--headless', '--no-sandbox', '--no-zygote', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let server: StaticServer | undefined;
 let browser: Browser | undefined;
 let outdir: string | undefined;
 
-/** Fails the test itself (so it counts as a failed test, not a broken file) when Chromium is missing. */
-function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`the dashboard test found no Chromium at ${CHROMIUM}: unset CHROMIUM_PATH to use the one @sparticuz/chromium ships, or point it at a Chromium binary`);
-  }
-}
-
 beforeAll(async () => {
-  if (CHROMIUM === '') CHROMIUM = await packagedChromium.executablePath();
+  // The browser (test/support/chromium.ts): extracted here, so the test's own time is the page's.
+  await chromiumPath();
   outdir = await mkdtemp(join(tmpdir(), 'gradstream-dashboard-'));
   server = await startDashboard({ outdir, port: 0 });
 }, 30_000);
@@ -55,8 +41,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 describe('the dashboard in headless Chromium', () => {
   it('trains in the worker, pauses, steps one batch, resumes', async () => {
-    requireChromium();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium('the dashboard test');
     // A locale of its own: in a minimal container this Chromium reports navigator.language as 'en-US@posix'.
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const errors: string[] = [];

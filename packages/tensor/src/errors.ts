@@ -22,7 +22,7 @@
  * | `MODEL_BUSY` | a training run was started on a model that another run is training |
  * | `INVALID_COMMAND` | a command sent to a training run is not one it knows, or its values are out of range |
  * | `CHECKPOINT_INVALID` | a checkpoint is truncated, corrupted, of another version or another model, or names an op the registry does not hold |
- * | `FILE_ERROR` | a file cannot be read or written: not found, a directory, permission denied, disk full (`details`: `path`, `operation`, `errno`) |
+ * | `FILE_ERROR` | a file cannot be read or written: not found, a directory, permission denied, disk full (`details`: `path`, `operation`, `errno`); or a browser store (IndexedDB, localStorage) cannot keep or give a checkpoint (`details`: `path` such as `indexeddb://xor`, `operation`, `store`, `key`, `reason`: `missing`, `quota`, `unavailable` or `failed`) |
  * | `INVALID_USAGE` | a command-line argument is malformed or names something unknown, e.g. an unknown built-in dataset or setting (the `gradstream` command exits 2) |
  *
  * @example
