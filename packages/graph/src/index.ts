@@ -31,6 +31,7 @@ export {
   CHECKPOINT_LIMITS,
   CHECKPOINT_VERSION,
   checkpointSchema,
+  decodeOptimizerState,
   fromCheckpoint,
   loadParams,
   parseCheckpoint,
@@ -43,5 +44,18 @@ export {
   type LoadedCheckpoint,
 } from './io/checkpoint.js';
 export type { JsonValue } from './io/json.js';
+export {
+  downloadCheckpoint,
+  listIndexedDbCheckpoints,
+  listLocalStorageCheckpoints,
+  loadCheckpointFile,
+  loadFromIndexedDb,
+  loadFromLocalStorage,
+  removeFromIndexedDb,
+  removeFromLocalStorage,
+  saveToIndexedDb,
+  saveToLocalStorage,
+  type LoadCheckpointFileOptions,
+} from './io/browser-storage.js';
 
 installDevelopmentChecks();

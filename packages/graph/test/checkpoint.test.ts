@@ -77,7 +77,7 @@ describe('toCheckpoint', () => {
     expect(c.params['linear_1.bias']).toEqual({ shape: [1], dtype: 'float32', data: Buffer.from(bias).toString('base64') });
     expect(c.checksum).toBe(createHash('sha256').update(weight).update(bias).digest('hex'));
     expect(c.format).toBe('gradstream-checkpoint');
-    expect(c.formatVersion).toBe(1);
+    expect(c.formatVersion).toBe(2);
   });
 
   it('refuses training state that is not plain JSON', () => {
@@ -122,7 +122,7 @@ describe('corrupted checkpoints', () => {
   const cases: [string, (c: Record<string, any>) => unknown, string][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
     ['not an object', () => 'hello', '(root): expected an object, got string'],
     ['wrong format tag', (c) => ({ ...c, format: 'gradstream-ckpt' }), 'format: expected "gradstream-checkpoint", got "gradstream-ckpt"'],
-    ['wrong version', (c) => ({ ...c, formatVersion: 2 }), 'formatVersion: expected 1, got 2'],
+    ['wrong version', (c) => ({ ...c, formatVersion: 3 }), 'formatVersion: expected 1 or 2, got 3'],
     ['missing checksum', ({ checksum: _c, ...c }) => c, 'checksum is required'],
     ['negative step', (c) => ({ ...c, step: -1 }), 'step must be >= 0'],
     [

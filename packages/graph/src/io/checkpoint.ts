@@ -23,7 +23,10 @@ import type { ModelSpec } from '../model/spec.js';
  */
 export const CHECKPOINT_FORMAT = 'gradstream-checkpoint';
 /**
- * The checkpoint format version this library writes and reads.
+ * The checkpoint format version this library writes. It reads this one and every earlier one:
+ * version 1 kept an optimizer state's slot buffers (Adam's moments, momentum's velocities) as JSON
+ * number arrays; version 2 keeps them as base64 of their little-endian bytes, like the parameters,
+ * under a checksum of their own (see {@link Checkpoint.optimizer}).
  *
  * @example
  * ```ts
@@ -31,7 +34,10 @@ export const CHECKPOINT_FORMAT = 'gradstream-checkpoint';
  * console.log(`checkpoint format version ${CHECKPOINT_VERSION}`);
  * ```
  */
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
+
+/** The versions read, oldest first. */
+const READ_VERSIONS = [1, CHECKPOINT_VERSION] as const;
 
 /**
  * One parameter in a checkpoint: its shape, element type, and its elements as base64 of their
@@ -51,7 +57,9 @@ export interface CheckpointTensor {
 
 /**
  * A model's spec and parameters, plus whatever training state the caller keeps, as one JSON object.
- * `checksum` is the SHA-256 (hex) of all parameter bytes in the model's parameter order.
+ * `checksum` is the SHA-256 (hex) of all parameter bytes in the model's parameter order (in every
+ * version: the optimizer's buffers have a checksum of their own, so a file whose optimizer state
+ * was dropped or replaced still has verifiable parameters).
  *
  * @example
  * ```ts
@@ -63,12 +71,24 @@ export interface CheckpointTensor {
  */
 export interface Checkpoint {
   readonly format: typeof CHECKPOINT_FORMAT;
-  readonly formatVersion: typeof CHECKPOINT_VERSION;
+  /** {@link CHECKPOINT_VERSION} when written by this library; 1 for older files, which still load. */
+  readonly formatVersion: 1 | typeof CHECKPOINT_VERSION;
   readonly spec: ModelSpec;
   /** Parameters by id (`node.param`). */
   readonly params: Readonly<Record<string, CheckpointTensor>>;
   readonly checksum: string;
-  /** Optimizer state (e.g. `optimizer.state()` from `@gradstream/trainer`). */
+  /**
+   * Optimizer state (`optimizer.state()` from `@gradstream/trainer`), its buffers in binary. A state
+   * holding `slots` (name → one number array per parameter) is stored with each buffer as a
+   * {@link CheckpointTensor} — shaped and typed like its parameter (float64 of shape `[n]` where
+   * float32 would round a value or the sizes differ: nothing is ever lost) — and `checksum`, the
+   * SHA-256 of the buffers' bytes (slot names sorted, each list in parameter order; kept inside the
+   * field so that the field checks on its own, as `fit`'s `resume` receives it):
+   * `{ name, config, steps, slots: { m: [{ shape, dtype, data }, …], v: […] }, checksum }`.
+   * {@link fromCheckpoint}, {@link loadParams} and `loadCheckpoint` give it back with number arrays,
+   * as `optimizer.setState` takes it; {@link decodeOptimizerState} decodes this field alone.
+   * A value without `slots` is stored as the plain JSON it is. (Version 1 kept number arrays.)
+   */
   readonly optimizer?: JsonValue;
   /** State of the training run's generator (`Rng.state()`). */
   readonly rng?: readonly number[];
@@ -81,7 +101,8 @@ export interface Checkpoint {
 }
 
 /**
- * Training state stored beside the parameters. Every field is optional and must be plain JSON.
+ * Training state stored beside the parameters. Every field is optional and must be plain JSON;
+ * `undefined` leaves a field out, so the state a checkpoint was loaded with can be saved again.
  *
  * @example
  * ```ts
@@ -90,10 +111,11 @@ export interface Checkpoint {
  * ```
  */
 export interface CheckpointExtra {
+  /** Optimizer state (`optimizer.state()`); its slot buffers are stored in binary (see {@link Checkpoint.optimizer}). */
   readonly optimizer?: unknown;
-  readonly rng?: readonly number[];
-  readonly step?: number;
-  readonly epoch?: number;
+  readonly rng?: readonly number[] | undefined;
+  readonly step?: number | undefined;
+  readonly epoch?: number | undefined;
   readonly run?: unknown;
   readonly meta?: unknown;
 }
@@ -108,6 +130,7 @@ export interface CheckpointExtra {
  * ```
  */
 export interface CheckpointState {
+  /** The optimizer's state with its buffers as number arrays, as `optimizer.setState` takes it. */
   readonly optimizer: JsonValue | undefined;
   readonly rng: readonly number[] | undefined;
   readonly step: number | undefined;
@@ -151,7 +174,8 @@ export const CHECKPOINT_LIMITS = Object.freeze({
 
 /**
  * The JSON Schema (draft-07) of a checkpoint's envelope. The embedded `spec` is only required to be an
- * object here: it is checked against the registry's {@link specSchema} when loaded.
+ * object here: it is checked against the registry's {@link specSchema} when loaded. `optimizer` may
+ * be any JSON: its encoded buffers (see {@link Checkpoint.optimizer}) are checked when decoded.
  *
  * @example
  * ```ts
@@ -167,7 +191,7 @@ export const checkpointSchema = {
   additionalProperties: false,
   properties: {
     format: { const: CHECKPOINT_FORMAT },
-    formatVersion: { const: CHECKPOINT_VERSION },
+    formatVersion: { enum: [...READ_VERSIONS] },
     spec: { type: 'object' },
     params: {
       type: 'object',
@@ -226,7 +250,7 @@ export function toCheckpoint(model: Model, extra: CheckpointExtra = {}): Checkpo
   }
   const state = jsonCopy(
     {
-      optimizer: extra.optimizer,
+      optimizer: encodeOptimizer(model, extra.optimizer),
       rng: extra.rng === undefined ? undefined : [...extra.rng],
       step: extra.step,
       epoch: extra.epoch,
@@ -287,14 +311,15 @@ function notJson(text: string, reason: string): GradstreamError {
 /**
  * Checks that a value is a checkpoint envelope this version reads: the `format` tag, then
  * `formatVersion`, then every field against {@link checkpointSchema} (all problems at once,
- * each with its JSON path). Parameters and the spec are checked against a model when loaded.
+ * each with its JSON path). Parameters and the spec are checked against a model when loaded, and
+ * the optimizer's buffers when decoded.
  *
  * @returns the same value, typed
  * @example
  * ```ts
  * import { validateCheckpoint } from '@gradstream/graph';
- * validateCheckpoint({ format: 'gradstream-checkpoint', formatVersion: 2 });
- * // GradstreamError CHECKPOINT_INVALID "formatVersion: expected 1, got 2"
+ * validateCheckpoint({ format: 'gradstream-checkpoint', formatVersion: 3 });
+ * // GradstreamError CHECKPOINT_INVALID "formatVersion: expected 1 or 2, got 3"
  * ```
  */
 export function validateCheckpoint(json: unknown): Checkpoint {
@@ -314,8 +339,8 @@ function checkEnvelope(json: unknown, code: 'CHECKPOINT_INVALID' | 'INVALID_OPTI
   if (format !== CHECKPOINT_FORMAT) {
     fail(`format: expected ${JSON.stringify(CHECKPOINT_FORMAT)}, got ${show(format)}`, { path: 'format' });
   }
-  if (formatVersion !== CHECKPOINT_VERSION) {
-    fail(`formatVersion: expected ${CHECKPOINT_VERSION}, got ${show(formatVersion)}`, { path: 'formatVersion' });
+  if (!(READ_VERSIONS as readonly unknown[]).includes(formatVersion)) {
+    fail(`formatVersion: expected ${READ_VERSIONS.join(' or ')}, got ${show(formatVersion)}`, { path: 'formatVersion' });
   }
   for (const field of ['optimizer', 'run', 'meta'] as const) {
     const value = (json as Record<string, unknown>)[field];
@@ -331,8 +356,8 @@ function checkEnvelope(json: unknown, code: 'CHECKPOINT_INVALID' | 'INVALID_OPTI
 
 /**
  * Rebuilds a model from a checkpoint: checks the envelope and the spec (against the registry's
- * ops), builds the model, decodes and checks every parameter (shape, dtype, byte count, checksum),
- * and only then copies them in. Any problem is a `CHECKPOINT_INVALID` error naming the JSON path;
+ * ops), builds the model, decodes and checks every parameter (shape, dtype, byte count, checksum)
+ * and the optimizer's buffers (see {@link Checkpoint.optimizer}), and only then copies them in. Any problem is a `CHECKPOINT_INVALID` error naming the JSON path;
  * an op the registry does not hold is named too (`spec/layers/1/op … got "swish"`, `details.ops`).
  *
  * @param options - the registry to resolve ops in (default: {@link defaultRegistry}); the seed for
@@ -351,16 +376,18 @@ export function fromCheckpoint(json: unknown, options: BuildOptions = {}): Loade
   const registry = options.registry ?? defaultRegistry;
   const model = buildFromCheckpointSpec(checkpoint, registry, options);
   const decoded = decodeParams(model, checkpoint);
+  const optimizer = optimizerOf(checkpoint);
   copyParams(model, decoded);
-  return { model, ...stateOf(checkpoint) };
+  return { model, ...stateOf(checkpoint, optimizer) };
 }
 
 /**
  * Loads a checkpoint's parameters into an existing model whose spec matches (same ops, names,
- * wiring and configurations, as {@link toSpec} spells them). Everything is decoded and checked
- * before the first parameter is overwritten: a bad checkpoint leaves the model as it was.
+ * wiring and configurations, as {@link toSpec} spells them). Everything — the optimizer's buffers
+ * too — is decoded and checked before the first parameter is overwritten: a bad checkpoint leaves
+ * the model as it was.
  *
- * @returns the saved training state (optimizer, generator, step, epoch, meta)
+ * @returns the saved training state (optimizer, with its buffers as number arrays; generator, step, epoch, run, meta)
  * @example
  * ```ts
  * import { loadParams, sequential, toCheckpoint } from '@gradstream/graph';
@@ -379,8 +406,9 @@ export function loadParams(model: Model, json: unknown): CheckpointState {
     throw checkpointError(`its spec does not match the model:\n${diffs.join('\n')}`, { diffs });
   }
   const decoded = decodeParams(model, checkpoint);
+  const optimizer = optimizerOf(checkpoint);
   copyParams(model, decoded);
-  return stateOf(checkpoint);
+  return stateOf(checkpoint, optimizer);
 }
 
 function buildFromCheckpointSpec(checkpoint: Checkpoint, registry: Registry, options: BuildOptions): Model {
@@ -486,17 +514,215 @@ function copyParams(model: Model, decoded: ReadonlyMap<string, Uint8Array>): voi
   for (const p of model.parameters()) readLittleEndian(decoded.get(p.id) as Uint8Array, p.value);
 }
 
-function stateOf(c: Checkpoint): CheckpointState {
-  return { optimizer: c.optimizer, rng: c.rng, step: c.step, epoch: c.epoch, run: c.run, meta: c.meta };
+/**
+ * A checkpoint's optimizer state as `optimizer.setState` takes it. A state as this version writes
+ * it (slot buffers in base64 under their `checksum`, see {@link Checkpoint.optimizer}) is checked —
+ * each entry's shape and type, its base64 and byte count, then the checksum — and comes back with
+ * number arrays; a state whose slots are number arrays already (a version-1 file, or a state
+ * decoded before) and free-form JSON come back as they are. A problem is a `CHECKPOINT_INVALID`
+ * error naming the JSON path under `path` (`optimizer/slots/m/0/data: not base64 (…)`).
+ * {@link fromCheckpoint}, {@link loadParams} and `loadCheckpoint` decode it already: this is for a
+ * checkpoint's `optimizer` field taken on its own, such as a `checkpoint` event's.
+ *
+ * @param value - a checkpoint's `optimizer` field
+ * @param path - where the value sits, for messages (default `optimizer`)
+ * @example
+ * ```ts
+ * import { decodeOptimizerState, sequential, toCheckpoint } from '@gradstream/graph';
+ * import { linear, mse } from '@gradstream/ops';
+ * const model = sequential([linear({ inFeatures: 2, outFeatures: 1 })], { inputShape: [2], loss: mse(), seed: 1 });
+ * const saved = toCheckpoint(model, { optimizer: { name: 'momentum', config: { lr: 0.1 }, steps: 1, slots: { velocity: [[0.5, 0.25], [1]] } } });
+ * decodeOptimizerState(saved.optimizer); // { name: 'momentum', …, slots: { velocity: [[0.5, 0.25], [1]] } }
+ * ```
+ */
+export function decodeOptimizerState(value: JsonValue | undefined, path = 'optimizer'): JsonValue | undefined {
+  return decodeOptimizer(value, path, 'CHECKPOINT_INVALID', false);
+}
+
+/** The checkpoint's optimizer state, decoded; in a version-2 file, a state with slots must be the encoded form. */
+function optimizerOf(c: Checkpoint): JsonValue | undefined {
+  if (c.formatVersion === 1) return c.optimizer;
+  return decodeOptimizer(c.optimizer, 'optimizer', 'CHECKPOINT_INVALID', true);
+}
+
+type Json = { readonly [key: string]: JsonValue };
+
+const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+
+/**
+ * True for a plain object holding an optimizer's slot buffers, as numbers or encoded: the one kind
+ * of `optimizer` value stored in binary. (Other objects are left to the JSON check, which refuses
+ * class instances.)
+ */
+function hasSlots(v: unknown): v is Json {
+  if (!isRecord(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return (proto === Object.prototype || proto === null) && (Object.hasOwn(v, 'slots') || Object.hasOwn(v, 'checksum'));
+}
+
+/** What a value is, for messages (never the value itself: it may be a long array). */
+function kind(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  return typeof v === 'object' ? 'an object' : typeof v === 'string' ? 'a string' : `${typeof v} ${String(v)}`;
+}
+
+/**
+ * An optimizer state with slot buffers as number arrays, its buffers encoded: each a
+ * {@link CheckpointTensor} shaped and typed like the parameter at its index, and `checksum` over
+ * their bytes. A buffer that is not its parameter's size, or holds a value its parameter's float32
+ * would round, is kept as float64 of shape `[n]`: the format never loses a value. An encoded state
+ * (a checkpoint's own field, told by its `checksum`) is checked and decoded first, so a state can
+ * hold no `checksum` of its own; a value without slots is returned as it is.
+ */
+function encodeOptimizer(model: Model, value: unknown, path = 'extra/optimizer'): unknown {
+  if (!hasSlots(value)) return value;
+  const plain = decodeOptimizer(value, path, 'INVALID_OPTION', false) as Json;
+  const fail = (at: string, message: string): never => {
+    throw new GradstreamError('INVALID_OPTION', `${at}: ${message}`, { path: at });
+  };
+  const slots = plain.slots;
+  if (!isRecord(slots)) return fail(`${path}/slots`, `expected an object of slot buffers (name → one number array per parameter), got ${kind(slots)}`);
+  const params = model.parameters();
+  const hash = sha256.create();
+  const encoded = Object.keys(slots)
+    .sort()
+    .map((name): [string, CheckpointTensor[]] => {
+      const list: unknown = slots[name];
+      const at = `${path}/slots/${name}`;
+      if (!Array.isArray(list)) return fail(at, `expected a list of number arrays (one per parameter), got ${kind(list)}`);
+      const tensors = list.map((values: unknown, i): CheckpointTensor => {
+        if (!Array.isArray(values)) return fail(`${at}/${i}`, `expected an array of numbers, got ${kind(values)}`);
+        let exact32 = true;
+        for (let j = 0; j < values.length; j++) {
+          const v: unknown = values[j];
+          if (typeof v !== 'number' || !Number.isFinite(v)) return fail(`${at}/${i}/${j}`, `expected a finite number, got ${kind(v)}`);
+          if (exact32 && Math.fround(v) !== v) exact32 = false;
+        }
+        const like = params[i]?.value;
+        const fits = like !== undefined && like.size === values.length;
+        const dtype: DType = fits && (like.dtype === 'float64' || exact32) ? like.dtype : 'float64';
+        const bytes = littleEndianBytes(values as number[], dtype);
+        hash.update(bytes);
+        return { shape: fits ? [...like.shape] : [values.length], dtype, data: base64.encode(bytes) };
+      });
+      return [name, tensors];
+    });
+  // Built from entries, not assigned: a slot or key named "__proto__" stays an own key.
+  return { ...plain, slots: Object.fromEntries(encoded), checksum: bytesToHex(hash.digest()) };
+}
+
+/**
+ * The inverse of {@link encodeOptimizer}: an encoded state (one with a `checksum`) checked in full,
+ * all problems at once, before the checksum, and returned with its slots as number arrays and its
+ * checksum dropped. Other values come back as they are, unless `encodedOnly` (a version-2 file,
+ * whose writer encodes every state with slots) makes a state with plain slots a problem too.
+ */
+function decodeOptimizer(value: JsonValue | undefined, path: string, code: 'CHECKPOINT_INVALID' | 'INVALID_OPTION', encodedOnly: boolean): JsonValue | undefined {
+  if (!hasSlots(value) || (!encodedOnly && !Object.hasOwn(value, 'checksum'))) return value;
+  const problems: string[] = [];
+  const { checksum, slots, ...rest } = value;
+  if (typeof checksum !== 'string' || !/^[0-9a-f]{64}$/.test(checksum)) {
+    problems.push(`${path}/checksum: expected the SHA-256 of the slot buffers (64 hex digits), got ${kind(checksum)}`);
+  }
+  const names = isRecord(slots) ? Object.keys(slots).sort() : [];
+  if (!isRecord(slots)) problems.push(`${path}/slots: expected an object of slot buffer lists, got ${kind(slots)}`);
+  const decoded: [string, Uint8Array[], DType[]][] = [];
+  for (const name of names) {
+    const list = (slots as Json)[name];
+    const at = `${path}/slots/${name}`;
+    if (!Array.isArray(list)) {
+      problems.push(`${at}: expected a list of tensors { shape, dtype, data }, got ${kind(list)}`);
+      continue;
+    }
+    const bytes: Uint8Array[] = [];
+    const dtypes: DType[] = [];
+    list.forEach((entry: JsonValue, i) => {
+      const b = decodeSlotEntry(entry, `${at}/${i}`, problems);
+      if (b === undefined) return;
+      bytes.push(b.bytes);
+      dtypes.push(b.dtype);
+    });
+    decoded.push([name, bytes, dtypes]);
+  }
+  if (problems.length > 0) {
+    throw new GradstreamError(code, `invalid checkpoint: its optimizer state does not decode:\n${listed(problems)}`, { problems: problems.slice(0, 1000), path: problems[0]?.split(': ')[0] });
+  }
+  const hash = sha256.create();
+  for (const [, bytes] of decoded) for (const b of bytes) hash.update(b);
+  const actual = bytesToHex(hash.digest());
+  if (actual !== checksum) {
+    throw new GradstreamError(code, `invalid checkpoint: ${path}/checksum mismatch: optimizer slot bytes were altered (stored ${checksum as string}, computed ${actual})`, {
+      path: `${path}/checksum`,
+    });
+  }
+  const numbers = decoded.map(([name, bytes, dtypes]): [string, number[][]] => [name, bytes.map((b, i) => readNumbers(b, dtypes[i] as DType))]);
+  return { ...rest, slots: Object.fromEntries(numbers) };
+}
+
+/** One encoded slot buffer's bytes and type, after checking its fields, base64 and byte count; problems go to the list. */
+function decodeSlotEntry(entry: JsonValue, at: string, problems: string[]): { bytes: Uint8Array; dtype: DType } | undefined {
+  if (!isRecord(entry)) {
+    problems.push(`${at}: expected a tensor { shape, dtype, data }, got ${kind(entry)}`);
+    return undefined;
+  }
+  const { shape, dtype, data } = entry;
+  const before = problems.length;
+  const extra = Object.keys(entry).filter((k) => k !== 'shape' && k !== 'dtype' && k !== 'data');
+  if (extra.length > 0) problems.push(`${at}: unknown field(s) ${extra.map((k) => JSON.stringify(k)).join(', ')}`);
+  const goodShape =
+    Array.isArray(shape) && shape.length <= SPEC_LIMITS.rank && shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0);
+  if (!goodShape) problems.push(`${at}/shape: expected at most ${SPEC_LIMITS.rank} sizes (integers ≥ 0), got ${kind(shape)}`);
+  if (dtype !== 'float32' && dtype !== 'float64') problems.push(`${at}/dtype: expected "float32" or "float64", got ${typeof dtype === 'string' && dtype.length <= 40 ? JSON.stringify(dtype) : kind(dtype)}`);
+  if (typeof data !== 'string') problems.push(`${at}/data: expected base64 text, got ${kind(data)}`);
+  if (problems.length > before) return undefined;
+  const width = dtype === 'float32' ? 4 : 8;
+  const size = (shape as number[]).reduce((n, d) => n * d, 1);
+  const want = size * width;
+  const text = data as string;
+  // As for parameters: the text's length tells the byte count, so a wrong one is refused before decoding.
+  if (text.length % 4 === 0) {
+    const got = (text.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
+    if (got !== want) {
+      problems.push(`${at}/data: expected ${want} bytes (${size} ${dtype as DType}), got ${got}`);
+      return undefined;
+    }
+  }
+  const bytes = decodeBase64(text, `${at}/data`, problems);
+  if (bytes === undefined) return undefined;
+  if (bytes.length !== want) {
+    problems.push(`${at}/data: expected ${want} bytes (${size} ${dtype as DType}), got ${bytes.length}`);
+    return undefined;
+  }
+  return { bytes, dtype: dtype as DType };
+}
+
+function stateOf(c: Checkpoint, optimizer: JsonValue | undefined): CheckpointState {
+  return { optimizer, rng: c.rng, step: c.step, epoch: c.epoch, run: c.run, meta: c.meta };
 }
 
 // DataView fixes the byte order, so checkpoints are the same bytes on any host.
-function littleEndianBytes(data: TypedArray): Uint8Array {
-  const width = data.BYTES_PER_ELEMENT;
+function littleEndianBytes(data: TypedArray | readonly number[], dtype: DType = dtypeOfArray(data)): Uint8Array {
+  const width = dtype === 'float32' ? 4 : 8;
   const view = new DataView(new ArrayBuffer(data.length * width));
   if (width === 4) for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i] as number, true);
   else for (let i = 0; i < data.length; i++) view.setFloat64(i * 8, data[i] as number, true);
   return new Uint8Array(view.buffer);
+}
+
+function dtypeOfArray(data: TypedArray | readonly number[]): DType {
+  return data instanceof Float32Array ? 'float32' : 'float64';
+}
+
+/** Little-endian bytes of `dtype` elements as numbers (float32 ones widen exactly). */
+function readNumbers(bytes: Uint8Array, dtype: DType): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Array<number>(bytes.length / (dtype === 'float32' ? 4 : 8));
+  if (dtype === 'float32') for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  else for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8, true);
+  return out;
 }
 
 function readLittleEndian(bytes: Uint8Array, target: Tensor): void {

@@ -1,3 +1,4 @@
+import { decodeOptimizerState, type JsonValue } from '@gradstream/graph';
 import { GradstreamError, ScalarSlot, SourceBindings, dtypeOf, tsBackend, type Backend, type KernelCall, type Tensor, type TypedArray } from '@gradstream/tensor';
 import { knownOptions, optionReader, type OptionReader } from '../check-option.js';
 import { clipGlobalNorm } from './clip.js';
@@ -143,8 +144,11 @@ class RuleOptimizer<S extends Settings> implements Optimizer {
     return { name: this.name, config: this.configJson(), steps: this.steps, slots };
   }
 
-  setState(state: OptimizerState): void {
+  setState(given: OptimizerState): void {
     const owner = `${this.name}.setState`;
+    // A checkpoint's own `optimizer` field keeps the buffers in base64 (toCheckpoint encodes them), and
+    // until version 2 it held numbers: either may be handed over as it is. Decoding checks it in full.
+    const state = decodeOptimizerState(given as unknown as JsonValue, 'state') as unknown as OptimizerState;
     if (typeof state !== 'object' || state === null || state.name !== this.name) {
       const got = typeof state === 'object' && state !== null ? `the state of a "${String(state.name)}" optimizer` : String(state);
       throw new GradstreamError('INVALID_OPTION', `${owner}: expected the state of a "${this.name}" optimizer, got ${got}`, {

@@ -3,7 +3,11 @@ import type { Backend, Tensor } from '@gradstream/tensor';
 /**
  * An optimizer's state as plain JSON (for checkpoints): its name, its settings, how many steps it
  * has taken, and its per-parameter buffers (moments, velocities) as number arrays, indexed like the
- * parameters passed to `step`.
+ * parameters passed to `step`. Numbers, so that the state is easy to read and to build by hand;
+ * a checkpoint stores the buffers in binary: `toCheckpoint(model, { optimizer: optimizer.state() })`
+ * encodes them as base64 of their bytes under a checksum, and `fromCheckpoint` / `loadCheckpoint`
+ * give this form back (`decodeOptimizerState` from `@gradstream/graph` decodes a checkpoint's
+ * `optimizer` field alone). Float32 buffers widen to numbers exactly, so nothing is lost either way.
  *
  * @example
  * ```ts
@@ -54,8 +58,15 @@ export interface Optimizer {
   step(params: readonly Tensor[], grads: readonly Tensor[], backend?: Backend): void;
   /** The optimizer's settings as a plain object (for the `start` event). */
   config(): Readonly<Record<string, unknown>>;
-  /** A JSON copy of everything needed to continue bit-identically (settings, step count, buffers). */
+  /**
+   * A JSON copy of everything needed to continue bit-identically (settings, step count, buffers as
+   * number arrays; see {@link OptimizerState} for how a checkpoint stores them).
+   */
   state(): OptimizerState;
-  /** Restores a state from {@link Optimizer.state}; a state of another optimizer is an `INVALID_OPTION` error. */
+  /**
+   * Restores a state from {@link Optimizer.state}; a state of another optimizer is an `INVALID_OPTION`
+   * error. `fit`'s `resume` hands it number arrays whatever the checkpoint held; the built-in
+   * optimizers also take a checkpoint's `optimizer` field as it is, buffers encoded.
+   */
   setState(state: OptimizerState): void;
 }

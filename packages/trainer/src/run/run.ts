@@ -1,5 +1,5 @@
 import { Subject, isObservable, type Observable, type Subscriber, type Subscription } from 'rxjs';
-import { backendSummary, toCheckpoint, type JsonValue, type Model } from '@gradstream/graph';
+import { backendSummary, decodeOptimizerState, toCheckpoint, type JsonValue, type Model } from '@gradstream/graph';
 import { GradstreamError } from '@gradstream/tensor';
 import { Dataset, samplesToArrays, type ArrayData, type Sample } from '../dataset.js';
 import { Evaluator } from '../evaluate.js';
@@ -255,7 +255,8 @@ export class Run {
         });
       }
     }
-    if (resume.optimizer !== undefined) this.engine.optimizer.setState(resume.optimizer as unknown as OptimizerState);
+    // A checkpoint event's own checkpoint keeps the buffers in base64; decoded here (and checked), any optimizer gets numbers.
+    if (resume.optimizer !== undefined) this.engine.optimizer.setState(decodeOptimizerState(resume.optimizer, 'resume.optimizer') as unknown as OptimizerState);
     if (saved === undefined) return { step: resume.step ?? 0, epoch: resume.epoch ?? 0 };
     this.engine.setTotals(saved.totals);
     if (saved.kept !== null) this.engine.setKept(saved.kept);
