@@ -1,6 +1,6 @@
 /**
- * Every TypeScript example in README.md and docs/guides/*.md type-checks against the packages'
- * sources, as a user's code would against the published packages.
+ * Every TypeScript example in README.md, docs/guides/*.md and the packages' READMEs type-checks
+ * against the packages' sources, as a user's code would against the published packages.
  *
  * Conventions for code blocks (the fence's info string: the language, then tags):
  *

@@ -1,7 +1,8 @@
 /**
- * Every TypeScript example in README.md and docs/guides/*.md that can run in Node does run, and
- * exits with code 0: a block with its `continued` chain, bundled with esbuild against the
- * packages' sources and run by `node` in an empty directory of its own (see ./support/run-block.ts).
+ * Every TypeScript example in README.md, docs/guides/*.md and the packages' READMEs that can run
+ * in Node does run, and exits with code 0: a block with its `continued` chain, bundled with
+ * esbuild against the packages' sources and run by `node` in an empty directory of its own (see
+ * ./support/run-block.ts).
  *
  * Which blocks run: every block docs-code.test.ts type-checks, except those tagged `browser`
  * (needs a DOM or Worker) or `server` (starts a server that runs until stopped), and the blocks

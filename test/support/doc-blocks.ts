@@ -1,12 +1,13 @@
 /**
- * The TypeScript blocks of README.md and docs/guides/*.md, as docs-code.test.ts (type-check) and
- * docs-run.test.ts (run in Node) both see them. The tags a fence may carry after `ts`, and what
- * they mean, are described at the top of docs-code.test.ts.
+ * The TypeScript blocks of README.md, docs/guides/*.md and each package's README (the page npm
+ * shows for it), as docs-code.test.ts (type-check) and docs-run.test.ts (run in Node) both see
+ * them. The tags a fence may carry after `ts`, and what they mean, are described at the top of
+ * docs-code.test.ts.
  *
  * Markdown is read with markdown-it, the parser typedoc renders the guides with, so the blocks
  * checked and run are exactly the blocks shown.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import MarkdownIt from 'markdown-it';
@@ -17,7 +18,11 @@ export const guides: readonly string[] = readdirSync(join(root, 'docs/guides'))
   .filter((f) => f.endsWith('.md'))
   .sort()
   .map((f) => `docs/guides/${f}`);
-export const markdownFiles: readonly string[] = ['README.md', ...guides];
+export const packageReadmes: readonly string[] = readdirSync(join(root, 'packages'))
+  .sort()
+  .map((dir) => `packages/${dir}/README.md`)
+  .filter((f) => existsSync(join(root, f)));
+export const markdownFiles: readonly string[] = ['README.md', ...guides, ...packageReadmes];
 
 /** Tags that keep a block (and every block continuing it) from being run, each with the reason. */
 export const NOT_RUN: ReadonlyMap<string, string> = new Map([

@@ -9,6 +9,15 @@ const PAGE = 64 * 1024;
 const alignUp = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
 /**
+ * The parts of a `WebAssembly.Memory` the allocator uses. Typed structurally, as in pool.ts, so
+ * that the published declarations need no DOM lib: a Node project's `lib` declares no `WebAssembly`.
+ */
+export interface GrowableMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
+
+/**
  * Hands out and takes back byte ranges of one WebAssembly memory: first fit over a free list kept
  * sorted by address, neighbouring free blocks merged, the memory grown when no block fits. Plans
  * and models allocate once and free when collected, so allocation speed hardly matters; what
@@ -28,7 +37,7 @@ export class Allocator {
    * @param canGrow - false for a memory that must never grow (a non-shared one: growing would detach every view)
    */
   constructor(
-    private readonly memory: WebAssembly.Memory,
+    private readonly memory: GrowableMemory,
     private readonly maxBytes: number,
     private readonly canGrow: boolean,
   ) {}

@@ -1,5 +1,6 @@
 import { GradstreamError } from '@gradstream/tensor';
-import { Allocator } from './allocator.js';
+import { Allocator, type GrowableMemory } from './allocator.js';
+import type { WasmModule } from './pool/index.js';
 import { WASM_KERNELS_BASE64 } from './generated/kernels-wasm.js';
 
 const PAGE = 64 * 1024;
@@ -38,8 +39,9 @@ export function sharedMemoryAvailable(): boolean {
  * first use: every wasm backend computes in it, whatever its thread count.
  */
 export class WasmRuntime {
-  readonly module: WebAssembly.Module;
-  readonly memory: WebAssembly.Memory;
+  // Structural types, not WebAssembly.*: these land in the published declarations (see GrowableMemory).
+  readonly module: WasmModule;
+  readonly memory: GrowableMemory;
   readonly exports: KernelExports;
   readonly allocator: Allocator;
   readonly shared: boolean;
@@ -57,15 +59,17 @@ export class WasmRuntime {
     const bytes = decodeBase64(WASM_KERNELS_BASE64);
     // Synchronous compilation: Node and workers allow it for any size; a browser's main thread
     // refuses modules over 4 KB, and the caller falls back (see wasmBackend).
-    this.module = new WebAssembly.Module(bytes);
+    const module = new WebAssembly.Module(bytes);
+    this.module = module;
     this.shared = sharedMemoryAvailable();
-    this.memory = this.shared
+    const memory = this.shared
       ? new WebAssembly.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAX_PAGES, shared: true })
       : // Without sharing, growing would detach every view already handed out: the memory is made at its full size once.
         new WebAssembly.Memory({ initial: Math.ceil(memoryBytes / PAGE), maximum: Math.ceil(memoryBytes / PAGE) });
-    const instance = new WebAssembly.Instance(this.module, {
+    this.memory = memory;
+    const instance = new WebAssembly.Instance(module, {
       env: {
-        memory: this.memory,
+        memory,
         abort: (): never => {
           throw new GradstreamError('INVALID_OPTION', 'wasm backend: a kernel aborted (an internal check failed)');
         },
