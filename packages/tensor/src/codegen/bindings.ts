@@ -91,7 +91,16 @@ export class SourceBindings {
   }
 }
 
-/** A string usable as (part of) a JavaScript identifier: `linear_1.weight` → `linear_1_weight`. */
+/**
+ * A string usable as (part of) a JavaScript identifier: `linear_1.weight` → `linear_1_weight`.
+ *
+ * @example
+ * ```ts
+ * import { identifier } from '@gradstream/tensor';
+ * identifier('linear_1.weight'); // 'linear_1_weight'
+ * identifier('1st'); // '_1st'
+ * ```
+ */
 export function identifier(name: string): string {
   const id = name.replace(/[^A-Za-z0-9_$]/g, '_');
   return /^[0-9]/.test(id) ? `_${id}` : id;

@@ -104,6 +104,12 @@ let validate: ValidateFunction | undefined;
 /**
  * Checks a run state read from a checkpoint against {@link runStateSchema}; a problem is an
  * `INVALID_OPTION` error naming the JSON path under `resume.run`.
+ *
+ * @example
+ * ```ts
+ * import { checkRunState } from './run-state.js';
+ * // checkRunState(checkpoint.run).step — the steps the checkpointed run had taken
+ * ```
  */
 export function checkRunState(json: unknown): RunState {
   validate ??= new Ajv({ allErrors: false, strict: false }).compile(runStateSchema);
@@ -123,7 +129,16 @@ export function checkRunState(json: unknown): RunState {
   return s;
 }
 
-/** A resumed run must read the data the checkpointed run read: this names the first difference. */
+/**
+ * A resumed run must read the data the checkpointed run read: this names the first difference.
+ *
+ * @example
+ * ```ts
+ * import { checkSameData } from './run-state.js';
+ * checkSameData({ samples: 200, batchSize: 16, shuffle: true }, { samples: 200, batchSize: 8, shuffle: true });
+ * // INVALID_OPTION: … read batchSize 16, this one batchSize 8 …
+ * ```
+ */
 export function checkSameData(saved: RunState['data'], now: RunState['data']): void {
   for (const key of ['samples', 'batchSize', 'shuffle'] as const) {
     if (saved[key] !== now[key]) {
