@@ -1,5 +1,6 @@
 import { GradstreamError } from '@gradstream/tensor';
-import { CHECKPOINT_FORMAT, fromCheckpoint, parseCheckpoint, toCheckpoint, type Checkpoint, type CheckpointExtra, type LoadedCheckpoint } from './checkpoint.js';
+import { CHECKPOINT_FORMAT, toCheckpoint, type Checkpoint, type CheckpointExtra, type LoadedCheckpoint } from './checkpoint.js';
+import { checkpointFrom } from './checkpoint-source.js';
 import type { BuildOptions } from '../model/build.js';
 import { formatBytes } from '../model/memory.js';
 import { Model } from '../model/model.js';
@@ -432,17 +433,7 @@ export async function loadCheckpointFile(file: Blob, options: LoadCheckpointFile
       ...causeOf(e),
     });
   }
-  try {
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      throw new GradstreamError('CHECKPOINT_INVALID', 'invalid checkpoint: not UTF-8 text', {});
-    }
-    return fromCheckpoint(parseCheckpoint(text), build);
-  } catch (e) {
-    throw locate(e, path, { file: path });
-  }
+  return checkpointFrom(bytes, path, build, { file: path });
 }
 
 function checkKey(operation: string, key: unknown): asserts key is string {
@@ -573,22 +564,15 @@ function storeError(operation: string, store: Store, key: string | undefined, re
 }
 
 function fromStoredText(value: unknown, store: Store, key: string, options: BuildOptions): LoadedCheckpoint {
-  try {
-    if (typeof value !== 'string') {
-      throw new GradstreamError('CHECKPOINT_INVALID', `invalid checkpoint: the stored value is ${show(value)}, not checkpoint text`, {});
-    }
-    return fromCheckpoint(parseCheckpoint(value), options);
-  } catch (e) {
-    throw locate(e, store.scheme + key, { store: store.name, key });
+  const where = store.scheme + key;
+  if (typeof value !== 'string') {
+    throw new GradstreamError('CHECKPOINT_INVALID', `${where}: invalid checkpoint: the stored value is ${show(value)}, not checkpoint text`, {
+      store: store.name,
+      key,
+    });
   }
-}
-
-/** A checkpoint's problem, prefixed with where the checkpoint came from (as `loadCheckpoint` names the file). */
-function locate(e: unknown, where: string, details: Record<string, unknown>): unknown {
-  if (e instanceof GradstreamError && e.code === 'CHECKPOINT_INVALID') {
-    return new GradstreamError('CHECKPOINT_INVALID', `${where}: ${e.message}`, { ...e.details, ...details });
-  }
-  return e;
+  // Prefixed with where it came from, as loadCheckpoint names the file.
+  return checkpointFrom(value, where, options, { store: store.name, key });
 }
 
 function errorName(e: unknown): string | undefined {

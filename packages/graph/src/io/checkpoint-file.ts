@@ -2,8 +2,9 @@ import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GradstreamError } from '@gradstream/tensor';
 import { fileError, withFileErrors } from './fs-error.js';
+import { checkpointFrom } from './checkpoint-source.js';
 import { readFileWithin, type ReadFileOptions } from './read-file.js';
-import { fromCheckpoint, parseCheckpoint, toCheckpoint, type Checkpoint, type CheckpointExtra, type LoadedCheckpoint } from './checkpoint.js';
+import { toCheckpoint, type Checkpoint, type CheckpointExtra, type LoadedCheckpoint } from './checkpoint.js';
 import type { BuildOptions } from '../model/build.js';
 import type { Model } from '../model/model.js';
 
@@ -86,20 +87,7 @@ export interface LoadCheckpointOptions extends BuildOptions, ReadFileOptions {}
 export async function loadCheckpoint(path: string, options: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
   const { maxBytes, ...build } = options;
   const bytes = await readFileWithin('loadCheckpoint', path, maxBytes === undefined ? {} : { maxBytes });
-  try {
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      throw new GradstreamError('CHECKPOINT_INVALID', 'invalid checkpoint: not UTF-8 text', {});
-    }
-    return fromCheckpoint(parseCheckpoint(text), build);
-  } catch (e) {
-    if (e instanceof GradstreamError && e.code === 'CHECKPOINT_INVALID') {
-      throw new GradstreamError('CHECKPOINT_INVALID', `${path}: ${e.message}`, { ...e.details, file: path });
-    }
-    throw e;
-  }
+  return checkpointFrom(bytes, path, build, { file: path });
 }
 
 async function writeFileAtomic(operation: string, path: string, text: string): Promise<void> {
