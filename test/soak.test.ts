@@ -7,8 +7,6 @@
  * Heap figures are `heapUsed` after forced collections. Step counts scale for a longer soak:
  *   GRADSTREAM_SOAK_SCALE=10 npx vitest run test/soak.test.ts
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Subject, filter, firstValueFrom, lastValueFrom, take, tap } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { lessonData, lessonModel } from '@gradstream/cli';
@@ -19,6 +17,7 @@ import { digitsModel } from '../examples/digits/src/model.js';
 import { recordFigure } from './support/figures.js';
 // Internal: the wasm memory's own accounting is not exported from the package, so read from its source.
 import { WasmRuntime } from '../packages/backend-wasm/src/runtime.js';
+import { gc, heapAfterGc } from './support/gc.js';
 
 const SCALE = Number(process.env.GRADSTREAM_SOAK_SCALE ?? 1);
 /** Heap samples over the lesson's run, one per tenth. */
@@ -31,17 +30,6 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 /** A model's plan cache holds this many plans unless built with another `planCacheSize` (see BuildOptions). */
 const PLAN_CACHE_SIZE = 8;
-
-// The flag must be set before the function is looked up; a new context then hands out `gc`.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-/** `heapUsed` after full collections (twice: the first may leave what only finalizers release). */
-function heapAfterGc(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
 
 /** Collects, then lets finalization callbacks run (they run on a later turn), a few times over. */
 async function settle(): Promise<void> {

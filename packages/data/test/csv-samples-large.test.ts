@@ -7,14 +7,13 @@
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sequential } from '@gradstream/graph';
 import { linear, mse } from '@gradstream/ops';
 import { fit, sgd, type EndEvent } from '@gradstream/trainer';
 import { csvSamples, type CsvSample } from '@gradstream/data/node';
 import { recordFigure } from '../../../test/support/figures.js';
+import { heapAfterGc } from '../../../test/support/gc.js';
 
 const ROWS = Number(process.env.GRADSTREAM_CSV_ROWS ?? 1_000_000);
 const SAMPLE_EVERY = Math.max(1, Math.floor(ROWS / 10));
@@ -22,16 +21,6 @@ const SAMPLE_EVERY = Math.max(1, Math.floor(ROWS / 10));
 const PREFIX = Math.min(ROWS, 100_000);
 const BATCH = 256;
 const MiB = 2 ** 20;
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-/** `heapUsed` after full collections (twice: the first may leave what only finalizers release). */
-function heapAfterGc(): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
 
 let dir: string;
 let path: string;
