@@ -4,14 +4,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '@gradstream/ops';
 import { loadCheckpoint } from '@gradstream/graph/node';
 import type { StorageTestPage } from './support/browser-storage-page.js';
 import { chromiumPath, launchChromium } from './support/chromium.js';
-import { packageSources } from './support/package-sources.js';
+import { packageSourcesPlugin } from './support/package-sources.js';
 
 /* Checkpoints kept in a real browser (headless Chromium, test/support/chromium.ts): a page trains
    XOR, saves the model to IndexedDB and localStorage, is reloaded and loads both back; the model
@@ -30,16 +30,6 @@ const HTML = '<!doctype html><meta charset="utf-8"><title>storage</title><input 
 
 /** The page's script, with `@gradstream/*` resolved to the packages' sources as the tests see them. */
 async function bundlePage(): Promise<string> {
-  const sources = packageSources(root);
-  const gradstream: Plugin = {
-    name: 'gradstream-sources',
-    setup(b) {
-      b.onResolve({ filter: /^@gradstream\// }, (args) => {
-        const path = sources[args.path];
-        return path !== undefined ? { path } : { errors: [{ text: `${args.path} is not exported by any package` }] };
-      });
-    },
-  };
   const result = await build({
     entryPoints: [join(root, 'test/support/browser-storage-page.ts')],
     bundle: true,
@@ -49,7 +39,7 @@ async function bundlePage(): Promise<string> {
     target: 'es2022',
     // Marked external so the bundle gets built at all; the check below proves none stayed in it.
     external: ['node:*'],
-    plugins: [gradstream],
+    plugins: [packageSourcesPlugin(root)],
     metafile: true,
     logLevel: 'silent',
   });

@@ -7,22 +7,10 @@
  */
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { root } from './support/doc-blocks.js';
-import { packageSources } from './support/package-sources.js';
-
-const sources = packageSources(root);
-
-const packageSourcesPlugin: Plugin = {
-  name: 'gradstream-sources',
-  setup(b) {
-    b.onResolve({ filter: /^@gradstream\// }, (args) => {
-      const path = sources[args.path];
-      return path !== undefined ? { path } : { errors: [{ text: `${args.path} is not exported by any package` }] };
-    });
-  },
-};
+import { packageSourcesPlugin } from './support/package-sources.js';
 
 /** The bundle of `@gradstream/data` as a script that sets the global `gradstreamData`. */
 async function browserBundle(): Promise<string> {
@@ -35,7 +23,7 @@ async function browserBundle(): Promise<string> {
     target: 'es2022',
     write: false,
     logLevel: 'silent',
-    plugins: [packageSourcesPlugin],
+    plugins: [packageSourcesPlugin(root)],
   });
   return (result.outputFiles[0] as { text: string }).text;
 }

@@ -27,7 +27,7 @@ import { loadCheckpoint } from '@gradstream/graph/node';
 import '@gradstream/ops';
 import { Rng } from '@gradstream/tensor';
 import { recordFigure } from './support/figures.js';
-import { packageSources } from './support/package-sources.js';
+import { packageSourcesPlugin } from './support/package-sources.js';
 
 const KILLS = Number(process.env.GRADSTREAM_KILL_RUNS ?? 20);
 const SEED = Number(process.env.GRADSTREAM_KILL_SEED ?? 1);
@@ -161,7 +161,6 @@ let writer = '';
  * resolves them: the child runs the code under test, not a dist/ that may predate it.
  */
 async function bundleWriter(dir: string): Promise<string> {
-  const sources = packageSources(fileURLToPath(new URL('../', import.meta.url)));
   const outfile = join(dir, 'checkpoint-writer.mjs');
   await build({
     entryPoints: [WRITER],
@@ -173,17 +172,7 @@ async function bundleWriter(dir: string): Promise<string> {
     logLevel: 'silent',
     // CommonJS dependencies bundled into ESM still `require` Node's built-ins.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    plugins: [
-      {
-        name: 'gradstream-sources',
-        setup(b) {
-          b.onResolve({ filter: /^@gradstream\// }, (a) => {
-            const path = sources[a.path];
-            return path !== undefined ? { path } : { errors: [{ text: `${a.path} is not exported by any package` }] };
-          });
-        },
-      },
-    ],
+    plugins: [packageSourcesPlugin(fileURLToPath(new URL('../', import.meta.url)))],
   });
   return outfile;
 }

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Plugin } from 'esbuild';
 
 /**
  * Every `@gradstream/*` specifier a user can import (each package's `exports`, subpaths included),
@@ -24,4 +25,21 @@ export function packageSources(root: string): Record<string, string> {
     }
   }
   return sources;
+}
+
+/**
+ * An esbuild plugin resolving `@gradstream/*` to the packages' sources through {@link packageSources},
+ * so a bundle made in a test sees the code the tests see; a specifier no package exports fails the build.
+ */
+export function packageSourcesPlugin(root: string): Plugin {
+  const sources = packageSources(root);
+  return {
+    name: 'gradstream-sources',
+    setup(b) {
+      b.onResolve({ filter: /^@gradstream\// }, (args) => {
+        const path = sources[args.path];
+        return path !== undefined ? { path } : { errors: [{ text: `${args.path} is not exported by any package` }] };
+      });
+    },
+  };
 }

@@ -15,7 +15,7 @@ import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { type Module, describeBlock, modulesOf, root, tsBlocks } from './doc-blocks.js';
-import { packageSources } from './package-sources.js';
+import { packageSourcesPlugin } from './package-sources.js';
 
 export interface BlockRun {
   readonly stdout: string;
@@ -26,21 +26,16 @@ export interface BlockRun {
 
 const TIME_LIMIT_MS = 60_000;
 const packagesDir = join(root, 'packages') + sep;
-const sources = packageSources(root);
 
 /**
- * `@gradstream/*` to the packages' sources, as vitest and the type-check see them. In a package's
- * source, `import.meta.url` is that source file's URL, not the bundle's: the packages find files
+ * With `@gradstream/*` bundled from the packages' sources (as vitest and the type-check see them),
+ * `import.meta.url` in a package's source is that source file's URL, not the bundle's: the packages find files
  * beside them with it (the CLI its package.json, datasets the mnist package), and their built
  * dist/ files sit as deep in the package as src/ does.
  */
-const packageSourcesPlugin: Plugin = {
-  name: 'gradstream-sources',
+const importMetaUrlPlugin: Plugin = {
+  name: 'gradstream-import-meta-url',
   setup(b) {
-    b.onResolve({ filter: /^@gradstream\// }, (args) => {
-      const path = sources[args.path];
-      return path !== undefined ? { path } : { errors: [{ text: `${args.path} is not exported by any package` }] };
-    });
     b.onLoad({ filter: /\.ts$/ }, async (args) => {
       if (!args.path.startsWith(packagesDir)) return undefined;
       const text = await readFile(args.path, 'utf8');
@@ -88,7 +83,7 @@ export async function runBlock(file: string, index: number): Promise<BlockRun> {
       logLevel: 'silent',
       // CommonJS dependencies bundled into ESM still `require` Node's built-ins.
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-      plugins: [packageSourcesPlugin],
+      plugins: [packageSourcesPlugin(root), importMetaUrlPlugin],
     });
     const cwd = join(dir, 'cwd');
     await mkdir(cwd);
