@@ -20,6 +20,7 @@ import {
 import { dense, linear, mse } from '@gradstream/ops';
 import { adam, checkpointBest, end$, fit } from '@gradstream/trainer';
 import { lastValueFrom } from 'rxjs';
+import { rawIndexedDb } from './raw-indexeddb.js';
 
 /** What the test compares: outputs on the four XOR inputs, and every parameter's values. */
 export interface ModelFacts {
@@ -84,23 +85,6 @@ function alter(text: string): string {
   return JSON.stringify(json);
 }
 
-/** The checkpoint store's raw value, past the API, as a corrupted disk would change it. */
-function rawIndexedDb(work: (store: IDBObjectStore) => IDBRequest, mode: IDBTransactionMode): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const open = indexedDB.open('gradstream-checkpoints', 1);
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const tx = db.transaction('checkpoints', mode);
-      const request = work(tx.objectStore('checkpoints'));
-      tx.oncomplete = () => {
-        db.close();
-        resolve(request.result);
-      };
-      tx.onabort = () => reject(tx.error);
-    };
-  });
-}
 
 const input = document.querySelector<HTMLInputElement>('#upload')!;
 const picked = new Promise<LoadedCheckpoint>((resolve, reject) => {

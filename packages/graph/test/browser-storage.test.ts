@@ -29,6 +29,7 @@ import {
 } from '../src/index.js';
 import { catchGradstream } from '../../../test/support/errors.js';
 import { packageSources } from '../../../test/support/package-sources.js';
+import { rawIndexedDb } from '../../../test/support/raw-indexeddb.js';
 
 /* Checkpoints in the browser's stores, in Node: IndexedDB from fake-indexeddb (a fresh database
    for every test), localStorage from the small Storage below. The same checks run in Chromium in
@@ -84,24 +85,6 @@ async function rejection(p: Promise<unknown>): Promise<GradstreamError> {
   throw new Error('expected a GradstreamError, but the promise resolved');
 }
 
-/** The raw value in the checkpoint store, read and written past the API, as another program (or a bad disk) would. */
-function rawIdb<T>(work: (store: globalThis.IDBObjectStore) => globalThis.IDBRequest<T>, mode: IDBTransactionMode = 'readonly'): Promise<T> {
-  return new Promise((done, fail) => {
-    const open = indexedDB.open('gradstream-checkpoints', 1);
-    open.onupgradeneeded = () => open.result.createObjectStore('checkpoints');
-    open.onerror = () => fail(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const tx = db.transaction('checkpoints', mode);
-      const request = work(tx.objectStore('checkpoints'));
-      tx.oncomplete = () => {
-        db.close();
-        done(request.result);
-      };
-      tx.onabort = () => fail(tx.error);
-    };
-  });
-}
 
 /** A Storage kept in a Map, refusing a write past `quota` characters as browsers do (keys and values count). */
 class MemoryStorage implements Storage {
@@ -159,7 +142,7 @@ describe('IndexedDB', () => {
       const model = trained();
       await saveCheckpoint(model, join(dir, 'xor.ckpt.json'), { step: 7 });
       await saveToIndexedDb(model, 'xor', { step: 7 });
-      expect(await rawIdb((s) => s.get('xor'))).toBe(await readFile(join(dir, 'xor.ckpt.json'), 'utf8'));
+      expect(await rawIndexedDb((s) => s.get('xor'))).toBe(await readFile(join(dir, 'xor.ckpt.json'), 'utf8'));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -174,7 +157,7 @@ describe('IndexedDB', () => {
     const loaded = await loadFromIndexedDb('best', { registry });
     expect(loaded.epoch).toBe(5);
     expect(loaded.model.parameters()[0]!.value.data[0]).not.toBe(42);
-    expect(await rawIdb((s) => s.get('best'))).toBe(JSON.stringify(snapshot));
+    expect(await rawIndexedDb((s) => s.get('best'))).toBe(JSON.stringify(snapshot));
 
     const e = await rejection(saveToIndexedDb(snapshot, 'best', { step: 1 }));
     expect(e.code).toBe('INVALID_OPTION');
@@ -186,8 +169,8 @@ describe('IndexedDB', () => {
 
   it('refuses altered parameter bytes by their checksum, naming the store and the key', async () => {
     await saveToIndexedDb(trained(), 'xor');
-    const text = (await rawIdb((s) => s.get('xor'))) as string;
-    await rawIdb((s) => s.put(alterParameterBytes(text), 'xor'), 'readwrite');
+    const text = (await rawIndexedDb((s) => s.get('xor'))) as string;
+    await rawIndexedDb((s) => s.put(alterParameterBytes(text), 'xor'), 'readwrite');
     const e = await rejection(loadFromIndexedDb('xor', { registry }));
     expect(e.code).toBe('CHECKPOINT_INVALID');
     expect(e.message).toMatch(/^indexeddb:\/\/xor: invalid checkpoint: checksum mismatch: parameter bytes were altered \(stored [0-9a-f]{64}, computed [0-9a-f]{64}\)$/);
@@ -196,13 +179,13 @@ describe('IndexedDB', () => {
 
   it('says where stored text was cut short, and what a value that is not text is', async () => {
     await saveToIndexedDb(trained(), 'xor');
-    const text = (await rawIdb((s) => s.get('xor'))) as string;
-    await rawIdb((s) => s.put(text.slice(0, 100), 'xor'), 'readwrite');
+    const text = (await rawIndexedDb((s) => s.get('xor'))) as string;
+    await rawIndexedDb((s) => s.put(text.slice(0, 100), 'xor'), 'readwrite');
     const cut = await rejection(loadFromIndexedDb('xor', { registry }));
     expect(cut.code).toBe('CHECKPOINT_INVALID');
     expect(cut.message).toBe('indexeddb://xor: invalid checkpoint: not JSON (truncated at byte 100?): the text ends inside a value');
 
-    await rawIdb((s) => s.put({ params: {} }, 'xor'), 'readwrite');
+    await rawIndexedDb((s) => s.put({ params: {} }, 'xor'), 'readwrite');
     const notText = await rejection(loadFromIndexedDb('xor', { registry }));
     expect(notText.code).toBe('CHECKPOINT_INVALID');
     expect(notText.message).toBe('indexeddb://xor: invalid checkpoint: the stored value is an object, not checkpoint text');
