@@ -2,7 +2,7 @@ import { GradstreamError } from '@gradstream/tensor';
 import { CHECKPOINT_FORMAT, toCheckpoint, type Checkpoint, type CheckpointExtra, type LoadedCheckpoint } from './checkpoint.js';
 import { checkpointFrom } from './checkpoint-source.js';
 import type { BuildOptions } from '../model/build.js';
-import { formatBytes } from '../model/memory.js';
+import { bytesText, formatBytes } from '../model/memory.js';
 import { Model } from '../model/model.js';
 
 /*
@@ -602,4 +602,3 @@ function show(v: unknown): string {
   return typeof v === 'object' ? 'an object' : typeof v === 'undefined' ? 'nothing' : `${typeof v} ${String(v)}`;
 }
 
-const bytesText = (n: number): string => (n < 1024 || !Number.isFinite(n) ? `${n} B` : `${formatBytes(n)} (${n} bytes)`);

@@ -2,7 +2,7 @@ import { constants } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { GradstreamError } from '@gradstream/tensor';
 import { fileError } from './fs-error.js';
-import { formatBytes } from '../model/memory.js';
+import { bytesText } from '../model/memory.js';
 
 /**
  * The most bytes a file read whole may hold by default: the longest string V8 makes
@@ -105,5 +105,3 @@ export async function readFileWithin(operation: string, path: string, options: R
   }
 }
 
-/** Bytes for a message: `1.0 TiB (1099511627776 bytes)`, or `524 B`. */
-const bytesText = (n: number): string => (n < 1024 ? `${n} B` : `${formatBytes(n)} (${n} bytes)`);

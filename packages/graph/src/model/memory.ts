@@ -78,8 +78,16 @@ export function formatBytes(bytes: number): string {
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${UNITS[unit]}`;
 }
 
-/** Bytes for a message: `11 GiB (12000000008 bytes)`, or `524 B`. */
-const bytesText = (n: number): string => (n < 1024 ? `${n} B` : `${formatBytes(n)} (${n} bytes)`);
+/**
+ * Bytes for a message, rounded and exact: `11 GiB (12000000008 bytes)`, or `524 B`.
+ *
+ * @example
+ * ```ts
+ * import { bytesText } from './memory.js';
+ * bytesText(1536); // '1.5 KiB (1536 bytes)'
+ * ```
+ */
+export const bytesText = (n: number): string => (n < 1024 || !Number.isFinite(n) ? `${n} B` : `${formatBytes(n)} (${n} bytes)`);
 
 /**
  * What a model takes in memory, in bytes, for training or inference at one batch size; see
