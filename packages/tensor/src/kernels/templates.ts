@@ -14,10 +14,11 @@ import type { DType } from '../dtype.js';
 import { UNARY_OPS, type UnaryDefinition, type UnaryName } from '../math/unary-ops.js';
 import { biasBackwardSource, biasForwardSource, unaryBackwardSource, unaryForwardSource } from './unary-source.js';
 
-/** One kernel as a template. */
+/**
+ * One kernel as a template. The TSDoc of the function generated from it lives in
+ * codegen/kernel-docs.ts, not here: this module is loaded at run time and its text ships in bundles.
+ */
 export interface KernelTemplate {
-  /** TSDoc of the generated function (without the comment markers). */
-  readonly doc: string;
   /** Parameters as TypeScript, in order (`out: TypedArray`, `accumulate = false`). */
   readonly params: readonly string[];
   /** Lengths the body reads: name → the array argument whose length it is. */
@@ -34,96 +35,36 @@ export const paramDefault = (p: string): string | undefined => (p.includes('=') 
 /** The simple kernels of the TypeScript backend, by name. */
 export const TEMPLATES: Readonly<Record<string, KernelTemplate>> = {
   add: {
-    doc: `\`out[i] = a[i] + b[i]\` for every element of \`out\`. \`out\` may be \`a\` or \`b\` (gradients that meet
-are summed in place this way).
-
-@example
-\`\`\`ts
-import { add } from '@gradstream/tensor';
-const out = new Float32Array(2);
-add(new Float32Array([1, 2]), new Float32Array([3, 4]), out); // out = [4, 6]
-\`\`\``,
     params: ['a: TypedArray', 'b: TypedArray', 'out: TypedArray'],
     lengths: { n: 'out' },
     body: (v) => `for (let i = 0; i < ${v.n}; i++) ${v.out}[i] = ${v.a}[i] + ${v.b}[i];`,
   },
   mul: {
-    doc: `\`out[i] = a[i] * b[i]\` for every element of \`out\`.
-
-@example
-\`\`\`ts
-import { mul } from '@gradstream/tensor';
-const out = new Float32Array(1);
-mul(new Float32Array([2]), new Float32Array([3]), out); // out = [6]
-\`\`\``,
     params: ['a: TypedArray', 'b: TypedArray', 'out: TypedArray'],
     lengths: { n: 'out' },
     body: (v) => `for (let i = 0; i < ${v.n}; i++) ${v.out}[i] = ${v.a}[i] * ${v.b}[i];`,
   },
   scale: {
-    doc: `\`out[i] = s * a[i]\` for every element of \`out\`.
-
-@example
-\`\`\`ts
-import { scale } from '@gradstream/tensor';
-const out = new Float32Array(2);
-scale(new Float32Array([1, 2]), 0.5, out); // out = [0.5, 1]
-\`\`\``,
     params: ['a: TypedArray', 's: number', 'out: TypedArray'],
     lengths: { n: 'out' },
     body: (v) => `for (let i = 0; i < ${v.n}; i++) ${v.out}[i] = ${v.s} * ${v.a}[i];`,
   },
   copy: {
-    doc: `Copies the first \`dst.length\` elements of \`src\` into \`dst\`.
-
-@example
-\`\`\`ts
-import { copy } from '@gradstream/tensor';
-const dst = new Float32Array(2);
-copy(new Float32Array([1, 2]), dst); // dst = [1, 2]
-\`\`\``,
     params: ['src: TypedArray', 'dst: TypedArray'],
     lengths: { n: 'dst' },
     // Long copies go to the engine's memcpy; short ones (all of them, written in place) stay a loop.
     body: (v) => `if (${v.n} > 64 && ${v.src}.length === ${v.n}) ${v.dst}.set(${v.src}); else for (let i = 0; i < ${v.n}; i++) ${v.dst}[i] = ${v.src}[i];`,
   },
   fill: {
-    doc: `Sets every element of \`out\` to \`value\`.
-
-@example
-\`\`\`ts
-import { fill } from '@gradstream/tensor';
-const out = new Float32Array(3);
-fill(out, 1); // out = [1, 1, 1]
-\`\`\``,
     params: ['out: TypedArray', 'value: number'],
     lengths: { n: 'out' },
     body: (v) => `if (${v.n} > 64) ${v.out}.fill(${v.value}); else for (let i = 0; i < ${v.n}; i++) ${v.out}[i] = ${v.value};`,
   },
   addRowBroadcast: {
-    doc: `\`out[r, c] = x[r, c] + bias[c]\`: adds a row vector to every row of a \`rows×cols\` matrix.
-\`out\` may be \`x\`.
-
-@example
-\`\`\`ts
-import { addRowBroadcast } from '@gradstream/tensor';
-const out = new Float32Array(4);
-addRowBroadcast(new Float32Array([1, 2, 3, 4]), new Float32Array([10, 20]), out, 2, 2); // [11, 22, 13, 24]
-\`\`\``,
     params: ['x: TypedArray', 'bias: TypedArray', 'out: TypedArray', 'rows: number', 'cols: number'],
     body: (v) => `for (let r = 0, o = 0; r < ${v.rows}; r++, o += ${v.cols}) for (let c = 0; c < ${v.cols}; c++) ${v.out}[o + c] = ${v.x}[o + c] + ${v.bias}[c];`,
   },
   sumRows: {
-    doc: `Column sums of a \`rows×cols\` matrix: \`out[c] = Σ_r x[r, c]\` (reduces axis 0; a bias gradient).
-Without \`accumulate\` the first row is assigned, not added to a zero fill.
-
-@param accumulate - add into \`out\` instead of overwriting it
-@example
-\`\`\`ts
-import { sumRows } from '@gradstream/tensor';
-const out = new Float32Array(2);
-sumRows(new Float32Array([1, 2, 3, 4]), out, 2, 2); // out = [4, 6]
-\`\`\``,
     params: ['x: TypedArray', 'out: TypedArray', 'rows: number', 'cols: number', 'accumulate = false'],
     body: (v) =>
       `let r0 = 0;\n` +
@@ -131,16 +72,6 @@ sumRows(new Float32Array([1, 2, 3, 4]), out, 2, 2); // out = [4, 6]
       `for (let r = r0, o = r0 * ${v.cols}; r < ${v.rows}; r++, o += ${v.cols}) for (let c = 0; c < ${v.cols}; c++) ${v.out}[c] = ${v.out}[c] + ${v.x}[o + c];`,
   },
   matmulSmall: {
-    doc: `\`out = op(A)·op(B)\` (or \`+=\`) as one plain loop through strides, summed in float64: what
-\`matmul\` runs for products of at most 64 multiply-adds, where tiling costs more than it saves.
-\`aRs\`/\`aPs\` step to the next row of op(A) and along k; \`bPs\`/\`bCs\` along k and to the next column of op(B).
-
-@example
-\`\`\`ts
-import { matmulSmall } from '@gradstream/tensor';
-const out = new Float32Array(1);
-matmulSmall(new Float32Array([1, 2]), new Float32Array([3, 4]), out, 1, 1, 2, 2, 1, 1, 1, false); // out = [11]
-\`\`\``,
     params: ['a: TypedArray', 'b: TypedArray', 'out: TypedArray', 'm: number', 'n: number', 'k: number', 'aRs: number', 'aPs: number', 'bPs: number', 'bCs: number', 'accumulate: boolean'],
     body: (v) =>
       `for (let i = 0; i < ${v.m}; i++) for (let j = 0; j < ${v.n}; j++) { let s = 0; ` +
@@ -148,15 +79,6 @@ matmulSmall(new Float32Array([1, 2]), new Float32Array([3, 4]), out, 1, 1, 2, 2,
       `const o = i * ${v.n} + j; ${v.out}[o] = ${v.accumulate} ? ${v.out}[o] + s : s; }`,
   },
   mse: {
-    doc: `Halved mean squared error over a batch: \`loss[0] = ½ · (1/rows) · Σ_i (pred[i] − target[i])²\`,
-the sum running over every element of \`pred\` (\`rows\` samples of any width).
-
-@example
-\`\`\`ts
-import { mse } from '@gradstream/tensor';
-const loss = new Float64Array(1);
-mse(new Float64Array([3]), new Float64Array([1]), loss, 1); // loss = [2]
-\`\`\``,
     params: ['pred: TypedArray', 'target: TypedArray', 'loss: TypedArray', 'rows: number'],
     lengths: { n: 'pred' },
     body: (v) =>
@@ -164,41 +86,16 @@ mse(new Float64Array([3]), new Float64Array([1]), loss, 1); // loss = [2]
       `${v.loss}[0] = (0.5 * s) / (${v.rows} || 1);`,
   },
   mseBackward: {
-    doc: `Backward of {@link mse}: \`dPred[i] = (dLoss[0] / rows) · (pred[i] − target[i])\`.
-
-@example
-\`\`\`ts
-import { mseBackward } from '@gradstream/tensor';
-const dPred = new Float64Array(1);
-mseBackward(new Float64Array([3]), new Float64Array([1]), new Float64Array([1]), dPred, 1); // dPred = [2]
-\`\`\``,
     params: ['pred: TypedArray', 'target: TypedArray', 'dLoss: TypedArray', 'dPred: TypedArray', 'rows: number'],
     lengths: { n: 'dPred' },
     body: (v) => `const k = ${v.dLoss}[0] / (${v.rows} || 1); for (let i = 0; i < ${v.n}; i++) ${v.dPred}[i] = k * (${v.pred}[i] - ${v.target}[i]);`,
   },
   sgdUpdate: {
-    doc: `Plain gradient descent on one parameter, in place: \`w[i] ← w[i] − lr · g[i]\`.
-
-@example
-\`\`\`ts
-import { sgdUpdate } from '@gradstream/tensor';
-const w = new Float32Array([1]);
-sgdUpdate(w, new Float32Array([2]), 0.1); // w = [0.8]
-\`\`\``,
     params: ['w: TypedArray', 'g: TypedArray', 'lr: number'],
     lengths: { n: 'w' },
     body: (v) => `const a = -${v.lr}; for (let i = 0; i < ${v.n}; i++) ${v.w}[i] = ${v.w}[i] + a * ${v.g}[i];`,
   },
   momentumUpdate: {
-    doc: `Gradient descent with momentum on one parameter, in place, as PyTorch's \`SGD(momentum=μ)\`:
-\`v ← μ·v + g\`, then \`w ← w − lr·v\`, or with Nesterov's look-ahead \`w ← w − lr·(g + μ·v)\`.
-
-@example
-\`\`\`ts
-import { momentumUpdate } from '@gradstream/tensor';
-const w = new Float32Array([1]), v = new Float32Array([0]);
-momentumUpdate(w, new Float32Array([1]), v, 0.1, 0.9, false); // v = [1], w = [0.9]
-\`\`\``,
     params: ['w: TypedArray', 'g: TypedArray', 'v: TypedArray', 'lr: number', 'momentum: number', 'nesterov: boolean'],
     lengths: { n: 'w' },
     body: (v) =>
@@ -207,17 +104,6 @@ momentumUpdate(w, new Float32Array([1]), v, 0.1, 0.9, false); // v = [1], w = [0
       `else { for (let i = 0; i < ${v.n}; i++) { const vi = mu * ${v.v}[i] + ${v.g}[i]; ${v.v}[i] = vi; ${v.w}[i] = ${v.w}[i] - ${v.lr} * vi; } }`,
   },
   adamUpdate: {
-    doc: `One bias-corrected Adam step on one parameter, in place, in PyTorch's order of operations:
-\`m ← β₁m + (1−β₁)g\`, \`v ← β₂v + (1−β₂)g²\`, \`w ← w − (lr/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε)\`, with
-\`t\` counting steps from 1. With \`weightDecay\` λ > 0 it is AdamW: \`w\` first shrinks by the
-factor \`1 − lr·λ\`, decoupled from the gradient (Adam's per-weight scaling never weakens it).
-
-@example
-\`\`\`ts
-import { adamUpdate } from '@gradstream/tensor';
-const w = new Float64Array([1]), m = new Float64Array(1), v = new Float64Array(1);
-adamUpdate(w, new Float64Array([3]), m, v, 0.1, 0.9, 0.999, 1e-8, 0, 1); // w ≈ [0.9]
-\`\`\``,
     params: ['w: TypedArray', 'g: TypedArray', 'm: TypedArray', 'v: TypedArray', 'lr: number', 'beta1: number', 'beta2: number', 'epsilon: number', 'weightDecay: number', 't: number'],
     lengths: { n: 'w' },
     body: (v) =>
@@ -233,22 +119,18 @@ adamUpdate(w, new Float64Array([3]), m, v, 0.1, 0.9, 0.999, 1e-8, 0, 1); // w �
 /** The four elementwise kernels of one function for one dtype, as templates rendered from UNARY_OPS. */
 export function unaryTemplates(name: UnaryName, dtype: DType): Readonly<Record<'forward' | 'backward' | 'biasForward' | 'biasBackward', KernelTemplate>> {
   const def: UnaryDefinition = UNARY_OPS[name];
-  const doc = `${name} (${dtype}), rendered from \`UNARY_OPS.${name}\`.`;
   return {
-    forward: { doc, params: ['x: TypedArray', 'out: TypedArray', 'p: number'], lengths: { n: 'out' }, body: (v) => unaryForwardSource(def, v.x as string, v.out as string, v.n as string, v.p as string, '_') },
+    forward: { params: ['x: TypedArray', 'out: TypedArray', 'p: number'], lengths: { n: 'out' }, body: (v) => unaryForwardSource(def, v.x as string, v.out as string, v.n as string, v.p as string, '_') },
     backward: {
-      doc,
       params: ['s: TypedArray', 'dy: TypedArray', 'dx: TypedArray', 'p: number'],
       lengths: { n: 'dx' },
       body: (v) => unaryBackwardSource(def, v.s as string, v.dy as string, v.dx as string, v.n as string, v.p as string, '_'),
     },
     biasForward: {
-      doc,
       params: ['z: TypedArray', 'bias: TypedArray', 'out: TypedArray', 'rows: number', 'cols: number', 'p: number'],
       body: (v) => biasForwardSource(def, dtype, v.z as string, v.bias as string, v.out as string, v.rows as string, v.cols as string, v.p as string, '_'),
     },
     biasBackward: {
-      doc,
       params: ['s: TypedArray', 'dy: TypedArray', 'dz: TypedArray', 'dbias: TypedArray', 'rows: number', 'cols: number', 'p: number'],
       body: (v) =>
         biasBackwardSource(def, dtype, v.s as string, v.dy as string, v.dz as string, v.dbias as string, v.rows as string, v.cols as string, v.p as string, '_'),
