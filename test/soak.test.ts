@@ -41,7 +41,7 @@ async function settle(): Promise<void> {
 
 /** Bytes in the wasm memory's live blocks, and the memory's size. */
 function wasmMemory(): { live: number; size: number } {
-  const { allocator } = WasmRuntime.get(256 * MiB);
+  const { allocator } = WasmRuntime.get();
   return { live: allocator.liveBytes, size: allocator.memoryBytes };
 }
 

@@ -33,13 +33,11 @@ export class Allocator {
 
   /**
    * @param memory - the memory to allocate in
-   * @param maxBytes - the most this memory may hold (a shared memory's maximum)
-   * @param canGrow - false for a memory that must never grow (a non-shared one: growing would detach every view)
+   * @param maxBytes - the most this memory may hold (its maximum; it is shared, so growing detaches no view)
    */
   constructor(
     private readonly memory: GrowableMemory,
     private readonly maxBytes: number,
-    private readonly canGrow: boolean,
   ) {}
 
   /** Bytes in live blocks. */
@@ -54,9 +52,9 @@ export class Allocator {
     return this.memory.buffer.byteLength;
   }
 
-  /** The most bytes the memory may hold: its maximum when it can grow, its size when it cannot. */
+  /** The most bytes the memory may hold: its maximum. */
   get capacityBytes(): number {
-    return this.canGrow ? this.maxBytes : this.memory.buffer.byteLength;
+    return this.maxBytes;
   }
 
   /**
@@ -125,13 +123,11 @@ export class Allocator {
   private ensure(end: number): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
-    if (!this.canGrow || end > this.maxBytes) {
-      throw new GradstreamError(
-        'TOO_LARGE',
-        `wasm backend: ${end - this.liveBytes - HEAP_START} more bytes needed, beyond the ${this.canGrow ? this.maxBytes : have} bytes its memory may hold` +
-          (this.canGrow ? '' : " (a page that is not cross-origin isolated gets a fixed memory; choose a larger `memoryBytes` or the 'ts' backend)"),
-        { bytes: end, limit: this.canGrow ? this.maxBytes : have },
-      );
+    if (end > this.maxBytes) {
+      throw new GradstreamError('TOO_LARGE', `wasm backend: ${end - this.liveBytes - HEAP_START} more bytes needed, beyond the ${this.maxBytes} bytes its memory may hold`, {
+        bytes: end,
+        limit: this.maxBytes,
+      });
     }
     // Grow at least by half again, so a sequence of small allocations grows the memory rarely.
     const target = Math.min(this.maxBytes, Math.max(end, Math.ceil(have * 1.5)));

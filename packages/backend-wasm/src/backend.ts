@@ -188,7 +188,7 @@ export function createWasmBackend(parts: WasmBackendParts): Backend {
   return Object.freeze({
     ...kernels,
     name: 'wasm',
-    description: `WebAssembly SIMD128, ${threads} thread${threads === 1 ? '' : 's'}${rt.shared ? '' : ' (memory not shared: one thread)'}`,
+    description: `WebAssembly SIMD128, ${threads} thread${threads === 1 ? '' : 's'}${rt.shared ? '' : ' (not cross-origin isolated: one thread)'}`,
     threads,
     allocate: (dtype: DType, length: number): TypedArray => (dtype === 'float32' ? rt.float32(length) : allocate(dtype, length)),
     free: (buffers: readonly TypedArray[]): void => {
@@ -201,7 +201,7 @@ export function createWasmBackend(parts: WasmBackendParts): Backend {
             maxBytes: rt.allocator.capacityBytes,
             freeBytes: rt.allocator.freeBytes,
             alignment: ALIGN,
-            why: rt.shared ? 'a wasm32 memory addresses no more' : 'a page that is not cross-origin isolated gets a fixed memory',
+            why: 'a wasm32 memory addresses no more',
           }
         : undefined,
     renderCall,

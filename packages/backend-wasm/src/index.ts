@@ -2,10 +2,12 @@
  * gradstream's WebAssembly backend: the kernel set in SIMD128 (float32), its large products split
  * across worker threads sharing one memory, bit-identical whatever the thread count. Models choose
  * it by default where it can run (`backend: 'auto'`); float64 stays on the TypeScript backend.
+ * Importing this package registers it under the name `'wasm'` (see
+ * {@link @gradstream/tensor!registerBackendProvider}).
  *
  * @packageDocumentation
  */
-import { GradstreamError, type Backend } from '@gradstream/tensor';
+import { GradstreamError, registerBackendProvider, type Backend } from '@gradstream/tensor';
 import { createWasmBackend } from './backend.js';
 import { createThreadPool, type ThreadPool } from './pool/index.js';
 import { WasmRuntime, sharedMemoryAvailable, wasmUnavailable } from './runtime.js';
@@ -28,8 +30,6 @@ export interface WasmBackendOptions {
    * Where memory cannot be shared (a page that is not cross-origin isolated) it is always 1.
    */
   readonly threads?: number;
-  /** Size of the memory where it cannot grow (not shared), in bytes (default 256 MiB). */
-  readonly memoryBytes?: number;
 }
 
 /**
@@ -74,7 +74,8 @@ export function wasmThreadsReady(backend: Backend): Promise<void> {
 /**
  * The WebAssembly SIMD backend with the given thread count (one per count, made on first use; all
  * share one memory). Throws a `BACKEND_UNAVAILABLE` error saying why where it cannot run (no
- * WebAssembly SIMD; a browser's main thread, which refuses to compile the module synchronously).
+ * WebAssembly SIMD; a browser's main thread, which refuses to compile the module synchronously:
+ * there, await {@link loadWasmBackend} first).
  *
  * @example
  * ```ts
@@ -93,10 +94,9 @@ export function wasmBackend(options: WasmBackendOptions = {}): Backend {
   }
   let runtime: WasmRuntime;
   try {
-    runtime = WasmRuntime.get(options.memoryBytes ?? 256 * 1024 * 1024);
+    runtime = WasmRuntime.get();
   } catch (e) {
-    if (e instanceof GradstreamError) throw e;
-    throw new GradstreamError('BACKEND_UNAVAILABLE', `wasm backend: the kernels module does not load here: ${(e as Error).message}`, { backend: 'wasm' });
+    throw notLoading(e);
   }
   const threads = runtime.shared ? requested : 1;
   let backend = backends.get(threads);
@@ -123,3 +123,42 @@ export function wasmBackend(options: WasmBackendOptions = {}): Backend {
   }
   return backend;
 }
+
+/**
+ * The wasm backend, compiled and instantiated asynchronously: what a browser's main thread needs,
+ * where compiling the kernels synchronously is refused. Once it resolves, {@link wasmBackend} and
+ * `backend: 'auto'` use the loaded module there too. Elsewhere it is {@link wasmBackend}, after a
+ * wait. Rejects with the same `BACKEND_UNAVAILABLE` error as {@link wasmBackend} where wasm
+ * cannot run (no SIMD; a Content-Security-Policy without `'wasm-unsafe-eval'`).
+ *
+ * @example
+ * ```ts
+ * import { loadWasmBackend } from '@gradstream/backend-wasm';
+ * import { sequential } from '@gradstream/graph';
+ * import { linear, mse } from '@gradstream/ops';
+ * const backend = await loadWasmBackend();
+ * const model = sequential([linear({ inFeatures: 2, outFeatures: 1 })], { inputShape: [2], loss: mse(), backend });
+ * ```
+ */
+export async function loadWasmBackend(options: WasmBackendOptions = {}): Promise<Backend> {
+  const why = wasmUnavailable();
+  if (why !== undefined) throw new GradstreamError('BACKEND_UNAVAILABLE', `wasm backend: ${why}`, { backend: 'wasm' });
+  try {
+    await WasmRuntime.load();
+  } catch (e) {
+    throw notLoading(e);
+  }
+  return wasmBackend(options);
+}
+
+function notLoading(e: unknown): Error {
+  if (e instanceof GradstreamError) return e;
+  return new GradstreamError('BACKEND_UNAVAILABLE', `wasm backend: the kernels module does not load here: ${(e as Error).message}`, { backend: 'wasm' });
+}
+
+registerBackendProvider({
+  name: 'wasm',
+  unavailable: wasmUnavailable,
+  defaultThreads,
+  create: (options: { readonly threads?: number }) => wasmBackend(options),
+});

@@ -1,4 +1,4 @@
-import { GradstreamError } from '@gradstream/tensor';
+import { GradstreamError, decodeBase64 } from '@gradstream/tensor';
 import { Allocator, type GrowableMemory } from './allocator.js';
 import type { WasmModule } from './pool/index.js';
 import { WASM_KERNELS_BASE64 } from './generated/kernels-wasm.js';
@@ -44,6 +44,7 @@ export class WasmRuntime {
   readonly memory: GrowableMemory;
   readonly exports: KernelExports;
   readonly allocator: Allocator;
+  /** Whether worker threads may share the memory (Node, or a cross-origin-isolated page); else the kernels run on one thread. */
   readonly shared: boolean;
   /** Every ArrayBuffer the memory has had (growing a shared memory gives a new, larger one; views on the old ones stay valid). */
   private readonly buffers = new Set<ArrayBufferLike>();
@@ -55,37 +56,58 @@ export class WasmRuntime {
    */
   private readonly reclaim = new FinalizationRegistry<number>((start) => this.allocator.release(start));
 
-  private constructor(memoryBytes: number) {
-    const bytes = decodeBase64(WASM_KERNELS_BASE64);
-    // Synchronous compilation: Node and workers allow it for any size; a browser's main thread
-    // refuses modules over 4 KB, and the caller falls back (see wasmBackend).
-    const module = new WebAssembly.Module(bytes);
+  private constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, instance: WebAssembly.Instance) {
     this.module = module;
-    this.shared = sharedMemoryAvailable();
-    const memory = this.shared
-      ? new WebAssembly.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAX_PAGES, shared: true })
-      : // Without sharing, growing would detach every view already handed out: the memory is made at its full size once.
-        new WebAssembly.Memory({ initial: Math.ceil(memoryBytes / PAGE), maximum: Math.ceil(memoryBytes / PAGE) });
     this.memory = memory;
-    const instance = new WebAssembly.Instance(module, {
-      env: {
-        memory,
-        abort: (): never => {
-          throw new GradstreamError('INVALID_OPTION', 'wasm backend: a kernel aborted (an internal check failed)');
-        },
-      },
-    });
+    this.shared = sharedMemoryAvailable();
     this.exports = instance.exports as unknown as KernelExports;
-    this.allocator = new Allocator(this.memory, this.shared ? SHARED_MAX_PAGES * PAGE : memoryBytes, this.shared);
+    this.allocator = new Allocator(this.memory, SHARED_MAX_PAGES * PAGE);
     this.current = this.memory.buffer;
     this.buffers.add(this.current);
   }
 
   private static instance: WasmRuntime | undefined;
+  /**
+   * Why making the runtime failed, synchronously or asynchronously: a page's policy refusing
+   * WebAssembly refuses it for good, so later models fall back at once instead of asking again
+   * (each ask is another violation report). An asynchronous refusal stands for both ways.
+   */
+  private static refused: { sync?: unknown; async?: unknown } = {};
 
-  /** The runtime, made on the first call. */
-  static get(memoryBytes: number): WasmRuntime {
-    WasmRuntime.instance ??= new WasmRuntime(memoryBytes);
+  /**
+   * The runtime, made on the first call, compiling synchronously (Node and workers allow it for
+   * any size; a browser's main thread may refuse, and {@link WasmRuntime.load} is the way there).
+   */
+  static get(): WasmRuntime {
+    if (WasmRuntime.instance !== undefined) return WasmRuntime.instance;
+    const { refused } = WasmRuntime;
+    if ('async' in refused || 'sync' in refused) throw refused.async ?? refused.sync;
+    try {
+      const module = new WebAssembly.Module(kernelBytes());
+      const memory = newMemory();
+      WasmRuntime.instance = new WasmRuntime(module, memory, new WebAssembly.Instance(module, importsFor(memory)));
+    } catch (e) {
+      refused.sync = e;
+      throw e;
+    }
+    return WasmRuntime.instance;
+  }
+
+  /** The runtime, compiled and instantiated asynchronously, which a browser's main thread allows. */
+  static async load(): Promise<WasmRuntime> {
+    if (WasmRuntime.instance !== undefined) return WasmRuntime.instance;
+    const { refused } = WasmRuntime;
+    if ('async' in refused) throw refused.async;
+    try {
+      const module = await WebAssembly.compile(kernelBytes());
+      const memory = newMemory();
+      const instance = await WebAssembly.instantiate(module, importsFor(memory));
+      // Another load may have finished first: the first runtime stays the one.
+      WasmRuntime.instance ??= new WasmRuntime(module, memory, instance);
+    } catch (e) {
+      refused.async = e;
+      throw e;
+    }
     return WasmRuntime.instance;
   }
 
@@ -131,9 +153,27 @@ export class WasmRuntime {
   }
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
+/**
+ * The kernels' memory: shared, as the module declares it, everywhere (a page that is not
+ * cross-origin isolated may make one, it only may not hand it to workers), so it grows without
+ * detaching the views already handed out.
+ */
+function newMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAX_PAGES, shared: true });
 }
+
+function importsFor(memory: WebAssembly.Memory): WebAssembly.Imports {
+  return {
+    env: {
+      memory,
+      abort: (): never => {
+        throw new GradstreamError('INVALID_OPTION', 'wasm backend: a kernel aborted (an internal check failed)');
+      },
+    },
+  };
+}
+
+function kernelBytes(): Uint8Array<ArrayBuffer> {
+  return decodeBase64(WASM_KERNELS_BASE64);
+}
+

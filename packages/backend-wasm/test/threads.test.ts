@@ -83,7 +83,7 @@ describe('the wasm backend on several threads', () => {
   });
 
   it('reports a kernel that traps on a worker as an error, and stays usable', () => {
-    const rt = WasmRuntime.get(256 * 1024 * 1024);
+    const rt = WasmRuntime.get();
     const pool = createThreadPool({
       module: rt.module,
       memory: rt.memory,

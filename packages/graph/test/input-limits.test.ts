@@ -119,7 +119,7 @@ describe('the spec schema bounds what a file can spell out', () => {
       const { error, ms } = refusedSync(() => fromSpec(withLayers(n)));
       expect(error.code).toBe('INVALID_SPEC');
       expect(error.message).toBe(`invalid model spec:\nlayers must NOT have more than ${SPEC_LIMITS.layers} items`);
-      // Schema checks only: no layer is wired. A million layers take ajv a fraction of a second.
+      // Schema checks only: no layer is wired. A million layers take a fraction of a second.
       expect(ms).toBeLessThan(n > 100_000 ? 2000 : 100);
     }
   });

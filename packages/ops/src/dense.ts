@@ -1,5 +1,6 @@
-import { defineOp, expectRows, type LayerSpec } from '@gradstream/graph';
-import { UNARY_NAMES, UNARY_OPS, initSpecSchema, type InitSpec, type UnaryDefinition, type UnaryName } from '@gradstream/tensor';
+import { defineOp, type LayerSpec } from '@gradstream/graph';
+import { FULLY_CONNECTED_PROPERTIES, fullyConnectedParams, fullyConnectedShape } from './fully-connected.js';
+import { UNARY_NAMES, UNARY_OPS, type InitSpec, type UnaryDefinition, type UnaryName } from '@gradstream/tensor';
 import type { LayerOptions } from './layer-options.js';
 
 /**
@@ -43,6 +44,8 @@ const keepsZ = (c: DenseConfig): boolean => UNARY_OPS[activationOf(c)].saves ===
  * Use it when speed matters; use `linear` + an activation when you want to watch `z` and `a`
  * as separate nodes (their own values and gradient signals).
  *
+ * @see {@link "Performance" | Performance} (the guide: what a step costs, and choices that make a model faster).
+ *
  * @example
  * ```ts
  * import { sequential } from '@gradstream/graph';
@@ -58,23 +61,17 @@ export const denseOp = defineOp({
   paramsSchema: {
     type: 'object',
     properties: {
-      inFeatures: { type: 'integer', minimum: 1 },
-      outFeatures: { type: 'integer', minimum: 1 },
+      ...FULLY_CONNECTED_PROPERTIES,
       activation: { enum: [...UNARY_NAMES], default: 'identity' },
       alpha: { type: 'number', minimum: 0 },
-      weightInit: { ...initSpecSchema, default: { type: 'glorotUniform' } },
-      biasInit: { ...initSpecSchema, default: { type: 'zeros' } },
     },
     required: ['inFeatures', 'outFeatures'],
     additionalProperties: false,
   },
   inputs: ['x'],
   save: { inputs: ['x'], output: true },
-  params: (c: DenseConfig) => ({
-    weight: { shape: [c.outFeatures, c.inFeatures], init: c.weightInit ?? { type: 'glorotUniform' }, fanIn: c.inFeatures, fanOut: c.outFeatures },
-    bias: { shape: [c.outFeatures], init: c.biasInit ?? { type: 'zeros' }, fanIn: c.inFeatures, fanOut: c.outFeatures },
-  }),
-  outputShape: ([x], c) => [expectRows('x', x, c.inFeatures), c.outFeatures],
+  params: (c: DenseConfig) => fullyConnectedParams(c),
+  outputShape: (shapes, c) => fullyConnectedShape(shapes, c),
   // ∂L/∂z, kept between the fused pass and the two matmuls of backward; and z itself where f′ reads it.
   scratch: ([x], c) => {
     const shape = [x?.[0] ?? 0, c.outFeatures];

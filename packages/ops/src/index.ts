@@ -35,6 +35,8 @@ export { dense, denseOp, type DenseConfig } from './dense.js';
 /**
  * Every built-in op plugin, one entry per op (a test checks the names are unique).
  *
+ * @see {@link "Writing op plugins" | Writing op plugins} (the guide: how these ops are written, and how to add your own).
+ *
  * @example
  * ```ts
  * import { createRegistry } from '@gradstream/graph';

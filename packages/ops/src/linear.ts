@@ -1,5 +1,6 @@
-import { defineOp, expectRows, type LayerSpec } from '@gradstream/graph';
-import { initSpecSchema, type InitSpec } from '@gradstream/tensor';
+import { defineOp, type LayerSpec } from '@gradstream/graph';
+import type { InitSpec } from '@gradstream/tensor';
+import { FULLY_CONNECTED_PROPERTIES, fullyConnectedParams, fullyConnectedShape } from './fully-connected.js';
 import type { LayerOptions } from './layer-options.js';
 
 /**
@@ -42,22 +43,14 @@ export const linearOp = defineOp({
   description: 'fully connected layer z = x·Wᵀ + b, W is [outFeatures, inFeatures]',
   paramsSchema: {
     type: 'object',
-    properties: {
-      inFeatures: { type: 'integer', minimum: 1 },
-      outFeatures: { type: 'integer', minimum: 1 },
-      weightInit: { ...initSpecSchema, default: { type: 'glorotUniform' } },
-      biasInit: { ...initSpecSchema, default: { type: 'zeros' } },
-    },
+    properties: FULLY_CONNECTED_PROPERTIES,
     required: ['inFeatures', 'outFeatures'],
     additionalProperties: false,
   },
   inputs: ['x'],
   save: { inputs: ['x'] },
-  params: (c: LinearConfig) => ({
-    weight: { shape: [c.outFeatures, c.inFeatures], init: c.weightInit ?? { type: 'glorotUniform' }, fanIn: c.inFeatures, fanOut: c.outFeatures },
-    bias: { shape: [c.outFeatures], init: c.biasInit ?? { type: 'zeros' }, fanIn: c.inFeatures, fanOut: c.outFeatures },
-  }),
-  outputShape: ([x], c) => [expectRows('x', x, c.inFeatures), c.outFeatures],
+  params: (c: LinearConfig) => fullyConnectedParams(c),
+  outputShape: (shapes, c) => fullyConnectedShape(shapes, c),
   forward({ inputs: { x }, params: { weight, bias }, out, config: c, backend }) {
     const batch = x.shape[0] as number;
     backend.matmul(x.data, weight.data, out.data, batch, c.outFeatures, c.inFeatures, false, true);

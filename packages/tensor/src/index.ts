@@ -4,16 +4,18 @@
  * nothing of streams or graphs.
  *
  * @packageDocumentation
+ * @mergeModuleWith <project>
  */
 export { GradstreamError, type ErrorCode } from './errors.js';
 export { allocate, dtypeOf, type DType, type TypedArray } from './dtype.js';
 export { assertShape, checkShape, formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
 export { Tensor, type NestedArray } from './tensor.js';
 export { Rng } from './rng.js';
+export { decodeBase64, encodeBase64 } from './base64.js';
+export { Sha256 } from './sha256.js';
 export { initialize, initSpecSchema, type InitSpec } from './initializers.js';
 export {
   expr,
-  interpret,
   type Expr,
   type ExprComparison,
   type ExprCondition,
@@ -27,6 +29,7 @@ export { UNARY_NAMES, UNARY_OPS, type UnaryDefinition, type UnaryName } from './
 export { KERNEL_NAMES, READING_KERNELS, type KernelName, type Kernels } from './backend/kernels.js';
 export type { Backend, KernelCall, MemoryCeiling } from './backend/backend.js';
 export { tsBackend } from './backend/ts-backend.js';
+export { backendProvider, registerBackendProvider, type BackendProvider } from './backend/providers.js';
 export { ScalarSlot, SourceBindings, identifier } from './codegen/bindings.js';
 export { matmul } from './kernels/matmul.js';
 export {
@@ -47,4 +50,4 @@ export { firstNonFinite, sumSquares } from './kernels/reduce.js';
 export { softmaxCrossEntropy, softmaxCrossEntropyBackward, softmaxRows, softmaxRowsBackward } from './kernels/softmax.js';
 export { dropoutMask } from './kernels/dropout.js';
 export { countArgmaxMatches, sumAbsDiff, sumSquaredDiff } from './kernels/metrics.js';
-export { interpretedUnaryKernels, unaryKernels, type UnaryKernels } from './kernels/unary.js';
+export { unaryKernels, type UnaryKernels } from './kernels/unary.js';

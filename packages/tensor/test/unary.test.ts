@@ -5,8 +5,6 @@ import {
   UNARY_NAMES,
   UNARY_OPS,
   addRowBroadcast,
-  interpret,
-  interpretedUnaryKernels,
   sumRows,
   tsBackend,
   unaryKernels,
@@ -14,6 +12,7 @@ import {
   type TypedArray,
   type UnaryDefinition,
 } from '../src/index.js';
+import { interpret, interpretedUnaryKernels } from '../src/reference.js';
 
 /** Values at the edges every kernel must agree on, then ordinary ones. */
 const SPECIAL = [Number.NaN, 0, -0, Infinity, -Infinity, 1e-30, -1e-30, 50, -50, 1000, -1000];

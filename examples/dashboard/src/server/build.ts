@@ -10,16 +10,21 @@ export const packageDir = fileURLToPath(new URL('../../', import.meta.url));
 const require = createRequire(import.meta.url);
 
 /**
- * Resolves `@gradstream/x` to that package's TypeScript sources, found through its installed
+ * Resolves `@gradstream/x` to the TypeScript source of that package's browser entry (its
+ * `exports` under the `browser` condition, else its main one), found through its installed
  * `package.json`, so the page is always built from the current code and needs no `dist` of the
- * libraries (as the tests, which alias them the same way).
+ * libraries. Browser entries load no backend and no schema compiler of their own: the worker
+ * imports the wasm backend itself.
  */
 const gradstreamSources: Plugin = {
   name: 'gradstream-sources',
   setup(b) {
-    b.onResolve({ filter: /^@gradstream\/[a-z-]+$/ }, (args) => ({
-      path: join(dirname(require.resolve(`${args.path}/package.json`)), 'src', 'index.ts'),
-    }));
+    b.onResolve({ filter: /^@gradstream\/[a-z-]+$/ }, (args) => {
+      const manifest = require.resolve(`${args.path}/package.json`);
+      const entry = (require(manifest) as { exports: { '.': { browser?: string; default: string } } }).exports['.'];
+      const built = entry.browser ?? entry.default;
+      return { path: join(dirname(manifest), built.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts')) };
+    });
   },
 };
 

@@ -1,3 +1,5 @@
+// The worker trains on WebAssembly: a browser build of the library loads a backend only when asked.
+import '@gradstream/backend-wasm';
 import { transferables, type FromWorker, type ToWorker } from '../shared/protocol.js';
 import { Session } from './session.js';
 

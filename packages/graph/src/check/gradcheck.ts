@@ -1,6 +1,5 @@
 import { GradstreamError, Rng, Tensor, formatShape, tsBackend, type Shape } from '@gradstream/tensor';
-import { Ajv } from 'ajv';
-import { compileConfigValidator } from '../contract/config-validator.js';
+import { configValidator } from '../contract/config-validator.js';
 import { defaultRegistry, type RegisteredPlugin, type Registry } from '../contract/registry.js';
 import { Program } from '../exec/program.js';
 import { wireLayer } from '../model/build.js';
@@ -68,11 +67,9 @@ export interface GradcheckReport {
   readonly entries: readonly GradcheckEntry[];
 }
 
-const checkAjv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
-
 /** Validates a configuration against the op's schema outside any registry, filling defaults. */
 export function checkConfig(plugin: RegisteredPlugin, config: unknown): Record<string, unknown> {
-  return compileConfigValidator(checkAjv, plugin)(config ?? {}, plugin.name);
+  return configValidator(plugin)(config ?? {}, plugin.name);
 }
 
 /** The case a checker runs: the shapes given, or the plugin's own `gradcheckCase` drawn with the seed. */

@@ -1,4 +1,6 @@
 import { GradstreamError, type Rng } from '@gradstream/tensor';
+import type { CompiledSchema } from './config-validator.js';
+import { paramsOf } from './no-params.js';
 import type { GradcheckCase, JsonSchema } from './op-plugin.js';
 import type { Registry } from './registry.js';
 import type { LayerSpec } from '../model/spec.js';
@@ -17,6 +19,8 @@ export interface CompositeDefinition<C> {
   readonly name: string;
   readonly description?: string;
   readonly paramsSchema?: JsonSchema;
+  /** `paramsSchema` compiled ahead of time (as an op plugin's `validateParams`). */
+  readonly validateParams?: CompiledSchema;
   /** Input names of the composite (default `['x']`). */
   readonly inputs?: readonly string[];
   /**
@@ -47,14 +51,14 @@ export interface CompositePlugin<C = object> {
   readonly name: string;
   readonly description?: string;
   readonly paramsSchema: JsonSchema;
+  /** `paramsSchema` compiled ahead of time (as an op plugin's `validateParams`). */
+  readonly validateParams?: CompiledSchema;
   readonly inputs: readonly string[];
   /** The parts for a configuration (see {@link CompositeDefinition.layers}). */
   readonly expand: (config: C) => readonly LayerSpec[];
   readonly registry?: Registry;
   readonly gradcheckCase?: (rng: Rng) => GradcheckCase<C>;
 }
-
-const EMPTY_SCHEMA: JsonSchema = Object.freeze({ type: 'object', properties: {}, additionalProperties: false });
 
 /**
  * Defines a layer as a small graph of existing ops — `dense = linear → activation`, a residual
@@ -95,7 +99,7 @@ export function defineComposite<C extends object>(def: CompositeDefinition<C>): 
     kind: 'composite' as const,
     name: def.name,
     description: def.description ?? `composite of ${def.name}'s parts`,
-    paramsSchema: def.paramsSchema ?? EMPTY_SCHEMA,
+    ...paramsOf(def),
     inputs: Object.freeze([...inputs]),
     expand: def.layers,
     ...(def.registry === undefined ? {} : { registry: def.registry }),

@@ -1,35 +1,126 @@
-import type { Ajv } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { GradstreamError } from '@gradstream/tensor';
 import type { JsonSchema } from './op-plugin.js';
-import { formatSchemaErrors, problemLines } from './schema-errors.js';
-
-/** Checks a configuration against an op's schema and returns a copy with defaults applied. */
-export type ConfigValidator = (config: unknown, where: string) => Record<string, unknown>;
+import { compileSchema, UnsupportedSchemaError } from './schema-check.js';
+import { formatSchemaErrors, problemLines, type SchemaProblem } from './schema-errors.js';
 
 /**
- * Compiles an op's `paramsSchema` once into a {@link ConfigValidator}. A schema that does not
- * compile is an `INVALID_PLUGIN` error; a configuration that does not match is an `INVALID_CONFIG`
- * error with one line per problem and its JSON path below `where`.
+ * A JSON Schema compiled to a function, in the shape of ajv's: true when the value matches (with
+ * the schema's defaults written into it), else false with the problems in `errors`. Made by
+ * {@link compileSchema}, by ajv, or by ajv's standalone code ahead of time.
+ *
+ * @example
+ * ```ts
+ * import type { CompiledSchema } from '@gradstream/graph';
+ * const anyObject: CompiledSchema = Object.assign((v: unknown) => typeof v === 'object' && v !== null, { errors: null });
+ * ```
  */
-export function compileConfigValidator(ajv: Ajv, plugin: { readonly name: string; readonly paramsSchema: JsonSchema }): ConfigValidator {
-  let validate: ReturnType<Ajv['compile']>;
-  try {
-    validate = ajv.compile(plugin.paramsSchema as object);
-  } catch (e) {
-    throw new GradstreamError('INVALID_PLUGIN', `op "${plugin.name}": paramsSchema does not compile: ${(e as Error).message}`, {
-      op: plugin.name,
-    });
+export interface CompiledSchema {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/**
+ * Compiles a JSON Schema with keywords {@link compileSchema} does not check (a `format`, a
+ * `patternProperties`, …), for ops whose plugin brings no `validateParams`.
+ *
+ * @example
+ * ```ts
+ * import { Ajv } from 'ajv';
+ * import type { SchemaCompiler } from '@gradstream/graph';
+ * const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+ * const compile: SchemaCompiler = (schema) => ajv.compile(schema);
+ * ```
+ */
+export type SchemaCompiler = (schema: JsonSchema) => CompiledSchema;
+
+let runtimeCompiler: SchemaCompiler | undefined;
+
+/**
+ * Sets how a schema with keywords {@link compileSchema} does not check is compiled. In Node the
+ * package's entry installs ajv; a browser build carries no compiler (ajv's makes code with
+ * `new Function`, which strict pages forbid, and would be the larger half of the bundle), so there
+ * such an op brings `validateParams` (for instance ajv's standalone code, made at build time) or
+ * the page installs ajv here. Built-in ops, custom ops within those keywords, and the spec and
+ * checkpoint formats never need it.
+ *
+ * @example
+ * ```ts
+ * import { Ajv } from 'ajv';
+ * import { setSchemaCompiler } from '@gradstream/graph';
+ * const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+ * setSchemaCompiler((schema) => ajv.compile(schema));
+ * ```
+ */
+export function setSchemaCompiler(compiler: SchemaCompiler | undefined): void {
+  runtimeCompiler = compiler;
+}
+
+/** Checks a configuration against an op's schema and returns a copy with defaults applied, or the problems. */
+export interface ConfigValidator {
+  /** The copy with defaults; an `INVALID_CONFIG` error with one line per problem below `where`. */
+  (config: unknown, where: string): Record<string, unknown>;
+  /** The problems, each with its JSON path below `where` (none when the configuration is valid). */
+  problems(config: unknown, where: string): SchemaProblem[];
+}
+
+interface Validated {
+  readonly plugin: { readonly name: string; readonly paramsSchema: JsonSchema; readonly validateParams?: CompiledSchema };
+}
+
+/** Validators by plugin: a plugin in several registries, or checked outside any, compiles once. */
+const validators = new WeakMap<Validated['plugin'], ConfigValidator>();
+
+/**
+ * The {@link ConfigValidator} of an op: its own `validateParams`, else its `paramsSchema` through
+ * {@link compileSchema}, else (a keyword that does not check) through the installed
+ * {@link SchemaCompiler}. A schema that does not compile, or no way to check it, is an
+ * `INVALID_PLUGIN` error.
+ */
+export function configValidator(plugin: Validated['plugin']): ConfigValidator {
+  let validator = validators.get(plugin);
+  if (validator === undefined) {
+    validator = makeValidator(plugin.name, plugin.paramsSchema, compiled(plugin));
+    validators.set(plugin, validator);
   }
-  return (config, where) => {
-    // ajv's useDefaults writes into the object it checks, so it checks a copy.
+  return validator;
+}
+
+function compiled(plugin: Validated['plugin']): CompiledSchema {
+  if (plugin.validateParams !== undefined) return plugin.validateParams;
+  let unsupported: UnsupportedSchemaError;
+  try {
+    return compileSchema(plugin.paramsSchema);
+  } catch (e) {
+    if (!(e instanceof UnsupportedSchemaError)) throw e;
+    unsupported = e;
+  }
+  if (runtimeCompiler === undefined) {
+    throw new GradstreamError(
+      'INVALID_PLUGIN',
+      `op "${plugin.name}": paramsSchema ${unsupported.message}, and none is installed (give the op validateParams, or see setSchemaCompiler)`,
+      { op: plugin.name, keyword: unsupported.keyword },
+    );
+  }
+  try {
+    return runtimeCompiler(plugin.paramsSchema);
+  } catch (e) {
+    throw new GradstreamError('INVALID_PLUGIN', `op "${plugin.name}": paramsSchema does not compile: ${(e as Error).message}`, { op: plugin.name });
+  }
+}
+
+function makeValidator(op: string, schema: JsonSchema, validate: CompiledSchema): ConfigValidator {
+  // Defaults are written into the value checked, so each check works on a copy.
+  const check = (config: unknown, where: string): { copy: Record<string, unknown>; problems: SchemaProblem[] } => {
     const copy = structuredClone(config ?? {}) as Record<string, unknown>;
-    if (!validate(copy)) {
-      const problems = formatSchemaErrors(where, validate.errors);
-      throw new GradstreamError('INVALID_CONFIG', `invalid configuration for op "${plugin.name}":\n${problemLines(problems)}`, {
-        op: plugin.name,
-        problems,
-      });
+    return { copy, problems: validate(copy) ? [] : formatSchemaErrors(where, validate.errors, { schema, data: copy }) };
+  };
+  const validator = (config: unknown, where: string): Record<string, unknown> => {
+    const { copy, problems } = check(config, where);
+    if (problems.length > 0) {
+      throw new GradstreamError('INVALID_CONFIG', `invalid configuration for op "${op}":\n${problemLines(problems)}`, { op, problems });
     }
     return copy;
   };
+  return Object.assign(validator, { problems: (config: unknown, where: string) => check(config, where).problems });
 }

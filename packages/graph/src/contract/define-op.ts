@@ -1,5 +1,6 @@
 import { GradstreamError, formatShape, type Shape } from '@gradstream/tensor';
 import type { JsonSchema, OpPlugin } from './op-plugin.js';
+import { paramsOf } from './no-params.js';
 
 /**
  * What {@link defineOp} takes: an {@link OpPlugin} whose `paramsSchema` may be left out (then the
@@ -17,8 +18,6 @@ export type OpDefinition<C, I extends string, P extends string, S extends I, O e
 > & {
   readonly paramsSchema?: JsonSchema;
 };
-
-const EMPTY_SCHEMA: JsonSchema = Object.freeze({ type: 'object', properties: {}, additionalProperties: false });
 
 /**
  * Defines an op plugin: checks it follows the contract, fills defaults and freezes it. TypeScript
@@ -71,7 +70,7 @@ export function defineOp<
   }
   const plugin = {
     ...def,
-    paramsSchema: def.paramsSchema ?? EMPTY_SCHEMA,
+    ...paramsOf(def),
     inputs: Object.freeze([...def.inputs]),
     save: Object.freeze({ ...def.save, inputs: Object.freeze([...(def.save?.inputs ?? [])]) }),
   };

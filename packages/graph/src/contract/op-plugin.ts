@@ -1,4 +1,5 @@
 import type { Backend, InitSpec, Rng, Shape, Tensor } from '@gradstream/tensor';
+import type { CompiledSchema } from './config-validator.js';
 
 /**
  * A JSON Schema object (draft 2020-12 subset ajv understands) describing an op's configuration.
@@ -142,8 +143,15 @@ export interface OpPlugin<C = object, I extends string = string, P extends strin
   readonly name: string;
   /** One line saying what the op computes, shown in docs and `explain`. */
   readonly description?: string;
-  /** JSON Schema of the configuration; compiled once by ajv at registration. */
+  /** JSON Schema of the configuration: what specs and configurations are checked against, and what `specSchema` shows editors. */
   readonly paramsSchema: JsonSchema;
+  /**
+   * `paramsSchema` compiled ahead of time by ajv's standalone code (the built-in ops carry theirs),
+   * so that checking a configuration needs no code made at run time. Without it the schema is
+   * compiled when the op is registered, by the compiler {@link setSchemaCompiler} installed (ajv,
+   * in Node).
+   */
+  readonly validateParams?: CompiledSchema;
   /** Input names, in positional order (`['x']`, `['pred', 'target']`, `['a', 'b']`). */
   readonly inputs: readonly I[];
   /**

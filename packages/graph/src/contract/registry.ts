@@ -1,7 +1,7 @@
-import { Ajv } from 'ajv';
 import { GradstreamError } from '@gradstream/tensor';
 import { didYouMean } from './closest.js';
-import { compileConfigValidator, type ConfigValidator } from './config-validator.js';
+import { configValidator, type ConfigValidator } from './config-validator.js';
+import type { SchemaProblem } from './schema-errors.js';
 import type { CompositePlugin } from './composite.js';
 import type { AnyOpPlugin } from './op-plugin.js';
 
@@ -60,7 +60,8 @@ function developmentMode(): boolean {
 }
 
 /**
- * A set of op plugins by name. Each plugin's `paramsSchema` is compiled once, when it is registered.
+ * A set of op plugins by name. Each plugin's configuration validator is ready when it is registered:
+ * its precompiled `validateParams`, or its `paramsSchema` compiled then (see {@link setSchemaCompiler}).
  * Apps and tests that want their own ops without touching anyone else's use {@link createRegistry};
  * the built-in ops live in {@link defaultRegistry}.
  *
@@ -79,8 +80,6 @@ function developmentMode(): boolean {
  */
 export class Registry {
   private readonly entries = new Map<string, Entry>();
-  // verbose: errors then carry their schema, so an unknown property's message can suggest a known one.
-  private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
   private changes = 0;
   private readonly checkOnRegister: boolean;
 
@@ -106,7 +105,7 @@ export class Registry {
     if (this.entries.has(plugin.name)) {
       throw new GradstreamError('DUPLICATE_OP', `op "${plugin.name}" is already registered in this registry`, { op: plugin.name });
     }
-    const validate = compileConfigValidator(this.ajv, plugin);
+    const validate = configValidator(plugin);
     this.entries.set(plugin.name, { plugin, validate });
     if (this.checkOnRegister && plugin.gradcheckCase !== undefined) {
       try {
@@ -171,6 +170,24 @@ export class Registry {
     const entry = this.entries.get(name);
     if (entry === undefined) this.get(name, where);
     return (entry as Entry).validate(config, where);
+  }
+
+  /**
+   * The problems {@link Registry.validateConfig} would report, each with its JSON path below
+   * `where`; none when the configuration is valid.
+   *
+   * @example
+   * ```ts
+   * import { defaultRegistry } from '@gradstream/graph';
+   * // with @gradstream/ops imported:
+   * // defaultRegistry.configProblems('linear', { inFeatures: 1 }, 'layers/0');
+   * // → [{ path: 'layers/0/outFeatures', message: 'is required' }]
+   * ```
+   */
+  configProblems(name: string, config: unknown, where: string = name): SchemaProblem[] {
+    const entry = this.entries.get(name);
+    if (entry === undefined) this.get(name, where);
+    return (entry as Entry).validate.problems(config, where);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { didYouMean } from './closest.js';
+import type { JsonSchema } from './op-plugin.js';
 
 /**
  * One schema problem: the JSON path of the offending value and what is wrong with it.
@@ -20,7 +21,8 @@ export interface SchemaProblem {
  * (`layers/1/outFeatures must be >= 1`). Required and unknown properties name the property in the path.
  * A misspelt op, property or enum value gets the closest allowed one
  * (`layers/1/op must be one of [...], got "tanhh" (did you mean "tanh"?)`); unknown properties
- * are matched against the schema's, which ajv attaches to errors only with its `verbose` option.
+ * are matched against the known ones, taken from the error's `parentSchema` (ajv's `verbose`
+ * option) or else from `schema`, the schema that was checked, at the error's `schemaPath`.
  *
  * @example
  * ```ts
@@ -29,7 +31,7 @@ export interface SchemaProblem {
  * // [{ path: 'layers/0/outFeatures', message: 'must be integer' }]
  * ```
  */
-export function formatSchemaErrors(base: string, errors: readonly ErrorObject[] | null | undefined): SchemaProblem[] {
+export function formatSchemaErrors(base: string, errors: readonly ErrorObject[] | null | undefined, checked: SchemaChecked = {}): SchemaProblem[] {
   const seen = new Set<string>();
   const out: SchemaProblem[] = [];
   for (const e of errors ?? []) {
@@ -43,16 +45,15 @@ export function formatSchemaErrors(base: string, errors: readonly ErrorObject[] 
     } else if (e.keyword === 'additionalProperties') {
       const property = (e.params as { additionalProperty: string }).additionalProperty;
       path = join(path, `/${String(property)}`);
-      // The known names come from the object's schema, which ajv attaches only when `verbose`.
-      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const parent = e.parentSchema ?? (checked.schema === undefined ? undefined : pointerAt(checked.schema, e.schemaPath, 1));
+      const known = Object.keys((parent as { properties?: object } | undefined)?.properties ?? {});
       message = `is not a known property${didYouMean(property, known)}`;
     } else if (e.keyword === 'enum') {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
-      message = `must be one of ${JSON.stringify(allowed)}${didYouMean(e.data, allowed)}`;
+      const value = 'data' in e ? e.data : pointerAt(checked.data, e.instancePath, 0);
+      message = `must be one of ${JSON.stringify(allowed)}${didYouMean(value, allowed)}`;
     } else if (e.keyword === 'const') {
       message = `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
-    } else if (e.keyword === 'discriminator') {
-      ({ path, message } = discriminatorProblem(path, e));
     }
     const key = `${path} ${message}`;
     if (seen.has(key)) continue;
@@ -63,29 +64,33 @@ export function formatSchemaErrors(base: string, errors: readonly ErrorObject[] 
 }
 
 /**
- * ajv's `discriminator` reports at the object ("value of tag "op" must be in oneOf"); the
- * problem is the tag itself, so the line names the tag's path and, when the error carries its
- * schema (ajv's `verbose`), the values the branches accept.
+ * What ajv's errors are resolved against when it did not attach it (its `verbose` option): the
+ * schema checked, for the properties an unknown one may be a misspelling of, and the value
+ * checked, for the enum value that was misspelt.
+ *
+ * @example
+ * ```ts
+ * import type { SchemaChecked } from '@gradstream/graph';
+ * const checked: SchemaChecked = { schema: { type: 'object', properties: { units: { type: 'integer' } } }, data: { unit: 3 } };
+ * ```
  */
-function discriminatorProblem(path: string, e: ErrorObject): SchemaProblem {
-  const { error, tag, tagValue } = e.params as { error: string; tag: string; tagValue: unknown };
-  const tagPath = join(path, `/${tag}`);
-  if (tagValue === undefined) return { path: tagPath, message: 'is required' };
-  if (error === 'tag') return { path: tagPath, message: 'must be string' };
-  const branches = (e.parentSchema as { oneOf?: unknown } | undefined)?.oneOf;
-  const allowed = Array.isArray(branches) ? branches.flatMap((b) => tagValues(b, tag)) : [];
-  const got = `got ${JSON.stringify(tagValue)}`;
-  return {
-    path: tagPath,
-    message: allowed.length > 0 ? `must be one of ${JSON.stringify(allowed)}, ${got}${didYouMean(tagValue, allowed)}` : `matches no oneOf branch, ${got}`,
-  };
+export interface SchemaChecked {
+  readonly schema?: JsonSchema;
+  readonly data?: unknown;
 }
 
-function tagValues(branch: unknown, tag: string): unknown[] {
-  const prop = (branch as { properties?: Record<string, { const?: unknown; enum?: unknown[] }> } | null)?.properties?.[tag];
-  if (prop === undefined) return [];
-  if ('const' in prop) return [prop.const];
-  return Array.isArray(prop.enum) ? prop.enum : [];
+/**
+ * The value at a JSON pointer (`/a/0`, or `#/a/0` for a schema path), less its last `drop` steps:
+ * a schema path ends at the keyword that failed, the schema object holding it is one step up.
+ */
+function pointerAt(root: unknown, pointer: string, drop: number): unknown {
+  const steps = pointer.replace(/^#/, '').split('/').slice(1);
+  let at: unknown = root;
+  for (const step of steps.slice(0, steps.length - drop)) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<string, unknown>)[step.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return at;
 }
 
 function join(base: string, pointer: string): string {

@@ -4,6 +4,7 @@ import { checkpointFrom } from './checkpoint-source.js';
 import type { BuildOptions } from '../model/build.js';
 import { bytesText, formatBytes } from '../model/memory.js';
 import { Model } from '../model/model.js';
+import type { IdbDatabase } from './indexed-db.js';
 
 /*
  * Checkpoints in a browser: IndexedDB, localStorage, a downloaded file, an uploaded one. Each holds
@@ -13,46 +14,9 @@ import { Model } from '../model/model.js';
  * members used, so the package compiles without the DOM's types.
  */
 
-/** The IndexedDB database and object store checkpoints live in (out-of-line keys: the caller's). */
-const DATABASE = 'gradstream-checkpoints';
-const DATABASE_VERSION = 1;
-const OBJECT_STORE = 'checkpoints';
 /** localStorage is shared by everything on the site: checkpoints keep to keys under this prefix. */
 const LOCAL_PREFIX = 'gradstream-checkpoint/';
 
-interface IdbRequest<T> {
-  readonly result: T;
-  readonly error: unknown;
-  onsuccess: (() => void) | null;
-  onerror: (() => void) | null;
-}
-interface IdbOpenRequest extends IdbRequest<IdbDatabase> {
-  onupgradeneeded: (() => void) | null;
-}
-interface IdbFactory {
-  open(name: string, version: number): IdbOpenRequest;
-}
-interface IdbDatabase {
-  readonly objectStoreNames: { contains(name: string): boolean };
-  createObjectStore(name: string): unknown;
-  transaction(store: string, mode: 'readonly' | 'readwrite', options?: { durability: 'strict' }): IdbTransaction;
-  close(): void;
-  onversionchange: (() => void) | null;
-}
-interface IdbTransaction {
-  readonly error: unknown;
-  objectStore(name: string): IdbObjectStore;
-  abort(): void;
-  oncomplete: (() => void) | null;
-  onabort: (() => void) | null;
-}
-interface IdbObjectStore {
-  put(value: unknown, key: string): IdbRequest<unknown>;
-  get(key: string): IdbRequest<unknown>;
-  count(key: string): IdbRequest<number>;
-  delete(key: string): IdbRequest<unknown>;
-  getAllKeys(): IdbRequest<unknown[]>;
-}
 interface StorageLike {
   readonly length: number;
   key(index: number): string | null;
@@ -112,7 +76,7 @@ export async function saveToIndexedDb(source: Model | Checkpoint, key: string, e
   const operation = 'saveToIndexedDb';
   checkKey(operation, key);
   const text = checkpointText(operation, source, extra);
-  const db = await openDatabase(operation, key);
+  const { db, transact } = await openDatabase(operation, key);
   try {
     await transact(db, 'readwrite', (store) => store.put(text, key));
   } catch (e) {
@@ -141,7 +105,7 @@ export async function saveToIndexedDb(source: Model | Checkpoint, key: string, e
 export async function loadFromIndexedDb(key: string, options: BuildOptions = {}): Promise<LoadedCheckpoint> {
   const operation = 'loadFromIndexedDb';
   checkKey(operation, key);
-  const db = await openDatabase(operation, key);
+  const { db, transact } = await openDatabase(operation, key);
   let value: unknown;
   try {
     value = await transact(db, 'readonly', (store) => store.get(key));
@@ -165,7 +129,7 @@ export async function loadFromIndexedDb(key: string, options: BuildOptions = {})
  */
 export async function listIndexedDbCheckpoints(): Promise<string[]> {
   const operation = 'listIndexedDbCheckpoints';
-  const db = await openDatabase(operation, undefined);
+  const { db, transact } = await openDatabase(operation, undefined);
   try {
     const keys = await transact(db, 'readonly', (store) => store.getAllKeys());
     return keys.filter((k): k is string => typeof k === 'string').sort();
@@ -189,7 +153,7 @@ export async function listIndexedDbCheckpoints(): Promise<string[]> {
 export async function removeFromIndexedDb(key: string): Promise<boolean> {
   const operation = 'removeFromIndexedDb';
   checkKey(operation, key);
-  const db = await openDatabase(operation, key);
+  const { db, transact } = await openDatabase(operation, key);
   try {
     // Counted in the delete's own transaction, so the answer is about the value it removed.
     const count = await transact(db, 'readwrite', (store) => {
@@ -455,71 +419,19 @@ function checkpointText(operation: string, source: Model | Checkpoint, extra: Ch
   throw new GradstreamError('INVALID_OPTION', `${operation}: expected a Model or a Checkpoint, got ${show(source)}`, { option: 'source' });
 }
 
-function openDatabase(operation: string, key: string | undefined): Promise<IdbDatabase> {
-  let factory: IdbFactory | undefined;
-  try {
-    factory = (globalThis as { indexedDB?: IdbFactory }).indexedDB;
-  } catch (e) {
-    // A sandboxed frame throws on the very access.
-    throw storeError(operation, INDEXED_DB, key, 'unavailable', `IndexedDB is not available (${describe(e)})`, e);
-  }
-  if (factory === undefined || factory === null) {
-    throw storeError(operation, INDEXED_DB, key, 'unavailable', 'IndexedDB is not available here');
-  }
-  const idb = factory;
-  return new Promise((resolve, reject) => {
-    let request: IdbOpenRequest;
-    try {
-      request = idb.open(DATABASE, DATABASE_VERSION);
-    } catch (e) {
-      reject(storeError(operation, INDEXED_DB, key, 'unavailable', `IndexedDB is not available (${describe(e)})`, e));
-      return;
-    }
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains(OBJECT_STORE)) db.createObjectStore(OBJECT_STORE);
-    };
-    request.onsuccess = () => {
-      const db = request.result;
-      // Another tab upgrading the database must not wait for this connection.
-      db.onversionchange = () => db.close();
-      resolve(db);
-    };
-    // Private modes of some browsers refuse here, not at the access above.
-    request.onerror = () => reject(storeError(operation, INDEXED_DB, key, 'unavailable', `IndexedDB is not available (${describe(request.error)})`, request.error));
-  });
-}
-
 /**
- * Runs requests in one transaction of the checkpoint store and resolves with the result of the one
- * `body` returns once the transaction has completed: for a write, once it is committed (and with
- * strict durability, on disk). A failure anywhere aborts the whole transaction, so nothing of it lands.
+ * The checkpoints database, through indexed-db.ts, loaded on the first call: pages that never keep
+ * a model in IndexedDB do not download it. Its refusal becomes this module's `unavailable` error.
  */
-function transact<T>(db: IdbDatabase, mode: 'readonly' | 'readwrite', body: (store: IdbObjectStore) => IdbRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let tx: IdbTransaction;
-    let request: IdbRequest<T>;
-    try {
-      // Strict: `complete` only once the data is on disk, as saveCheckpoint syncs its file before it returns.
-      tx = mode === 'readwrite' ? db.transaction(OBJECT_STORE, mode, { durability: 'strict' }) : db.transaction(OBJECT_STORE, mode);
-    } catch (e) {
-      reject(e);
-      return;
-    }
-    tx.oncomplete = () => resolve(request.result);
-    tx.onabort = () => reject(tx.error ?? new Error('the transaction was aborted'));
-    try {
-      request = body(tx.objectStore(OBJECT_STORE));
-    } catch (e) {
-      // A request that failed to start does not abort the transaction by itself: the others would commit.
-      try {
-        tx.abort();
-      } catch {
-        // already finished
-      }
-      reject(e);
-    }
-  });
+async function openDatabase(operation: string, key: string | undefined): Promise<{ db: IdbDatabase; transact: typeof import('./indexed-db.js').transact }> {
+  const idb = await import('./indexed-db.js');
+  try {
+    return { db: await idb.openDatabase(), transact: idb.transact };
+  } catch (e) {
+    if (!(e instanceof idb.IndexedDbUnavailable)) throw e;
+    const why = e.reason === undefined ? 'IndexedDB is not available here' : `IndexedDB is not available (${describe(e.reason)})`;
+    throw storeError(operation, INDEXED_DB, key, 'unavailable', why, e.reason);
+  }
 }
 
 function localStorageOf(operation: string, key: string | undefined): StorageLike {

@@ -1,13 +1,11 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
-import { base64 } from '@scure/base';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { GradstreamError, formatShape, shapesEqual, sizeOf, type DType, type Tensor, type TypedArray } from '@gradstream/tensor';
+import { GradstreamError, Sha256, decodeBase64, encodeBase64, formatShape, shapesEqual, sizeOf, type DType, type Tensor, type TypedArray } from '@gradstream/tensor';
 import { jsonCopy, jsonDiff, type JsonValue } from './json.js';
 import { buildModel, type BuildOptions } from '../model/build.js';
 import type { Model } from '../model/model.js';
 import { defaultRegistry, type Registry } from '../contract/registry.js';
+import type { CompiledSchema } from '../contract/config-validator.js';
 import { formatSchemaErrors, problemLines } from '../contract/schema-errors.js';
+import { compileSchema } from '../contract/schema-check.js';
 import { toSpec, validateSpec } from './spec-io.js';
 import { SPEC_LIMITS } from '../model/spec-schema.js';
 import type { ModelSpec } from '../model/spec.js';
@@ -224,7 +222,8 @@ export const checkpointSchema = {
 /** Problems listed in one error; the rest are counted. */
 const MAX_PROBLEM_LINES = 20;
 
-let validateEnvelope: ValidateFunction | undefined;
+/** {@link checkpointSchema}, compiled on first use. */
+let validateEnvelope: CompiledSchema | undefined;
 
 /**
  * A model's parameters and spec, and the given training state, as a {@link Checkpoint} object
@@ -241,12 +240,12 @@ let validateEnvelope: ValidateFunction | undefined;
  * @see {@link fromCheckpoint}
  */
 export function toCheckpoint(model: Model, extra: CheckpointExtra = {}): Checkpoint {
-  const hash = sha256.create();
+  const hash = new Sha256();
   const params: Record<string, CheckpointTensor> = {};
   for (const p of model.parameters()) {
     const bytes = littleEndianBytes(p.value.data);
     hash.update(bytes);
-    params[p.id] = { shape: [...p.value.shape], dtype: p.value.dtype, data: base64.encode(bytes) };
+    params[p.id] = { shape: [...p.value.shape], dtype: p.value.dtype, data: encodeBase64(bytes) };
   }
   const state = jsonCopy(
     {
@@ -264,7 +263,7 @@ export function toCheckpoint(model: Model, extra: CheckpointExtra = {}): Checkpo
     formatVersion: CHECKPOINT_VERSION,
     spec: toSpec(model),
     params,
-    checksum: bytesToHex(hash.digest()),
+    checksum: hash.hex(),
     ...state,
   };
   // The state is checked with the same rules as a loaded checkpoint, so what is saved can be loaded.
@@ -346,9 +345,9 @@ function checkEnvelope(json: unknown, code: 'CHECKPOINT_INVALID' | 'INVALID_OPTI
     const value = (json as Record<string, unknown>)[field];
     if (deeperThan(value, CHECKPOINT_LIMITS.depth)) fail(`${field}: nests deeper than ${CHECKPOINT_LIMITS.depth} levels of arrays and objects`, { path: field });
   }
-  validateEnvelope ??= new Ajv({ allErrors: true, strict: false }).compile(checkpointSchema);
+  validateEnvelope ??= compileSchema(checkpointSchema);
   if (!validateEnvelope(json)) {
-    const problems = formatSchemaErrors('', validateEnvelope.errors);
+    const problems = formatSchemaErrors('', validateEnvelope.errors, { schema: checkpointSchema, data: json });
     throw new GradstreamError(code, `invalid checkpoint:\n${problemLines(problems)}`, { problems });
   }
   return json as Checkpoint;
@@ -477,7 +476,7 @@ function decodeParams(model: Model, checkpoint: Checkpoint): Map<string, Uint8Ar
         continue;
       }
     }
-    const bytes = decodeBase64(text, `${path}/data`, problems);
+    const bytes = base64Bytes(text, `${path}/data`, problems);
     if (bytes === undefined) continue;
     if (bytes.length !== want) {
       problems.push(`${path}/data: expected ${want} bytes (${sizeOf(p.value.shape)} ${p.value.dtype}), got ${bytes.length}`);
@@ -486,9 +485,9 @@ function decodeParams(model: Model, checkpoint: Checkpoint): Map<string, Uint8Ar
     decoded.set(p.id, bytes);
   }
   if (problems.length > 0) throw checkpointError(`its parameters do not fit the model:\n${listed(problems)}`, { problems: problems.slice(0, 1000) });
-  const hash = sha256.create();
+  const hash = new Sha256();
   for (const p of model.parameters()) hash.update(decoded.get(p.id) as Uint8Array);
-  const actual = bytesToHex(hash.digest());
+  const actual = hash.hex();
   if (actual !== checkpoint.checksum) {
     throw checkpointError(`checksum mismatch: parameter bytes were altered (stored ${checkpoint.checksum}, computed ${actual})`, {
       path: 'checksum',
@@ -497,13 +496,9 @@ function decodeParams(model: Model, checkpoint: Checkpoint): Map<string, Uint8Ar
   return decoded;
 }
 
-function decodeBase64(text: string, path: string, problems: string[]): Uint8Array | undefined {
-  if (text.length % 4 !== 0) {
-    problems.push(`${path}: not base64 (length ${text.length} is not a multiple of 4)`);
-    return undefined;
-  }
+function base64Bytes(text: string, path: string, problems: string[]): Uint8Array | undefined {
   try {
-    return base64.decode(text);
+    return decodeBase64(text);
   } catch (e) {
     problems.push(`${path}: not base64 (${(e as Error).message})`);
     return undefined;
@@ -586,7 +581,7 @@ function encodeOptimizer(model: Model, value: unknown, path = 'extra/optimizer')
   const slots = plain.slots;
   if (!isRecord(slots)) return fail(`${path}/slots`, `expected an object of slot buffers (name → one number array per parameter), got ${kind(slots)}`);
   const params = model.parameters();
-  const hash = sha256.create();
+  const hash = new Sha256();
   const encoded = Object.keys(slots)
     .sort()
     .map((name): [string, CheckpointTensor[]] => {
@@ -606,12 +601,12 @@ function encodeOptimizer(model: Model, value: unknown, path = 'extra/optimizer')
         const dtype: DType = fits && (like.dtype === 'float64' || exact32) ? like.dtype : 'float64';
         const bytes = littleEndianBytes(values as number[], dtype);
         hash.update(bytes);
-        return { shape: fits ? [...like.shape] : [values.length], dtype, data: base64.encode(bytes) };
+        return { shape: fits ? [...like.shape] : [values.length], dtype, data: encodeBase64(bytes) };
       });
       return [name, tensors];
     });
   // Built from entries, not assigned: a slot or key named "__proto__" stays an own key.
-  return { ...plain, slots: Object.fromEntries(encoded), checksum: bytesToHex(hash.digest()) };
+  return { ...plain, slots: Object.fromEntries(encoded), checksum: hash.hex() };
 }
 
 /**
@@ -650,9 +645,9 @@ function decodeOptimizer(value: JsonValue | undefined, path: string, code: 'CHEC
   if (problems.length > 0) {
     throw new GradstreamError(code, `invalid checkpoint: its optimizer state does not decode:\n${listed(problems)}`, { problems: problems.slice(0, 1000), path: problems[0]?.split(': ')[0] });
   }
-  const hash = sha256.create();
+  const hash = new Sha256();
   for (const [, bytes] of decoded) for (const b of bytes) hash.update(b);
-  const actual = bytesToHex(hash.digest());
+  const actual = hash.hex();
   if (actual !== checksum) {
     throw new GradstreamError(code, `invalid checkpoint: ${path}/checksum mismatch: optimizer slot bytes were altered (stored ${checksum as string}, computed ${actual})`, {
       path: `${path}/checksum`,
@@ -690,7 +685,7 @@ function decodeSlotEntry(entry: JsonValue, at: string, problems: string[]): { by
       return undefined;
     }
   }
-  const bytes = decodeBase64(text, `${at}/data`, problems);
+  const bytes = base64Bytes(text, `${at}/data`, problems);
   if (bytes === undefined) return undefined;
   if (bytes.length !== want) {
     problems.push(`${at}/data: expected ${want} bytes (${size} ${dtype as DType}), got ${bytes.length}`);

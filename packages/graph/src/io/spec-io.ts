@@ -1,68 +1,49 @@
-import { Ajv, type ValidateFunction } from 'ajv';
 import { GradstreamError } from '@gradstream/tensor';
 import { deepFreeze, jsonCopy } from './json.js';
 import { buildModel, type BuildOptions } from '../model/build.js';
 import type { Model, ModelLayer } from '../model/model.js';
+import { didYouMean } from '../contract/closest.js';
+import type { CompiledSchema } from '../contract/config-validator.js';
+import { compileSchema } from '../contract/schema-check.js';
 import { defaultRegistry, type Registry } from '../contract/registry.js';
-import { formatSchemaErrors, problemLines } from '../contract/schema-errors.js';
-import { isLoss, specSchema, specSchemaOf } from '../model/spec-schema.js';
+import { formatSchemaErrors, problemLines, type SchemaProblem } from '../contract/schema-errors.js';
+import { NONE_REGISTERED, SPEC_LIMITS, isLoss, specEnvelopeSchema } from '../model/spec-schema.js';
 import { SPEC_VERSION, type LayerSpec, type ModelSpec } from '../model/spec.js';
 
-interface Compiled {
-  readonly version: number;
-  /** Over every op of the registry: for specs naming an op it lacks, or an op where it may not stand. */
-  all: ValidateFunction | undefined;
-  /** Over the ops a spec names, by their sorted names. */
-  readonly subsets: Map<string, ValidateFunction>;
-}
+let envelope: CompiledSchema | undefined;
+/** The spec's own fields and each layer's `op`, `name` and `inputs` (model/spec-schema.ts), compiled on first use. */
+const validateEnvelope = (): CompiledSchema => (envelope ??= compileSchema(specEnvelopeSchema()));
 
-// Compiled validators per registry, rebuilt when the registry has gained ops since.
-const compiled = new WeakMap<Registry, Compiled>();
-/** Validators kept per registry for sets of ops; a program building many kinds of models recompiles past this. */
-const MAX_SUBSETS = 32;
-
-function compile(schema: object): ValidateFunction {
-  // verbose: discriminator errors then carry their schema, so an unknown op's message can list the known ones.
-  return new Ajv({ allErrors: true, discriminator: true, strict: false, verbose: true }).compile(schema);
-}
+/** What a layer holds besides its op's configuration. */
+const LAYER_FIELDS = new Set(['op', 'name', 'inputs']);
 
 /**
- * The validator for a spec: over the ops it names when each is registered and stands where it may
- * (a loss in `loss`) — the same answer as the whole registry's, compiled several times faster, so
- * that a first `fromSpec` or `loadCheckpoint` answers in milliseconds — else over the whole
- * registry, whose messages list every op a position takes.
+ * The problems of each layer naming its op: an op the registry lacks (or one that is no loss
+ * standing in `loss`), else its configuration against its op's schema, below the layer's path.
  */
-function validatorFor(json: unknown, registry: Registry): ValidateFunction {
-  let cached = compiled.get(registry);
-  if (cached === undefined || cached.version !== registry.version) {
-    cached = { version: registry.version, all: undefined, subsets: new Map() };
-    compiled.set(registry, cached);
-  }
-  const ops = opsNamed(json, registry);
-  if (ops === undefined) return (cached.all ??= compile(specSchema(registry) as object));
-  const key = ops.join('\n');
-  let validate = cached.subsets.get(key);
-  if (validate === undefined) {
-    if (cached.subsets.size >= MAX_SUBSETS) cached.subsets.clear();
-    validate = compile(specSchemaOf(ops.map((op) => registry.get(op))) as object);
-    cached.subsets.set(key, validate);
-  }
-  return validate;
-}
-
-/** The sorted names of the ops a spec names, when every layer's op is registered and the loss's is a registered loss. */
-function opsNamed(json: unknown, registry: Registry): string[] | undefined {
+function layerProblems(json: unknown, registry: Registry): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
   const record = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!record(json) || !Array.isArray(json.layers) || !record(json.loss)) return undefined;
-  const names = new Set<string>();
-  for (const layer of json.layers as unknown[]) {
-    if (!record(layer) || typeof layer.op !== 'string' || !registry.has(layer.op)) return undefined;
-    names.add(layer.op);
-  }
-  const loss = json.loss.op;
-  if (typeof loss !== 'string' || !registry.has(loss) || !isLoss(registry.get(loss))) return undefined;
-  names.add(loss);
-  return [...names].sort();
+  if (!record(json)) return problems;
+  const ops = registry.names();
+  const losses = ops.filter((name) => isLoss(registry.get(name)));
+  const check = (layer: unknown, path: string, allowed: readonly string[]): void => {
+    // A layer without a string op is the envelope's problem, reported there.
+    if (!record(layer) || typeof layer.op !== 'string') return;
+    const op = layer.op;
+    if (!allowed.includes(op)) {
+      const list = allowed.length > 0 ? allowed : [NONE_REGISTERED];
+      problems.push({ path: `${path}/op`, message: `must be one of ${JSON.stringify(list)}, got ${JSON.stringify(op)}${didYouMean(op, list)}` });
+      return;
+    }
+    const config: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(layer)) if (!LAYER_FIELDS.has(key)) config[key] = value;
+    problems.push(...registry.configProblems(op, config, path));
+  };
+  // Beyond the limit the envelope has refused the spec already: a million layers are not each checked.
+  if (Array.isArray(json.layers) && json.layers.length <= SPEC_LIMITS.layers) json.layers.forEach((layer: unknown, i) => check(layer, `layers/${i}`, ops));
+  check(json.loss, 'loss', losses);
+  return problems;
 }
 
 /**
@@ -86,11 +67,11 @@ function opsNamed(json: unknown, registry: Registry): string[] | undefined {
  * @see {@link fromSpec}
  */
 export function validateSpec(json: unknown, registry: Registry = defaultRegistry): ModelSpec {
-  const validate = validatorFor(json, registry);
-  if (!validate(json)) {
-    const problems = formatSchemaErrors('', validate.errors);
-    throw new GradstreamError('INVALID_SPEC', `invalid model spec:\n${problemLines(problems)}`, { problems });
-  }
+  // Every problem at once: the envelope's, then each layer's against its op.
+  const validate = validateEnvelope();
+  const problems = validate(json) ? [] : formatSchemaErrors('', validate.errors, { schema: specEnvelopeSchema(), data: json });
+  problems.push(...layerProblems(json, registry));
+  if (problems.length > 0) throw new GradstreamError('INVALID_SPEC', `invalid model spec:\n${problemLines(problems)}`, { problems });
   return json as ModelSpec;
 }
 

@@ -175,6 +175,9 @@ export function wireLayer(
  * beyond {@link BuildOptions.memoryLimit}, or with a parameter longer than a typed array may be,
  * is a `TOO_LARGE` error naming the layer, thrown within milliseconds.
  *
+ * @see {@link "Writing op plugins" | Writing op plugins} (the guide: ops, registries and specs) and
+ * {@link "Performance" | Performance} (memory limits).
+ *
  * @example
  * ```ts
  * import { buildModel } from '@gradstream/graph';
@@ -280,6 +283,8 @@ function wireModel(spec: ModelSpec, options: BuildOptions, measure: BufferNeed[]
 /**
  * Builds a chain: each layer reads the previous one's output, the first reads the input `x`,
  * and the loss compares the last output with the target `y`.
+ *
+ * @see {@link "Getting started" | Getting started} (the guide: one training step through a model built this way).
  *
  * @example
  * ```ts

@@ -1,10 +1,12 @@
-import { defaultThreads, wasmBackend, wasmUnavailable } from '@gradstream/backend-wasm';
-import { GradstreamError, tsBackend, type Backend, type DType } from '@gradstream/tensor';
+import { GradstreamError, backendProvider, tsBackend, type Backend, type BackendProvider, type DType } from '@gradstream/tensor';
 
 /**
  * How a model's backend is chosen: a {@link Backend} object, or by name — `'ts'` (the TypeScript
  * reference, float32 and float64), `'wasm'` (WebAssembly SIMD on all cores, float32), `'auto'` (the
- * default: wasm where it can run and the model is float32, else ts).
+ * default: wasm where it can run and the model is float32, else ts). Named backends other than
+ * `'ts'` come from the packages that register them (see {@link @gradstream/tensor!registerBackendProvider}):
+ * in Node `@gradstream/graph` loads the wasm one itself; in a browser build, import
+ * `@gradstream/backend-wasm` (or the bundle's `gradstream-wasm.js`) to have it.
  *
  * @example
  * ```ts
@@ -40,20 +42,23 @@ export function selectBackend(choice: BackendChoice, dtype: DType, threads: numb
   switch (choice) {
     case 'ts':
       return tsBackend;
-    case 'wasm':
+    case 'wasm': {
       if (dtype !== 'float32') {
         throw new GradstreamError('INVALID_OPTION', `backend 'wasm' computes in float32; this model is ${dtype} (use backend 'ts' or 'auto')`, {
           option: 'backend',
           dtype,
         });
       }
-      return wasmBackend(threads === undefined ? {} : { threads });
+      return wasmProvider().create(threads === undefined ? {} : { threads });
+    }
     case 'auto': {
       if (dtype !== 'float32') return tsBackend;
-      const why = wasmUnavailable();
+      const wasm = backendProvider('wasm');
+      if (wasm === undefined) return explained(`wasm not loaded: ${NOT_LOADED}`);
+      const why = wasm.unavailable();
       if (why === undefined) {
         try {
-          return wasmBackend({ threads: threads ?? defaultThreads() });
+          return wasm.create({ threads: threads ?? wasm.defaultThreads() });
         } catch (e) {
           if (!(e instanceof GradstreamError) || e.code !== 'BACKEND_UNAVAILABLE') throw e;
           return explained(e.message);
@@ -64,6 +69,15 @@ export function selectBackend(choice: BackendChoice, dtype: DType, threads: numb
     default:
       throw new GradstreamError('INVALID_OPTION', `backend must be 'auto', 'ts', 'wasm' or a Backend, got ${JSON.stringify(choice)}`, { option: 'backend' });
   }
+}
+
+const NOT_LOADED = "import '@gradstream/backend-wasm' (in a page, the bundle's gradstream-wasm.js) to have it";
+
+/** The registered wasm provider; choosing it by name without it loaded is a `BACKEND_UNAVAILABLE` error saying what to import. */
+function wasmProvider(): BackendProvider {
+  const wasm = backendProvider('wasm');
+  if (wasm === undefined) throw new GradstreamError('BACKEND_UNAVAILABLE', `wasm backend not loaded: ${NOT_LOADED}`, { backend: 'wasm' });
+  return wasm;
 }
 
 /** The TypeScript backend, with the reason the wasm one was not taken. */

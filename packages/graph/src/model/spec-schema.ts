@@ -66,6 +66,19 @@ export function specSchema(registry: Registry = defaultRegistry): JsonSchema {
  * ```
  */
 export function specSchemaOf(plugins: readonly RegisteredPlugin[]): JsonSchema {
+  return specSchemaWith(union(plugins), union(plugins.filter(isLoss)));
+}
+
+/**
+ * The spec's own fields, with layers checked only for the fields every layer has (`op`, `name`,
+ * `inputs`): what is checked before each layer's configuration is checked against its op's schema.
+ * It names no op, so it is compiled once for every registry.
+ */
+export function specEnvelopeSchema(): JsonSchema {
+  return specSchemaWith(anyLayer(), anyLayer());
+}
+
+function specSchemaWith(layer: JsonSchema, loss: JsonSchema): JsonSchema {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'gradstream model spec',
@@ -85,12 +98,12 @@ export function specSchemaOf(plugins: readonly RegisteredPlugin[]): JsonSchema {
       output: { type: 'string', minLength: 1, maxLength: SPEC_LIMITS.nameLength, description: 'the value the model predicts (default: the last layer)' },
       dtype: { enum: ['float32', 'float64'], description: 'element type of parameters and activations (default float32)' },
     },
-    definitions: { layer: union(plugins), loss: union(plugins.filter(isLoss)) },
+    definitions: { layer, loss },
   };
 }
 
 /** The only `op` a position without registered plugins lists: no op name can equal it. */
-const NONE_REGISTERED = '(none registered: import @gradstream/ops or register plugins)';
+export const NONE_REGISTERED = '(none registered: import @gradstream/ops or register plugins)';
 
 /** One branch per plugin, told apart by `op`. */
 function union(plugins: readonly RegisteredPlugin[]): JsonSchema {
@@ -123,6 +136,22 @@ export function isLoss(plugin: RegisteredPlugin): boolean {
   return (plugin.nonDifferentiable ?? []).includes(plugin.inputs[1] as string);
 }
 
+/** The fields every layer may carry, whatever its op. */
+const LAYER_FIELDS = {
+  name: { type: 'string', minLength: 1, maxLength: SPEC_LIMITS.nameLength, description: 'node name, unique in the model (default: op_N)' },
+  inputs: {
+    type: 'array',
+    maxItems: SPEC_LIMITS.inputs,
+    items: { type: 'string', maxLength: SPEC_LIMITS.nameLength },
+    description: 'names of the values the node reads',
+  },
+};
+
+/** A layer of any op: its op named, its common fields checked, the rest left to the op's schema. */
+function anyLayer(): JsonSchema {
+  return { type: 'object', required: ['op'], properties: { op: { type: 'string' }, ...LAYER_FIELDS } };
+}
+
 /** The op's own schema, widened by the fields every layer may carry. */
 function layerBranch(plugin: RegisteredPlugin): JsonSchema {
   // A copy through JSON: the plugin's schema is frozen and may share objects with other plugins.
@@ -140,13 +169,7 @@ function layerBranch(plugin: RegisteredPlugin): JsonSchema {
     properties: {
       ...properties,
       op: { const: plugin.name },
-      name: { type: 'string', minLength: 1, maxLength: SPEC_LIMITS.nameLength, description: 'node name, unique in the model (default: op_N)' },
-      inputs: {
-        type: 'array',
-        maxItems: SPEC_LIMITS.inputs,
-        items: { type: 'string', maxLength: SPEC_LIMITS.nameLength },
-        description: 'names of the values the node reads',
-      },
+      ...LAYER_FIELDS,
     },
     required: ['op', ...required],
   };

@@ -15,6 +15,9 @@ export class ScalarSlot {
   constructor(readonly index: number) {}
 }
 
+/** Set when this realm refused to make a function from source (a Content-Security-Policy without 'unsafe-eval'). */
+let codegenRefused = false;
+
 /**
  * The values a generated function closes over, each under an identifier, and the tools to write
  * its source: the function is made with `new Function(...names, body)` and called with the values,
@@ -80,11 +83,15 @@ export class SourceBindings {
    * allowed (a Content-Security-Policy without 'unsafe-eval').
    */
   instantiate<T>(body: string, sourceURL: string): T | undefined {
+    if (codegenRefused) return undefined;
     let make: (...args: unknown[]) => T;
     try {
       make = new Function(...this.names, `${body}\n//# sourceURL=${sourceURL.replace(/[^\w.-]/g, '_')}.js`) as (...args: unknown[]) => T;
     } catch (e) {
       if (e instanceof SyntaxError) throw e;
+      // Refused once, refused for good (a page's policy does not change): later plans do not ask
+      // again, so the page gets one violation report, not one per plan.
+      codegenRefused = true;
       return undefined;
     }
     return make(...this.values);

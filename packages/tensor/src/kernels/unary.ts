@@ -55,7 +55,7 @@ export function unaryKernels(name: UnaryName, dtype: DType): UnaryKernels {
  *
  * @example
  * ```ts
- * import { interpretedUnaryKernels } from '@gradstream/tensor';
+ * import { interpretedUnaryKernels } from '@gradstream/tensor/reference';
  * const out = new Float64Array(1);
  * interpretedUnaryKernels('sigmoid', 'float64').forward(new Float64Array([0]), out, 0); // out = [0.5]
  * ```

@@ -236,7 +236,7 @@ export function renderJs(e: Expr, vars: Readonly<Partial<Record<ExprVar, string>
 }
 
 /**
- * Values of an expression's variables, as {@link interpret}'s function takes them.
+ * Values of an expression's variables, as the function `interpret` makes takes them.
  *
  * @example
  * ```ts
@@ -257,9 +257,16 @@ const SCALAR_FUNCTIONS: Readonly<Record<ExprFunction, (a: number) => number>> = 
 };
 
 /**
- * Turns an expression into a JavaScript function of its variables without generating code (for
- * pages whose Content-Security-Policy forbids it, and as a reference in tests). Slower than the
- * rendered kernels, never different: the same operations in the same order, in float64.
+ * Turns an expression into a JavaScript function of its variables by walking it, without
+ * generating code: the reference the rendered kernels are tested against. Slower than they are,
+ * never different: the same operations in the same order, in float64.
+ *
+ * @example
+ * ```ts
+ * import { UNARY_OPS } from '@gradstream/tensor';
+ * import { interpret } from '@gradstream/tensor/reference';
+ * interpret(UNARY_OPS.sigmoid.forward)({ x: 0, y: 0, dy: 0, p: 0 }); // 0.5
+ * ```
  */
 export function interpret(e: Expr): (v: ExprScalars) => number {
   type Env = Map<string, number>;

@@ -36,7 +36,8 @@ const sigmoidForward = e.let('t', e.exp(e.neg(e.abs(e.x))), e.let('d', e.add(1, 
  *
  * @example
  * ```ts
- * import { UNARY_OPS, interpret } from '@gradstream/tensor';
+ * import { UNARY_OPS } from '@gradstream/tensor';
+ * import { interpret } from '@gradstream/tensor/reference';
  * const relu = interpret(UNARY_OPS.relu.forward);
  * relu({ x: -2, y: 0, dy: 0, p: 0 }); // 0
  * ```

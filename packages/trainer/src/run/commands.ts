@@ -43,6 +43,8 @@ export type CommandObject =
  * A command for a live run: one of the {@link CommandObject}s, or the name of one that needs no
  * values (`'pause'`, `'resume'`, `'step'`, `'stop'`, `'keepParams'`, `'checkpoint'`).
  *
+ * @see {@link "Training as a stream" | Training as a stream} (the guide: every command, its effect and when it is invalid).
+ *
  * @example
  * ```ts
  * import { Subject } from 'rxjs';

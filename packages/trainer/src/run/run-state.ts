@@ -1,5 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
-import type { JsonValue } from '@gradstream/graph';
+import { compileSchema, type CompiledSchema, type JsonValue } from '@gradstream/graph';
 import { GradstreamError } from '@gradstream/tensor';
 
 /**
@@ -99,7 +98,8 @@ export const runStateSchema = {
   },
 } as const;
 
-let validate: ValidateFunction | undefined;
+/** {@link runStateSchema}, compiled on first use. */
+let validate: CompiledSchema | undefined;
 
 /**
  * Checks a run state read from a checkpoint against {@link runStateSchema}; a problem is an
@@ -112,7 +112,7 @@ let validate: ValidateFunction | undefined;
  * ```
  */
 export function checkRunState(json: unknown): RunState {
-  validate ??= new Ajv({ allErrors: false, strict: false }).compile(runStateSchema);
+  validate ??= compileSchema(runStateSchema);
   if (!validate(json)) {
     const e = validate.errors?.[0];
     const path = `resume.run${e?.instancePath ?? ''}`;
