@@ -1,0 +1,96 @@
+/**
+ * The page bundles as built (`pnpm test` builds them first): within the size budget, self-contained,
+ * mapped back to the TypeScript sources, and working — imported as they are, gradstream.js trains
+ * XOR on the TypeScript backend and gradstream-wasm.js adds the WebAssembly one. That they train
+ * under a strict Content-Security-Policy in Chromium is test/browser-bundle.e2e.test.ts.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { lastValueFrom } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { recordFigure } from '../../../test/support/figures.js';
+
+const dir = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
+const packages = fileURLToPath(new URL('../../', import.meta.url));
+/** tensor + graph + ops + trainer, gzipped at level 9, in bytes (60 kB). */
+const CORE_BUDGET = 60_000;
+
+function file(name: string): Buffer {
+  const path = dir + name;
+  if (!existsSync(path)) throw new Error(`${path} is missing: run \`pnpm run build\` first (it bundles after compiling)`);
+  return readFileSync(path);
+}
+
+/**
+ * What a module imports statically: `import … from "x"` and `import "x"` where a statement starts,
+ * as esbuild and terser write them (not the words inside a message, nor a dynamic `import()`).
+ */
+function importsOf(code: string): string[] {
+  return [...code.matchAll(/(?:^|[;}\n])\s*import\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']/g)].map((m) => m[1] as string);
+}
+
+describe('the page bundles', () => {
+  it(`gradstream.js is at most ${CORE_BUDGET / 1000} kB gzipped, and imports nothing`, () => {
+    const core = file('gradstream.js');
+    const gzipped = gzipSync(core, { level: 9 }).length;
+    const wasm = gzipSync(file('gradstream-wasm.js'), { level: 9 }).length;
+    recordFigure({ kind: 'bundle', coreBytes: core.length, coreGzip: gzipped, wasmGzip: wasm });
+    expect(gzipped).toBeLessThanOrEqual(CORE_BUDGET);
+    expect(importsOf(core.toString('utf8'))).toEqual([]);
+  });
+
+  it('leaves IndexedDB for a chunk loaded on first use, which imports nothing', () => {
+    const lazy = [...file('gradstream.js').toString('utf8').matchAll(/\bimport\(\s*["'](\.\/chunks\/[^"']+)["']\s*\)/g)].map((m) => m[1] as string);
+    expect(lazy.map((p) => p.replace(/-\w+\.js$/, ''))).toEqual(['./chunks/indexed-db']);
+    for (const path of lazy) {
+      const chunk = file(path.slice(2)).toString('utf8');
+      expect(importsOf(chunk)).toEqual([]);
+      expect(chunk).toContain('gradstream-checkpoints');
+    }
+  });
+
+  it('gradstream-wasm.js takes everything else from gradstream.js, so a page has one backend table and one error class', () => {
+    const imports = importsOf(file('gradstream-wasm.js').toString('utf8'));
+    expect(imports.length).toBeGreaterThan(0);
+    expect(new Set(imports)).toEqual(new Set(['./gradstream.js']));
+  });
+
+  it('carries source maps that lead to the TypeScript sources, with their text', () => {
+    for (const name of ['gradstream.js', 'gradstream-wasm.js']) {
+      expect(file(name).toString('utf8').trimEnd().endsWith(`//# sourceMappingURL=${name}.map`)).toBe(true);
+      const map = JSON.parse(file(`${name}.map`).toString('utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
+      // Relative to the map, as browsers resolve them; the text is in the map too, for a published copy.
+      const own = map.sources.map((s) => resolve(dir, s)).filter((s) => s.startsWith(packages) && /\/src\/.+\.ts$/.test(s));
+      expect(own.length, name).toBeGreaterThan(5);
+      expect(own.filter((s) => !existsSync(s))).toEqual([]);
+      expect(map.sourcesContent?.length).toBe(map.sources.length);
+    }
+    const core = (JSON.parse(file('gradstream.js.map').toString('utf8')) as { sources: string[] }).sources.map((s) => resolve(dir, s));
+    expect(core).toContain(resolve(packages, 'trainer/src/run/run.ts'));
+    expect(core.filter((s) => s.includes('backend-wasm'))).toEqual([]);
+  });
+
+  it('train XOR as imported: on the TypeScript backend alone, then on wasm once gradstream-wasm.js is loaded', async () => {
+    type Bundle = typeof import('../src/index.js');
+    const g = (await import(pathToFileURL(`${dir}gradstream.js`).href)) as Bundle;
+    const xor = { x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [[0], [1], [1], [0]] };
+    const train = async (): Promise<{ backend: string; predictions: number[] }> => {
+      const model = g.sequential([g.linear({ inFeatures: 2, outFeatures: 8 }), g.tanh(), g.linear({ inFeatures: 8, outFeatures: 1 }), g.sigmoid()], {
+        inputShape: [2],
+        loss: g.mse(),
+        seed: 3,
+      });
+      await lastValueFrom(g.fit(model, xor, { epochs: 600, batchSize: 4, optimizer: g.adam({ lr: 0.05 }), shuffle: false }));
+      return { backend: model.backend.name, predictions: [...model.predict(xor.x).data].map((p) => Math.round(p)) };
+    };
+    const ts = await train();
+    expect(ts).toEqual({ backend: 'ts', predictions: [0, 1, 1, 0] });
+    expect(g.backendSummary(g.sequential([g.sigmoid()], { inputShape: [1], loss: g.mse() }).backend)).toMatch(/wasm not loaded/);
+
+    await import(pathToFileURL(`${dir}gradstream-wasm.js`).href);
+    const wasm = await train();
+    expect(wasm).toEqual({ backend: 'wasm', predictions: [0, 1, 1, 0] });
+  });
+});
