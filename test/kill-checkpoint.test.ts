@@ -3,7 +3,7 @@
  * new one, if the rename was done) loadable and verified: never a torn or missing file.
  *
  * A child process (test/support/checkpoint-writer.mjs, bundled with the packages' sources) trains
- * a model of half a million parameters a little and writes its checkpoint (a 2.8 MB file), again
+ * a model of a million parameters a little and writes its checkpoint (a 5.6 MB file), again
  * and again, printing `begin` and `done` around each write with a hash of the parameters written.
  * The parent kills it at a random time in its third write or just after, then loads the file with
  * `loadCheckpoint` (which verifies the checksum) and checks that it holds the last completed write

@@ -1,6 +1,6 @@
 /*
- * The child process of test/kill-checkpoint.test.ts: trains a model of half a million parameters
- * a little, writes a checkpoint (2.8 MB), and again, until it is killed or has written `--saves`.
+ * The child process of test/kill-checkpoint.test.ts: trains a model of a million parameters
+ * a little, writes a checkpoint (5.6 MB), and again, until it is killed or has written `--saves`.
  * The test bundles it with the packages' sources; run as it is, it imports the built packages
  * (dist/) through test/node_modules.
  *
@@ -42,7 +42,7 @@ const { values: flags, positionals } = parseArgs({
 const path = positionals[0];
 if (path === undefined) throw new Error('usage: checkpoint-writer.mjs <checkpoint path> [--saves N] [--first-step S] [--resume] [--stale-temp]');
 const saves = flags.saves === undefined ? Infinity : Number(flags.saves);
-const INPUTS = 1024;
+const INPUTS = 2048;
 const HIDDEN = 512;
 const BATCH = 4;
 const LR = 0.01;
@@ -62,7 +62,8 @@ if (flags.resume) {
   step = loaded.step ?? 0;
   process.stdout.write(`resumed ${step} ${hashOf(model)}\n`);
 } else {
-  // 512·1024 + 512 + 512 + 1 parameters: a 2.8 MB file, long enough to write that kills land inside.
+  // 512·2048 + 512 + 512 + 1 parameters: a 5.6 MB file, long enough to write that kills land inside
+  // even when the machine is busy and the parent's timer fires late.
   model = sequential([linear({ inFeatures: INPUTS, outFeatures: HIDDEN }), sigmoid(), linear({ inFeatures: HIDDEN, outFeatures: 1 })], {
     inputShape: [INPUTS],
     loss: mse(),

@@ -48,11 +48,21 @@ describe('encodeBase64 / decodeBase64', () => {
     );
   });
 
+  it('take a checkpoint-sized text (8 MB of bytes) both ways', () => {
+    const bytes = Uint8Array.from({ length: 8 * 2 ** 20 }, (_, i) => (i * 2654435761) >>> 24);
+    const text = encodeBase64(bytes);
+    expect(text).toBe(Buffer.from(bytes).toString('base64'));
+    expect(decodeBase64(text)).toEqual(bytes);
+    expect(new Sha256().update(bytes).hex()).toBe(nodeSha256([bytes]));
+  });
+
   it('refuse text that is not padded standard base64, saying why', () => {
     expect(() => decodeBase64('AQI')).toThrow('length 3 is not a multiple of 4');
     expect(() => decodeBase64('AQ!D')).toThrow('invalid character "!" at 2');
     expect(() => decodeBase64('AQ D')).toThrow('invalid character " " at 2');
     expect(() => decodeBase64('A=QD')).toThrow('misplaced padding');
+    expect(() => decodeBase64('AQ=D')).toThrow('misplaced padding');
+    expect(() => decodeBase64('AQD=AQD=')).toThrow('misplaced padding');
     expect(() => decodeBase64('AQ-_')).toThrow('invalid character "-" at 2');
   });
 });
