@@ -29,6 +29,8 @@ const CODE_TABLE: Record<ErrorCode, true> = {
   CHECKPOINT_INVALID: true,
   FILE_ERROR: true,
   INVALID_USAGE: true,
+  UNSUPPORTED_EXPORT: true,
+  UNSUPPORTED_IMPORT: true,
 };
 export const ERROR_CODES: ReadonlySet<string> = new Set(Object.keys(CODE_TABLE));
 

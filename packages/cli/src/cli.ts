@@ -2,10 +2,13 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { defaultRegistry } from '@gradstream/graph';
 import '@gradstream/ops';
+import { SUPPORTED_IMPORTS } from '@gradstream/onnx';
 import { GradstreamError } from '@gradstream/tensor';
 import { evalCommand } from './commands/eval.js';
 import { explainCommand } from './commands/explain.js';
+import { exportCommand } from './commands/export.js';
 import { GRAPH_FORMATS, graphCommand } from './commands/graph.js';
+import { importCommand } from './commands/import.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 import { validateCommand } from './commands/validate.js';
@@ -74,7 +77,7 @@ function describeError(e: unknown): string {
 
 function buildProgram(ctx: CommandContext, exit: (code: number) => void): Command {
   const program = new Command('gradstream')
-    .description('Train, check, explain, evaluate, predict with and draw gradstream model specs.')
+    .description('Train, check, explain, evaluate, predict with and draw gradstream model specs; export and import ONNX models.')
     .version(version)
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.stdout.write(s), writeErr: (s) => ctx.io.stderr.write(s) })
@@ -161,6 +164,22 @@ function buildProgram(ctx: CommandContext, exit: (code: number) => void): Comman
     .argument('<spec>', 'model spec (JSON)')
     .addOption(new Option('--format <format>', 'output format').choices(GRAPH_FORMATS).default('dot'))
     .action(async (spec: string, options: Parameters<typeof graphCommand>[1]) => exit(await graphCommand(spec, options, ctx)));
+
+  program
+    .command('export')
+    .description("write a checkpoint's model as an ONNX model (opset 17, float32), for onnxruntime and other ONNX runtimes")
+    .argument('<checkpoint>', 'checkpoint file written by train --checkpoint')
+    .requiredOption('--onnx <file>', 'the ONNX file to write')
+    .option('--loss', 'also write the loss: input y (the target) and output loss', false)
+    .action(async (checkpoint: string, options: Parameters<typeof exportCommand>[1]) => exit(await exportCommand(checkpoint, options, ctx)));
+
+  program
+    .command('import')
+    .description('read an ONNX model into a checkpoint that eval, predict and export take')
+    .argument('<model>', `ONNX file: one written by export, or one made of these operators: ${SUPPORTED_IMPORTS.join(', ')}`)
+    .requiredOption('--out <file>', 'the checkpoint file to write')
+    .option('--loss <op>', 'loss op of a model made elsewhere, e.g. softmaxCrossEntropy (default: mse; a model written by export keeps its own)')
+    .action(async (model: string, options: Parameters<typeof importCommand>[1]) => exit(await importCommand(model, options, ctx)));
 
   return program;
 }

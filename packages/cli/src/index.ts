@@ -1,5 +1,5 @@
 /**
- * The `gradstream` command line (train, validate, explain, eval, predict, graph) and its programmatic
+ * The `gradstream` command line (train, validate, explain, eval, predict, graph, export, import) and its programmatic
  * pieces: {@link runCli} to run it in-process, the data loaders behind `--data`, the validation
  * split, normalization, predictions and confusion matrix behind `train`, `eval` and `predict`, the step
  * walkthrough behind `explain`, the lesson's worked step, and the DOT and Mermaid renderers.

@@ -7,6 +7,7 @@ export { GradstreamError, type ErrorCode } from '@gradstream/tensor';
 import { installDevelopmentChecks } from './check/development-checks.js';
 
 export type { AnyOpPlugin, BackwardContext, ForwardContext, GradcheckCase, JsonSchema, OpPlugin, ParamDecl } from './contract/op-plugin.js';
+export type { OnnxAttribute, OnnxExportContext, OnnxExporter } from './contract/onnx-export.js';
 export { defineComposite, isComposite, type CompositeDefinition, type CompositePlugin } from './contract/composite.js';
 export { defineOp, expectRows, expectSameShape, shapeError, type OpDefinition } from './contract/define-op.js';
 export { Registry, createRegistry, defaultRegistry, type RegisteredPlugin, type RegistryOptions } from './contract/registry.js';

@@ -5,6 +5,6 @@
  *
  * @module node
  */
-export { loadCheckpoint, saveCheckpoint, writeCheckpointFile, type LoadCheckpointOptions } from './io/checkpoint-file.js';
+export { loadCheckpoint, saveCheckpoint, writeCheckpointFile, writeFileAtomic, type LoadCheckpointOptions } from './io/checkpoint-file.js';
 export { fileError, withFileErrors, type FileAccess } from './io/fs-error.js';
 export { MAX_TEXT_FILE_BYTES, readFileWithin, type ReadFileOptions } from './io/read-file.js';

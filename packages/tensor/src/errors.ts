@@ -24,6 +24,8 @@
  * | `CHECKPOINT_INVALID` | a checkpoint is truncated, corrupted, of another version or another model, or names an op the registry does not hold |
  * | `FILE_ERROR` | a file cannot be read or written: not found, a directory, permission denied, disk full (`details`: `path`, `operation`, `errno`); or a browser store (IndexedDB, localStorage) cannot keep or give a checkpoint (`details`: `path` such as `indexeddb://xor`, `operation`, `store`, `key`, `reason`: `missing`, `quota`, `unavailable` or `failed`) |
  * | `INVALID_USAGE` | a command-line argument is malformed or names something unknown, e.g. an unknown built-in dataset or setting (the `gradstream` command exits 2) |
+ * | `UNSUPPORTED_EXPORT` | a model holds an op that has no ONNX exporter (`details`: `node`, `op`) |
+ * | `UNSUPPORTED_IMPORT` | an ONNX model holds a node, an attribute or a graph shape gradstream cannot rebuild (`details`: `node`, `opType`, `supported`) |
  *
  * @example
  * ```ts
@@ -55,7 +57,9 @@ export type ErrorCode =
   | 'INVALID_COMMAND'
   | 'CHECKPOINT_INVALID'
   | 'FILE_ERROR'
-  | 'INVALID_USAGE';
+  | 'INVALID_USAGE'
+  | 'UNSUPPORTED_EXPORT'
+  | 'UNSUPPORTED_IMPORT';
 
 /**
  * The one error class gradstream throws. `code` is stable across versions and safe to branch on;

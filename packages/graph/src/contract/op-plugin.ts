@@ -1,5 +1,6 @@
 import type { Backend, InitSpec, Rng, Shape, Tensor } from '@gradstream/tensor';
 import type { CompiledSchema } from './config-validator.js';
+import type { OnnxExporter } from './onnx-export.js';
 
 /**
  * A JSON Schema object (draft 2020-12 subset ajv understands) describing an op's configuration.
@@ -173,6 +174,8 @@ export interface OpPlugin<C = object, I extends string = string, P extends strin
   readonly backward: (ctx: BackwardContext<C, I, P, S, O, K>) => void;
   /** A random but valid configuration and shapes for gradient checking (the registry-wide test uses it). */
   readonly gradcheckCase?: (rng: Rng) => GradcheckCase<C>;
+  /** Writes the op as ONNX nodes (see `@gradstream/onnx`); without it the op cannot be exported. */
+  readonly toOnnx?: OnnxExporter;
 }
 
 /**

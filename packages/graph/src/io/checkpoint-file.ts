@@ -90,14 +90,29 @@ export async function loadCheckpoint(path: string, options: LoadCheckpointOption
   return checkpointFrom(bytes, path, build, { file: path });
 }
 
-async function writeFileAtomic(operation: string, path: string, text: string): Promise<void> {
+/**
+ * Writes a file atomically, the way checkpoints are written: to a temporary file in the same
+ * directory, flushed to disk, renamed over `path`, and the directory flushed too. Readers see the
+ * old file or the new one, never a mix; if anything fails, the old file is left as it was, the
+ * temporary file is removed, and the error is a `FILE_ERROR` naming `path` and `operation`
+ * (`export /ro/model.onnx: permission denied`).
+ *
+ * @param operation - what is being done, as messages name it (`'export'`)
+ * @param data - the new content: text (written as UTF-8) or bytes
+ * @example
+ * ```ts
+ * import { writeFileAtomic } from '@gradstream/graph/node';
+ * await writeFileAtomic('export', 'model.onnx', new Uint8Array([8, 8]));
+ * ```
+ */
+export async function writeFileAtomic(operation: string, path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   // Same directory, so the rename never crosses file systems; pid and counter keep concurrent writers apart.
   const temp = join(dir, `.${basename(path)}.${process.pid}.${++tempCounter}.tmp`);
   let handle: FileHandle | undefined;
   try {
     handle = await open(temp, 'wx');
-    await handle.writeFile(text, 'utf8');
+    await handle.writeFile(data, typeof data === 'string' ? 'utf8' : undefined);
     await handle.sync();
     await handle.close();
     handle = undefined;

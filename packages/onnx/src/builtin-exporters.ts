@@ -1,0 +1,119 @@
+import type { AnyOpPlugin, OnnxExportContext, OnnxExporter } from '@gradstream/graph';
+import {
+  addOp,
+  denseOp,
+  dropoutOp,
+  identityOp,
+  leakyReluOp,
+  linearOp,
+  mseOp,
+  reluOp,
+  sigmoidOp,
+  softmaxCrossEntropyOp,
+  softmaxOp,
+  tanhOp,
+  type DenseConfig,
+} from '@gradstream/ops';
+import { UNARY_OPS, type UnaryDefinition, type UnaryName } from '@gradstream/tensor';
+
+/*
+ * The built-in ops as ONNX (opset 17) nodes, one table. They live here rather than on the plugins
+ * so that what only an export needs is not carried by every page that trains (the browser bundle
+ * has a size budget); an op of one's own carries its exporter as its plugin's `toOnnx`. Losses
+ * are written for an export that asks for the loss as an output.
+ */
+
+/** An elementwise function of `UNARY_OPS` from `x` to `out`, `p` its parameter (leaky ReLU's α). */
+function unaryToOnnx(ctx: OnnxExportContext, fn: UnaryName, x: string, out: string, p: number): void {
+  switch (fn) {
+    case 'identity':
+      ctx.node('Identity', [x], [out]);
+      return;
+    case 'sigmoid':
+      ctx.node('Sigmoid', [x], [out]);
+      return;
+    case 'relu':
+      ctx.node('Relu', [x], [out]);
+      return;
+    case 'tanh':
+      ctx.node('Tanh', [x], [out]);
+      return;
+    case 'leakyRelu':
+      ctx.node('LeakyRelu', [x], [out], { alpha: p });
+      return;
+  }
+}
+
+/** `z = x·Wᵀ + b` as one Gemm, W kept as gradstream stores it (`[outFeatures, inFeatures]`, so `transB`). */
+function gemmToOnnx(ctx: OnnxExportContext, out: string): void {
+  const { weight, bias } = ctx.params;
+  ctx.node('Gemm', [ctx.inputs[0] as string, ctx.initializer('weight', weight!), ctx.initializer('bias', bias!)], [out], { transB: { int: 1 } });
+}
+
+/** The batch size of `value` as a float scalar: losses are means over the rows. */
+function rows(ctx: OnnxExportContext, value: string): string {
+  const [shape] = ctx.node('Shape', [value]);
+  const [n] = ctx.node('Gather', [shape!, ctx.intConstant('batch_axis', [0], [])], 1, { axis: { int: 0 } });
+  const [f] = ctx.node('Cast', [n!], 1, { to: { int: 1 } });
+  return f!;
+}
+
+/** `½ · (1/rows) · Σ (pred − target)²`, as the `mse` kernel computes it. */
+const mseToOnnx: OnnxExporter = (ctx) => {
+  const [pred, target] = ctx.inputs as [string, string];
+  const [d] = ctx.node('Sub', [pred, target]);
+  const [sq] = ctx.node('Mul', [d!, d!]);
+  const [sum] = ctx.node('ReduceSum', [sq!], 1, { keepdims: { int: 0 } });
+  const [mean] = ctx.node('Div', [sum!, rows(ctx, pred)]);
+  ctx.node('Mul', [mean!, ctx.constant('half', [0.5])], [ctx.output]);
+};
+
+/** `(1/rows) · Σ_r −Σ_j target · log softmax(logits)`, as the fused kernel computes it. */
+const softmaxCrossEntropyToOnnx: OnnxExporter = (ctx) => {
+  const [logits, target] = ctx.inputs as [string, string];
+  const [logp] = ctx.node('LogSoftmax', [logits], 1, { axis: { int: -1 } });
+  const [prod] = ctx.node('Mul', [logp!, target]);
+  const [sum] = ctx.node('ReduceSum', [prod!], 1, { keepdims: { int: 0 } });
+  const [mean] = ctx.node('Div', [sum!, rows(ctx, logits)]);
+  ctx.node('Neg', [mean!], [ctx.output]);
+};
+
+/** A one-input op written as one ONNX node of the same input and output. */
+const single =
+  (opType: string, attributes = {}): OnnxExporter =>
+  (ctx) =>
+    void ctx.node(opType, ctx.inputs, [ctx.output], attributes);
+
+const elementwise = (fn: UnaryName, p: (config: Readonly<Record<string, unknown>>) => number = () => 0): OnnxExporter => (ctx) =>
+  unaryToOnnx(ctx, fn, ctx.inputs[0] as string, ctx.output, p(ctx.config));
+
+/**
+ * The exporter of each built-in op plugin, by plugin (not by name: an op of one's own may share a
+ * built-in's name in its registry).
+ */
+export const BUILTIN_EXPORTERS: ReadonlyMap<AnyOpPlugin, OnnxExporter> = new Map<AnyOpPlugin, OnnxExporter>([
+  [linearOp, (ctx) => gemmToOnnx(ctx, ctx.output)],
+  [
+    denseOp,
+    (ctx) => {
+      const c = ctx.config as unknown as DenseConfig;
+      const fn = c.activation ?? 'identity';
+      if (fn === 'identity') return gemmToOnnx(ctx, ctx.output);
+      const pre = `${ctx.output}/z`;
+      gemmToOnnx(ctx, pre);
+      // The activation's parameter as dense's kernels take it: the config's, else the function's default.
+      unaryToOnnx(ctx, fn, pre, ctx.output, c.alpha ?? (UNARY_OPS[fn] as UnaryDefinition).param?.default ?? 0);
+    },
+  ],
+  [sigmoidOp, elementwise('sigmoid')],
+  [reluOp, elementwise('relu')],
+  [tanhOp, elementwise('tanh')],
+  [identityOp, elementwise('identity')],
+  [leakyReluOp, elementwise('leakyRelu', (c) => (c.alpha as number | undefined) ?? 0.01)],
+  [softmaxOp, single('Softmax', { axis: { int: -1 } })],
+  // Written for inference, where dropout passes its input through.
+  [dropoutOp, single('Identity')],
+  [addOp, single('Add')],
+  [mseOp, mseToOnnx],
+  [softmaxCrossEntropyOp, softmaxCrossEntropyToOnnx],
+]);
