@@ -1,6 +1,6 @@
 import { defineOp, expectRows, type LayerSpec } from '@gradstream/graph';
 import type { LayerOptions } from '@gradstream/ops';
-import type { Shape } from '@gradstream/tensor';
+import type { Shape, Tensor } from '@gradstream/tensor';
 
 /** Configuration of {@link swishOp}. */
 export interface SwishConfig {
@@ -14,7 +14,8 @@ export interface SwishConfig {
  *
  * With s = σ(β·x) and σ′ = s·(1 − s), the local derivatives are ∂y/∂x = s + β·x·σ′ and
  * ∂y/∂β = x²·σ′. Forward keeps s in a scratch buffer so backward never evaluates an exponential
- * again, and saves x, which both derivatives need.
+ * again, and saves x, which both derivatives need. Its `toOnnx` writes it as ONNX nodes (Mul,
+ * Sigmoid, Mul, β as an initializer), so `toOnnx` of `@gradstream/onnx` exports models holding it.
  */
 export const swishOp = defineOp({
   name: 'swish',
@@ -70,6 +71,15 @@ export const swishOp = defineOp({
   gradcheckCase: (rng) => {
     const features = 1 + rng.int(5);
     return { config: { features }, inputShapes: [[1 + rng.int(4), features]] };
+  },
+  // ONNX, for `toOnnx` of @gradstream/onnx: β becomes the initializer `swish_1.beta` (it broadcasts
+  // over the rows, as here), then y = x · Sigmoid(x · β) as three ONNX nodes.
+  toOnnx: (ctx) => {
+    const [x] = ctx.inputs as [string];
+    const beta = ctx.initializer('beta', ctx.params['beta'] as Tensor);
+    const [bx] = ctx.node('Mul', [x, beta]) as [string];
+    const [gate] = ctx.node('Sigmoid', [bx]) as [string];
+    ctx.node('Mul', [x, gate], [ctx.output]);
   },
 });
 

@@ -1,5 +1,7 @@
+import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { GradstreamError, buildModel, createRegistry, gradcheck, toSpec } from '@gradstream/graph';
+import { fromOnnx, toOnnx } from '@gradstream/onnx';
 import { builtinOps } from '@gradstream/ops';
 import { Rng, Tensor } from '@gradstream/tensor';
 import { TARGET_LOSS, formatGradcheck, loadIn, sameBits, saveAndReload, sineMse, swishNet, swishOp, swishRegistry, train } from '../src/index.js';
@@ -97,3 +99,36 @@ describe('the swish network', () => {
 });
 
 
+
+describe('the swish network in ONNX', () => {
+  it('exported with toOnnx, runs in onnxruntime-node and predicts what model.predict does', async () => {
+    const registry = swishRegistry();
+    const model = swishNet(registry);
+    const { losses } = await train(model, { epochs: 500 });
+    expect(losses.at(-1)).toBeLessThan(TARGET_LOSS); // a trained model, its βs moved away from 1
+
+    // 101 inputs on [−2π, 2π]: the training range and beyond it, where the gates saturate.
+    const x = Array.from({ length: 101 }, (_, i) => [-2 * Math.PI + (4 * Math.PI * i) / 100]);
+    const want = model.predict(x).data;
+    const bytes = toOnnx(model);
+    const session = await ort.InferenceSession.create(bytes);
+    expect(session.inputNames).toEqual(['x']);
+    expect(session.outputNames).toEqual([model.output]);
+    const result = await session.run({ x: new ort.Tensor('float32', Float32Array.from(x.flat()), [x.length, 1]) });
+    const got = result[model.output]?.data as Float32Array;
+    expect(got).toHaveLength(want.length);
+
+    // The largest difference, relative to the output's scale (its largest magnitude).
+    let scale = 0;
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) {
+      scale = Math.max(scale, Math.abs(want[i] as number));
+      worst = Math.max(worst, Math.abs((got[i] as number) - (want[i] as number)));
+    }
+    expect(scale).toBeGreaterThan(0.5);
+    expect(worst / scale).toBeLessThanOrEqual(1e-5);
+
+    // Read back with the swish's registry, the file is the same model, bit for bit (β included).
+    expect(fromOnnx(bytes, { registry }).predict(x).data).toEqual(want);
+  });
+});
