@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchChromium } from './support/chromium.js';
 import { recordFigure } from './support/figures.js';
+import { servePages, type PageServer } from './support/local-server.js';
 
 /* @gradstream/browser's ready bundles in a real browser (headless Chromium, test/support/chromium.ts)
    under a strict Content-Security-Policy, the issue's requirement: a page served with
@@ -34,7 +33,7 @@ const HTML = '<!doctype html><meta charset="utf-8"><title>gradstream bundle</tit
 /** The scripts the page may load: its own file and the two bundles, nothing else (no inline, no blob:). */
 const OWN_SCRIPTS = ['/bundle-page.js', '/bundle/gradstream-wasm.js', '/bundle/gradstream.js'];
 
-let server: Server | undefined;
+let server: PageServer | undefined;
 let origin = '';
 let browser: Browser | undefined;
 
@@ -51,30 +50,22 @@ beforeAll(async () => {
   const pageScript = await readFile(PAGE_SCRIPT);
   await chromiumPath();
 
-  server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+  server = await servePages((path) => {
     const scenario = path.replace(/^\/|\/$/g, '');
     if (path.endsWith('/') && Object.hasOwn(POLICIES, scenario)) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': POLICIES[scenario as Scenario] }).end(HTML);
-    } else if (path === '/bundle-page.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(pageScript);
-    } else if (files.has(path)) {
-      const type = path.endsWith('.js') ? 'text/javascript; charset=utf-8' : path.endsWith('.map') ? 'application/json' : 'text/plain; charset=utf-8';
-      res.writeHead(200, { 'content-type': type }).end(files.get(path));
-    } else if (path === '/favicon.ico') {
-      // Answered, so that a 404 of the browser's own request adds no console error to the check.
-      res.writeHead(204).end();
-    } else {
-      res.writeHead(404).end();
+      return { type: 'text/html; charset=utf-8', body: HTML, headers: { 'content-security-policy': POLICIES[scenario as Scenario] } };
     }
+    if (path === '/bundle-page.js') return { type: 'text/javascript; charset=utf-8', body: pageScript };
+    const file = files.get(path);
+    if (file === undefined) return undefined;
+    return { type: path.endsWith('.js') ? 'text/javascript; charset=utf-8' : path.endsWith('.map') ? 'application/json' : 'text/plain; charset=utf-8', body: file };
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = server.origin;
 }, 30_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await server?.close();
 });
 
 /** A `securitypolicyviolation` event, as the page copied it. */

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +10,7 @@ import { loadCheckpoint } from '@gradstream/graph/node';
 import type { StorageTestPage } from './support/browser-storage-page.js';
 import { chromiumPath, launchChromium } from './support/chromium.js';
 import { packageSourcesPlugin } from './support/package-sources.js';
+import { servePages, type PageServer } from './support/local-server.js';
 
 /* Checkpoints kept in a real browser (headless Chromium, test/support/chromium.ts): a page trains
    XOR, saves the model to IndexedDB and localStorage, is reloaded and loads both back; the model
@@ -21,7 +20,7 @@ import { packageSourcesPlugin } from './support/package-sources.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
-let server: Server | undefined;
+let server: PageServer | undefined;
 let url = '';
 let browser: Browser | undefined;
 let dir: string | undefined;
@@ -51,18 +50,15 @@ async function bundlePage(): Promise<string> {
 beforeAll(async () => {
   const [script] = await Promise.all([bundlePage(), chromiumPath()]);
   dir = await mkdtemp(join(tmpdir(), 'gradstream-browser-storage-'));
-  server = createServer((req, res) => {
-    if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(HTML);
-    else if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  server = await servePages((path) =>
+    path === '/' ? { type: 'text/html; charset=utf-8', body: HTML } : path === '/page.js' ? { type: 'text/javascript; charset=utf-8', body: script } : undefined,
+  );
+  url = `${server.origin}/`;
 }, 30_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await server?.close();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 

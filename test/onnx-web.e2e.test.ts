@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -15,6 +13,7 @@ import { Tensor } from '@gradstream/tensor';
 import { adam, fit } from '@gradstream/trainer';
 import { chromiumPath, launchChromium } from './support/chromium.js';
 import { recordFigure } from './support/figures.js';
+import { servePages, type PageServer } from './support/local-server.js';
 
 /* The digits model, exported with toOnnx, runs in onnxruntime-web in a real browser (headless
    Chromium, test/support/chromium.ts) and gives gradstream's outputs. The network is the one
@@ -63,7 +62,7 @@ const argmax = (values: ArrayLike<number>, from: number, width: number): number 
   return best;
 };
 
-let server: Server | undefined;
+let server: PageServer | undefined;
 let origin = '';
 let browser: Browser | undefined;
 let model: Model;
@@ -103,37 +102,22 @@ beforeAll(async () => {
   // float32 values written as JSON numbers read back as the same float32 values in the page.
   const inputs = JSON.stringify({ shape: [...x.shape], data: Array.from(x.data) });
 
-  server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(HTML);
-    } else if (path === '/onnx-web-page.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(pageScript);
-    } else if (path === '/model.onnx') {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes);
-    } else if (path === '/inputs.json') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(inputs);
-    } else if (path.startsWith('/ort/') && ortNames.has(path.slice('/ort/'.length))) {
-      const name = path.slice('/ort/'.length);
-      readFile(join(ORT_DIST, name)).then(
-        (body) => res.writeHead(200, { 'content-type': contentType(name) }).end(body),
-        () => res.writeHead(500).end(),
-      );
-    } else if (path === '/favicon.ico') {
-      // Answered, so that a 404 of the browser's own request adds no console error to the check.
-      res.writeHead(204).end();
-    } else {
-      res.writeHead(404).end();
-    }
+  server = await servePages(async (path) => {
+    if (path === '/') return { type: 'text/html; charset=utf-8', body: HTML };
+    if (path === '/onnx-web-page.js') return { type: 'text/javascript; charset=utf-8', body: pageScript };
+    if (path === '/model.onnx') return { type: 'application/octet-stream', body: bytes };
+    if (path === '/inputs.json') return { type: 'application/json', body: inputs };
+    const name = path.slice('/ort/'.length);
+    if (path.startsWith('/ort/') && ortNames.has(name)) return { type: contentType(name), body: await readFile(join(ORT_DIST, name)) };
+    return undefined;
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = server.origin;
   prepareMs.beforeAllMs = Math.round(performance.now() - started);
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await server?.close();
 });
 
 /** What onnx-web-page.js reports. */
