@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GradstreamError } from '@gradstream/tensor';
-import { cosineDecay, exponentialDecay, reduceOnPlateau, stepDecay, type LrSchedule, type PlateauState } from '../src/index.js';
+import { cosineDecay, exponentialDecay, lrSchedule, reduceOnPlateau, stepDecay, type LrSchedule, type PlateauState } from '../src/index.js';
 import { expectGradstreamError } from '../../../test/support/errors.js';
 
 const at = (schedule: LrSchedule, ts: number[]): number[] => ts.map(schedule);
@@ -136,5 +136,15 @@ describe('reduceOnPlateau', () => {
     expectInvalid(() => reduceOnPlateau().update(1, Number.NaN), 'reduceOnPlateau.update', 'lr');
     expectInvalid(() => reduceOnPlateau().setState({ best: 1, wait: -1 }), 'reduceOnPlateau.setState', 'wait');
     expectInvalid(() => reduceOnPlateau().setState({ best: 'x', wait: 0 } as never), 'reduceOnPlateau.setState', 'best');
+  });
+});
+
+describe('lrSchedule', () => {
+  it("takes per 'epoch' or 'step' and refuses anything else, which would otherwise pass for 'step'", () => {
+    expect(() => lrSchedule(stepDecay({ initial: 0.1, factor: 0.5, every: 2 }), { per: 'step' })).not.toThrow();
+    expect(() => lrSchedule(stepDecay({ initial: 0.1, factor: 0.5, every: 2 }))).not.toThrow();
+    for (const per of ['epochs', 'batch', '', 1]) {
+      expectInvalid(() => lrSchedule(stepDecay({ initial: 0.1, factor: 0.5, every: 2 }), { per: per as 'epoch' }), 'per', JSON.stringify(per));
+    }
   });
 });

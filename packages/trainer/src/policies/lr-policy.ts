@@ -37,7 +37,11 @@ export function lrSchedule(schedule: LrSchedule, options: { readonly per?: Sched
       option: 'schedule',
     });
   }
-  const per = options.per ?? 'epoch';
+  const per = options?.per ?? 'epoch';
+  // Any other word would pass for 'step' below: a schedule meant per epoch ('epochs') would run per step.
+  if (per !== 'epoch' && per !== 'step') {
+    throw new GradstreamError('INVALID_OPTION', `lrSchedule: per must be 'epoch' or 'step', got ${JSON.stringify(per)}`, { option: 'per', value: per });
+  }
   const after = per === 'epoch' ? 'epoch' : 'batch';
   return definePolicy(['start', after], (events$: Observable<TrainEvent>) =>
     events$.pipe(
