@@ -1,4 +1,4 @@
-import { GradstreamError } from '@gradstream/tensor';
+import { GradstreamError, littleEndianBytes } from '@gradstream/tensor';
 import { INPUT, TARGET, toSpec, type GraphNode, type Model, type OnnxAttribute, type OnnxExportContext } from '@gradstream/graph';
 import { FLOAT, INT64, IR_VERSION, OPSET, SPEC_KEY, onnx } from './proto.js';
 import type { onnx as Onnx } from 'onnx-proto';
@@ -124,7 +124,7 @@ class GraphWriter {
 
   private tensor(name: string, shape: readonly number[], values: ArrayLike<number>, dataType: number): string {
     const t: Onnx.ITensorProto = { name, dims: [...shape], dataType };
-    if (dataType === FLOAT) t.rawData = littleEndianFloat32(values);
+    if (dataType === FLOAT) t.rawData = littleEndianBytes(values, 'float32');
     else t.int64Data = Array.from(values);
     this.initializers.push(t);
     return name;
@@ -138,12 +138,4 @@ function attribute(name: string, value: OnnxAttribute): Onnx.IAttributeProto {
   if (Array.isArray(value)) return { name, type: AttributeType.FLOATS, floats: [...value] };
   if ('int' in value) return { name, type: AttributeType.INT, i: value.int };
   return { name, type: AttributeType.INTS, ints: [...(value as { ints: readonly number[] }).ints] };
-}
-
-/** float32 little-endian bytes of the values (ONNX's raw_data order), float64 ones rounded. */
-function littleEndianFloat32(values: ArrayLike<number>): Uint8Array {
-  const out = new Uint8Array(values.length * 4);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i] as number, true);
-  return out;
 }

@@ -1,4 +1,4 @@
-import { GradstreamError } from '@gradstream/tensor';
+import { GradstreamError, readLittleEndian } from '@gradstream/tensor';
 import { INPUT, SPEC_VERSION, buildModel, fromSpec, type BuildOptions, type LayerSpec, type Model, type ModelSpec } from '@gradstream/graph';
 import { FLOAT, SPEC_KEY, onnx } from './proto.js';
 import type { onnx as Onnx } from 'onnx-proto';
@@ -88,9 +88,8 @@ function floatTensor(t: Onnx.ITensorProto): Initializer {
   // Checked before allocating: the shape is the file's word, the bytes are what it holds.
   if (count !== size) throw unsupported('', '', `initializer "${t.name}" holds ${count} values for its shape [${dims.join(', ')}]`);
   if (raw === undefined) return { dims, data: Float32Array.from(t.floatData ?? []) };
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const data = new Float32Array(size);
-  for (let i = 0; i < size; i++) data[i] = view.getFloat32(i * 4, true);
+  readLittleEndian(raw, data);
   return { dims, data };
 }
 

@@ -13,6 +13,7 @@ export { Tensor, type NestedArray } from './tensor.js';
 export { Rng } from './rng.js';
 export { decodeBase64, encodeBase64 } from './base64.js';
 export { Sha256 } from './sha256.js';
+export { littleEndianBytes, readLittleEndian } from './little-endian.js';
 export { initialize, initSpecSchema, type InitSpec } from './initializers.js';
 export {
   expr,

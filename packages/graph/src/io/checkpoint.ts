@@ -1,4 +1,4 @@
-import { GradstreamError, Sha256, decodeBase64, encodeBase64, formatShape, shapesEqual, sizeOf, type DType, type Tensor, type TypedArray } from '@gradstream/tensor';
+import { GradstreamError, Sha256, allocate, decodeBase64, encodeBase64, formatShape, littleEndianBytes, readLittleEndian, shapesEqual, sizeOf, type DType } from '@gradstream/tensor';
 import { jsonCopy, jsonDiff, type JsonValue } from './json.js';
 import { buildModel, type BuildOptions } from '../model/build.js';
 import type { Model } from '../model/model.js';
@@ -243,7 +243,7 @@ export function toCheckpoint(model: Model, extra: CheckpointExtra = {}): Checkpo
   const hash = new Sha256();
   const params: Record<string, CheckpointTensor> = {};
   for (const p of model.parameters()) {
-    const bytes = littleEndianBytes(p.value.data);
+    const bytes = littleEndianBytes(p.value.data, p.value.dtype);
     hash.update(bytes);
     params[p.id] = { shape: [...p.value.shape], dtype: p.value.dtype, data: encodeBase64(bytes) };
   }
@@ -506,7 +506,7 @@ function base64Bytes(text: string, path: string, problems: string[]): Uint8Array
 }
 
 function copyParams(model: Model, decoded: ReadonlyMap<string, Uint8Array>): void {
-  for (const p of model.parameters()) readLittleEndian(decoded.get(p.id) as Uint8Array, p.value);
+  for (const p of model.parameters()) readLittleEndian(decoded.get(p.id) as Uint8Array, p.value.data);
 }
 
 /**
@@ -653,7 +653,7 @@ function decodeOptimizer(value: JsonValue | undefined, path: string, code: 'CHEC
       path: `${path}/checksum`,
     });
   }
-  const numbers = decoded.map(([name, bytes, dtypes]): [string, number[][]] => [name, bytes.map((b, i) => readNumbers(b, dtypes[i] as DType))]);
+  const numbers = decoded.map(([name, bytes, dtypes]): [string, number[][]] => [name, bytes.map((b, i) => numbersOf(b, dtypes[i] as DType))]);
   return { ...rest, slots: Object.fromEntries(numbers) };
 }
 
@@ -698,34 +698,6 @@ function stateOf(c: Checkpoint, optimizer: JsonValue | undefined): CheckpointSta
   return { optimizer, rng: c.rng, step: c.step, epoch: c.epoch, run: c.run, meta: c.meta };
 }
 
-// DataView fixes the byte order, so checkpoints are the same bytes on any host.
-function littleEndianBytes(data: TypedArray | readonly number[], dtype: DType = dtypeOfArray(data)): Uint8Array {
-  const width = dtype === 'float32' ? 4 : 8;
-  const view = new DataView(new ArrayBuffer(data.length * width));
-  if (width === 4) for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i] as number, true);
-  else for (let i = 0; i < data.length; i++) view.setFloat64(i * 8, data[i] as number, true);
-  return new Uint8Array(view.buffer);
-}
-
-function dtypeOfArray(data: TypedArray | readonly number[]): DType {
-  return data instanceof Float32Array ? 'float32' : 'float64';
-}
-
-/** Little-endian bytes of `dtype` elements as numbers (float32 ones widen exactly). */
-function readNumbers(bytes: Uint8Array, dtype: DType): number[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Array<number>(bytes.length / (dtype === 'float32' ? 4 : 8));
-  if (dtype === 'float32') for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
-  else for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8, true);
-  return out;
-}
-
-function readLittleEndian(bytes: Uint8Array, target: Tensor): void {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const d = target.data;
-  if (d.BYTES_PER_ELEMENT === 4) for (let i = 0; i < d.length; i++) d[i] = view.getFloat32(i * 4, true);
-  else for (let i = 0; i < d.length; i++) d[i] = view.getFloat64(i * 8, true);
-}
 
 /** True when a JSON value nests more than `limit` levels (walked without recursion: the value may be deep). */
 function deeperThan(value: unknown, limit: number): boolean {
@@ -752,4 +724,11 @@ function checkpointError(message: string, details: Record<string, unknown>): Gra
 
 function show(v: unknown): string {
   return v === undefined ? 'nothing' : JSON.stringify(v);
+}
+
+/** A slot buffer's values as plain numbers, as optimizers take their state. */
+function numbersOf(bytes: Uint8Array, dtype: DType): number[] {
+  const out = allocate(dtype, bytes.length / (dtype === 'float32' ? 4 : 8));
+  readLittleEndian(bytes, out);
+  return Array.from(out);
 }
