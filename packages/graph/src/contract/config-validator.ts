@@ -64,12 +64,15 @@ export interface ConfigValidator {
   problems(config: unknown, where: string): SchemaProblem[];
 }
 
-interface Validated {
-  readonly plugin: { readonly name: string; readonly paramsSchema: JsonSchema; readonly validateParams?: CompiledSchema };
+/** What of a plugin (an op's or a composite's) its configuration is checked with. */
+interface Configurable {
+  readonly name: string;
+  readonly paramsSchema: JsonSchema;
+  readonly validateParams?: CompiledSchema;
 }
 
 /** Validators by plugin: a plugin in several registries, or checked outside any, compiles once. */
-const validators = new WeakMap<Validated['plugin'], ConfigValidator>();
+const validators = new WeakMap<Configurable, ConfigValidator>();
 
 /**
  * The {@link ConfigValidator} of an op: its own `validateParams`, else its `paramsSchema` through
@@ -77,7 +80,7 @@ const validators = new WeakMap<Validated['plugin'], ConfigValidator>();
  * {@link SchemaCompiler}. A schema that does not compile, or no way to check it, is an
  * `INVALID_PLUGIN` error.
  */
-export function configValidator(plugin: Validated['plugin']): ConfigValidator {
+export function configValidator(plugin: Configurable): ConfigValidator {
   let validator = validators.get(plugin);
   if (validator === undefined) {
     validator = makeValidator(plugin.name, plugin.paramsSchema, compiled(plugin));
@@ -86,7 +89,7 @@ export function configValidator(plugin: Validated['plugin']): ConfigValidator {
   return validator;
 }
 
-function compiled(plugin: Validated['plugin']): CompiledSchema {
+function compiled(plugin: Configurable): CompiledSchema {
   if (plugin.validateParams !== undefined) return plugin.validateParams;
   let unsupported: UnsupportedSchemaError;
   try {
