@@ -23,25 +23,12 @@ import { UNARY_OPS, type UnaryDefinition, type UnaryName } from '@gradstream/ten
  * are written for an export that asks for the loss as an output.
  */
 
+/** Each function of `UNARY_OPS` as its ONNX operator: a Record, so a function added there without one here does not compile. */
+const UNARY_ONNX: Readonly<Record<UnaryName, string>> = { identity: 'Identity', sigmoid: 'Sigmoid', relu: 'Relu', leakyRelu: 'LeakyRelu', tanh: 'Tanh' };
+
 /** An elementwise function of `UNARY_OPS` from `x` to `out`, `p` its parameter (leaky ReLU's α). */
 function unaryToOnnx(ctx: OnnxExportContext, fn: UnaryName, x: string, out: string, p: number): void {
-  switch (fn) {
-    case 'identity':
-      ctx.node('Identity', [x], [out]);
-      return;
-    case 'sigmoid':
-      ctx.node('Sigmoid', [x], [out]);
-      return;
-    case 'relu':
-      ctx.node('Relu', [x], [out]);
-      return;
-    case 'tanh':
-      ctx.node('Tanh', [x], [out]);
-      return;
-    case 'leakyRelu':
-      ctx.node('LeakyRelu', [x], [out], { alpha: p });
-      return;
-  }
+  ctx.node(UNARY_ONNX[fn], [x], [out], fn === 'leakyRelu' ? { alpha: p } : {});
 }
 
 /** `z = x·Wᵀ + b` as one Gemm, W kept as gradstream stores it (`[outFeatures, inFeatures]`, so `transB`). */
