@@ -16,6 +16,8 @@ import {
 } from '@gradstream/tensor';
 import { PARALLEL_MIN, wasmBackend, wasmThreadsReady } from '@gradstream/backend-wasm';
 import { configureFuzz, fuzzSettings } from './support/fuzz.js';
+import { abs, common, dimArb, dtypeArb, fuzz, lengthArb, matmulShapeArb, offsetArb, seedArb, magnitudeArb, values, zeros, type Case, type Common, type KernelFuzz, type Want } from './support/kernel-fuzz.js';
+import { LAYER_KERNEL_CASES } from './support/kernel-cases/index.js';
 
 // Fuzz tests of the kernel set: every kernel of the contract (KERNEL_NAMES), on random sizes (1,
 // odd ones, ones around the SIMD width, the inline threshold of 64 elements and the matmul tiles),
@@ -55,28 +57,6 @@ const IMPLS: readonly Impl[] = [
   { name: 'wasm', backend: wasm1, rendered: false },
   { name: 'wasm rendered', backend: wasm1, rendered: true },
 ];
-
-/** What a reference says of one output: the value, and the size of the terms it is made of (absent: exact). */
-interface Want {
-  readonly want: ArrayLike<number>;
-  readonly scale?: ArrayLike<number>;
-  /** Rounding errors allowed, in units of the dtype's (or, with `unit: 'f64'`, float64's) rounding unit, times scale. */
-  readonly ulps?: number;
-  readonly unit?: 'f64';
-}
-
-/** One kernel call on random data: the buffers (initial values), the call, and what it must produce. */
-interface Case {
-  readonly dtype: DType;
-  /** Elements before each view inside its buffer (views at any offset, not only at a buffer's start). */
-  readonly offset: number;
-  readonly bufs: Readonly<Record<string, Float64Array>>;
-  readonly args: (b: Readonly<Record<string, TypedArray>>) => unknown[];
-  /** The expected contents of the written buffers, and of the result (`result`), from the inputs as stored. */
-  readonly reference: (inputs: Readonly<Record<string, Float64Array>>) => Readonly<Record<string, Want>>;
-  /** Outputs that must equal the TypeScript kernel's bit for bit on every implementation (what the contract promises). */
-  readonly sameBits?: readonly string[];
-}
 
 const TAIL = 3;
 const SENTINEL = 1234.5;
@@ -175,42 +155,6 @@ function check(kernel: KernelName, c: Case, impls: readonly Impl[] = IMPLS): voi
   }
 }
 
-// ---- random data
-
-/** Sizes: 1, small and odd ones, the edges of SIMD lanes (4, 8), of the inline threshold (64) and of tiles, and larger ones. */
-const EDGES = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129];
-const lengthArb = fc.oneof(fc.integer({ min: 1, max: 9 }), fc.constantFrom(...EDGES), fc.integer({ min: 1, max: 700 }));
-const dimArb = fc.oneof(fc.integer({ min: 1, max: 9 }), fc.constantFrom(...EDGES.filter((e) => e <= 65)), fc.integer({ min: 1, max: 40 }));
-const dtypeArb = fc.constantFrom<DType>('float32', 'float64');
-const offsetArb = fc.integer({ min: 0, max: 5 });
-const seedArb = fc.nat({ max: 1_000_000 });
-/** Magnitude of the data: relative tolerances must hold at any scale. */
-const magnitudeArb = fc.constantFrom(1e-2, 1, 1e2);
-
-/**
- * m, n, k of a product: small ones, and ones whose k or n spans several of the kernels' blocks
- * (256 along k; 256 and 512 columns along n) with few rows, so the naive reference stays cheap.
- */
-const few = fc.integer({ min: 1, max: 8 });
-const long = fc.integer({ min: 200, max: 600 });
-const matmulShapeArb = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ m: dimArb, n: dimArb, k: dimArb }) },
-  { weight: 1, arbitrary: fc.record({ m: few, n: dimArb, k: long }) },
-  { weight: 1, arbitrary: fc.record({ m: few, n: long, k: dimArb }) },
-  { weight: 1, arbitrary: fc.record({ m: dimArb, n: few, k: long }) },
-);
-
-const common = { dtype: dtypeArb, offset: offsetArb, seed: seedArb, mag: magnitudeArb };
-type Common = { dtype: DType; offset: number; seed: number; mag: number };
-
-function values(rng: Rng, n: number, lo: number, hi: number): Float64Array {
-  const v = new Float64Array(n);
-  for (let i = 0; i < n; i++) v[i] = rng.uniform(lo, hi);
-  return v;
-}
-const zeros = (n: number): Float64Array => new Float64Array(n);
-const abs = (v: ArrayLike<number>): Float64Array => Float64Array.from(v, Math.abs);
-
 // ---- references
 
 /** f and f′ of each elementwise function, from its definition; `saved` is what the backward reads (x or y, as UNARY_OPS says). */
@@ -267,11 +211,6 @@ function softmaxReference(x: Float64Array, rows: number, cols: number): { y: Flo
 
 // ---- one entry per kernel of the contract
 
-interface KernelFuzz<P> {
-  readonly params: fc.Arbitrary<P>;
-  readonly build: (p: P) => Case;
-}
-const fuzz = <P,>(params: fc.Arbitrary<P>, build: (p: P) => Case): KernelFuzz<P> => ({ params, build });
 
 /** An elementwise binary kernel: `out` of n elements, inputs possibly longer (only `out.length` counts), or written in place into `a` or `b`. */
 const binary = (op: (a: number, b: number) => number) =>
@@ -294,6 +233,8 @@ const binary = (op: (a: number, b: number) => number) =>
   });
 
 const KERNELS: { readonly [K in KernelName]: KernelFuzz<any> } = {
+  // The layer families' kernels (convolution, normalization, sequences, attention, losses), each in its own file.
+  ...LAYER_KERNEL_CASES,
   matmul: fuzz(
     fc.record({
       ...common,

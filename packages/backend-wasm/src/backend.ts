@@ -14,6 +14,12 @@ import {
 import { ALIGN } from './allocator.js';
 import type { ThreadPool } from './pool/index.js';
 import type { KernelExports, WasmRuntime } from './runtime.js';
+import type { WasmKernelContext } from './kernels/context.js';
+import { imageKernels } from './kernels/image.js';
+import { normKernels } from './kernels/norm.js';
+import { sequenceKernels } from './kernels/sequence.js';
+import { attentionKernels } from './kernels/attention.js';
+import { lossKernels } from './kernels/loss.js';
 
 /**
  * Products of at least this many multiply-adds are split across the pool's threads; below it a
@@ -117,7 +123,14 @@ export function createWasmBackend(parts: WasmBackendParts): Backend {
     // Sizes first: they are cheaper to read than where a buffer lives.
     (a.length > TINY || b.length > TINY || c.length > TINY || d.length > TINY) && own(a) && own(b) && own(c) && own(d);
 
+  // The layer families' kernels, each in its own file (src/kernels/), built from the same parts.
+  const context: WasmKernelContext = { exportOf, on, owns: own, ptr, matmulPointers, ts };
   const kernels: Kernels = {
+    ...imageKernels(context),
+    ...normKernels(context),
+    ...sequenceKernels(context),
+    ...attentionKernels(context),
+    ...lossKernels(context),
     matmul(a, b, out, m, n, k, transA = false, transB = false, accumulate = false) {
       if (own(a) && own(b) && own(out) && m * n * k > TINY) matmulPointers(ptr(a), ptr(b), ptr(out), m, n, k, transA, transB, accumulate);
       else ts.matmul(a, b, out, m, n, k, transA, transB, accumulate);

@@ -1,4 +1,4 @@
-import type { AnyOpPlugin, OnnxExportContext, OnnxExporter } from '@gradstream/graph';
+import type { AnyOpPlugin, OnnxExporter } from '@gradstream/graph';
 import {
   addOp,
   denseOp,
@@ -14,7 +14,14 @@ import {
   tanhOp,
   type DenseConfig,
 } from '@gradstream/ops';
-import { UNARY_OPS, type UnaryDefinition, type UnaryName } from '@gradstream/tensor';
+import { UNARY_OPS, type UnaryDefinition } from '@gradstream/tensor';
+import { elementwise, gemmToOnnx, rows, single, unaryToOnnx } from './exporters/common.js';
+import { IMAGE_EXPORTERS } from './exporters/image.js';
+import { NORM_EXPORTERS } from './exporters/norm.js';
+import { SEQUENCE_EXPORTERS } from './exporters/sequence.js';
+import { ATTENTION_EXPORTERS } from './exporters/attention.js';
+import { ACTIVATION_EXPORTERS } from './exporters/activations.js';
+import { LOSS_EXPORTERS } from './exporters/losses.js';
 
 /*
  * The built-in ops as ONNX (opset 17) nodes, one table. They live here rather than on the plugins
@@ -22,28 +29,6 @@ import { UNARY_OPS, type UnaryDefinition, type UnaryName } from '@gradstream/ten
  * has a size budget); an op of one's own carries its exporter as its plugin's `toOnnx`. Losses
  * are written for an export that asks for the loss as an output.
  */
-
-/** Each function of `UNARY_OPS` as its ONNX operator: a Record, so a function added there without one here does not compile. */
-const UNARY_ONNX: Readonly<Record<UnaryName, string>> = { identity: 'Identity', sigmoid: 'Sigmoid', relu: 'Relu', leakyRelu: 'LeakyRelu', tanh: 'Tanh' };
-
-/** An elementwise function of `UNARY_OPS` from `x` to `out`, `p` its parameter (leaky ReLU's α). */
-function unaryToOnnx(ctx: OnnxExportContext, fn: UnaryName, x: string, out: string, p: number): void {
-  ctx.node(UNARY_ONNX[fn], [x], [out], fn === 'leakyRelu' ? { alpha: p } : {});
-}
-
-/** `z = x·Wᵀ + b` as one Gemm, W kept as gradstream stores it (`[outFeatures, inFeatures]`, so `transB`). */
-function gemmToOnnx(ctx: OnnxExportContext, out: string): void {
-  const { weight, bias } = ctx.params;
-  ctx.node('Gemm', [ctx.inputs[0] as string, ctx.initializer('weight', weight!), ctx.initializer('bias', bias!)], [out], { transB: { int: 1 } });
-}
-
-/** The batch size of `value` as a float scalar: losses are means over the rows. */
-function rows(ctx: OnnxExportContext, value: string): string {
-  const [shape] = ctx.node('Shape', [value]);
-  const [n] = ctx.node('Gather', [shape!, ctx.intConstant('batch_axis', [0], [])], 1, { axis: { int: 0 } });
-  const [f] = ctx.node('Cast', [n!], 1, { to: { int: 1 } });
-  return f!;
-}
 
 /** `½ · (1/rows) · Σ (pred − target)²`, as the `mse` kernel computes it. */
 const mseToOnnx: OnnxExporter = (ctx) => {
@@ -64,15 +49,6 @@ const softmaxCrossEntropyToOnnx: OnnxExporter = (ctx) => {
   const [mean] = ctx.node('Div', [sum!, rows(ctx, logits)]);
   ctx.node('Neg', [mean!], [ctx.output]);
 };
-
-/** A one-input op written as one ONNX node of the same input and output. */
-const single =
-  (opType: string, attributes = {}): OnnxExporter =>
-  (ctx) =>
-    void ctx.node(opType, ctx.inputs, [ctx.output], attributes);
-
-const elementwise = (fn: UnaryName, p: (config: Readonly<Record<string, unknown>>) => number = () => 0): OnnxExporter => (ctx) =>
-  unaryToOnnx(ctx, fn, ctx.inputs[0] as string, ctx.output, p(ctx.config));
 
 /**
  * The exporter of each built-in op plugin, by plugin (not by name: an op of one's own may share a
@@ -103,4 +79,10 @@ export const BUILTIN_EXPORTERS: ReadonlyMap<AnyOpPlugin, OnnxExporter> = new Map
   [addOp, single('Add')],
   [mseOp, mseToOnnx],
   [softmaxCrossEntropyOp, softmaxCrossEntropyToOnnx],
+  ...IMAGE_EXPORTERS,
+  ...NORM_EXPORTERS,
+  ...SEQUENCE_EXPORTERS,
+  ...ATTENTION_EXPORTERS,
+  ...ACTIVATION_EXPORTERS,
+  ...LOSS_EXPORTERS,
 ]);

@@ -17,6 +17,12 @@ import { softmaxCrossEntropyOp } from './softmax-cross-entropy.js';
 import { dropoutOp } from './dropout.js';
 import { addOp } from './add.js';
 import { denseOp } from './dense.js';
+import { IMAGE_OPS } from './image/index.js';
+import { NORM_OPS } from './norm/index.js';
+import { SEQUENCE_OPS } from './sequence/index.js';
+import { ATTENTION_OPS } from './attention/index.js';
+import { ACTIVATION_OPS } from './activations/index.js';
+import { LOSS_OPS } from './losses/index.js';
 
 export type { LayerOptions } from './layer-options.js';
 export { linear, linearOp, type LinearConfig } from './linear.js';
@@ -57,6 +63,12 @@ export const builtinOps: readonly AnyOpPlugin[] = Object.freeze([
   dropoutOp,
   addOp,
   denseOp,
+  ...IMAGE_OPS,
+  ...NORM_OPS,
+  ...SEQUENCE_OPS,
+  ...ATTENTION_OPS,
+  ...ACTIVATION_OPS,
+  ...LOSS_OPS,
 ]);
 
 for (const op of builtinOps) if (!defaultRegistry.has(op.name)) defaultRegistry.register(op);

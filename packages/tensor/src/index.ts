@@ -29,6 +29,11 @@ export {
 export { UNARY_NAMES, UNARY_OPS, type UnaryDefinition, type UnaryName } from './math/unary-ops.js';
 export { KERNEL_NAMES, READING_KERNELS, type KernelName, type Kernels } from './backend/kernels.js';
 export type { Backend, KernelCall, MemoryCeiling } from './backend/backend.js';
+export { IMAGE_KERNEL_NAMES, type ImageKernels } from './backend/kernels-image.js';
+export { NORM_KERNEL_NAMES, type NormKernels } from './backend/kernels-norm.js';
+export { SEQUENCE_KERNEL_NAMES, type SequenceKernels } from './backend/kernels-sequence.js';
+export { ATTENTION_KERNEL_NAMES, type AttentionKernels } from './backend/kernels-attention.js';
+export { LOSS_KERNEL_NAMES, type LossKernels } from './backend/kernels-loss.js';
 export { tsBackend } from './backend/ts-backend.js';
 export { backendProvider, registerBackendProvider, type BackendProvider } from './backend/providers.js';
 export { ScalarSlot, SourceBindings, identifier } from './codegen/bindings.js';
@@ -52,3 +57,8 @@ export { softmaxCrossEntropy, softmaxCrossEntropyBackward, softmaxRows, softmaxR
 export { dropoutMask } from './kernels/dropout.js';
 export { countArgmaxMatches, sumAbsDiff, sumSquaredDiff } from './kernels/metrics.js';
 export { unaryKernels, type UnaryKernels } from './kernels/unary.js';
+export { IMAGE_TS_KERNELS } from './kernels/image.js';
+export { NORM_TS_KERNELS } from './kernels/norm.js';
+export { SEQUENCE_TS_KERNELS } from './kernels/sequence.js';
+export { ATTENTION_TS_KERNELS } from './kernels/attention.js';
+export { LOSS_TS_KERNELS } from './kernels/loss.js';

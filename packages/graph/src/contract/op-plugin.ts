@@ -164,6 +164,15 @@ export interface OpPlugin<C = object, I extends string = string, P extends strin
   readonly save: { readonly inputs?: readonly S[]; readonly output?: O };
   /** The trainable parameters the op owns for a configuration (none for sigmoid). */
   readonly params?: (config: C) => Readonly<Record<P, ParamDecl>>;
+  /**
+   * Configuration fields read off the input shapes where a layer leaves them out (linear's
+   * `inFeatures` from the last axis of `x`, conv2d's input channels): the engine fills them in
+   * before `params`, `scratch` and `outputShape` see the configuration, so neither specs nor
+   * `sequential` repeat what the previous layer already says. A value given explicitly wins and
+   * is checked by `outputShape` as before; the node's configuration (and so a saved spec) holds
+   * the filled-in values.
+   */
+  readonly fromInputs?: (inputShapes: readonly Shape[], config: C) => Partial<C>;
   /** The output shape for the given input shapes (batch axis first); throws `SHAPE_MISMATCH` via {@link shapeError}, {@link expectRows} or {@link expectSameShape}. */
   readonly outputShape: (inputShapes: readonly Shape[], config: C) => Shape;
   /** Extra buffers the op keeps between forward and backward (e.g. a dropout mask). */

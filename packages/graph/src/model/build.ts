@@ -2,7 +2,7 @@ import { GradstreamError, Rng, Tensor, checkShape, formatShape, initialize, size
 import { isComposite, type CompositePlugin } from '../contract/composite.js';
 import type { AnyOpPlugin } from '../contract/op-plugin.js';
 import { defaultRegistry, type RegisteredPlugin, type Registry } from '../contract/registry.js';
-import { inferOutputShape } from '../contract/shape-errors.js';
+import { inferFromInputs, inferOutputShape } from '../contract/shape-errors.js';
 import { Model, type ModelLayer } from './model.js';
 import { checkMemory, checkMemoryCeiling, resolveMemoryLimit, type BufferNeed } from './memory.js';
 import { GraphNode } from './node.js';
@@ -89,6 +89,8 @@ function addLayer(w: Wiring, plugin: AnyOpPlugin | CompositePlugin, config: Reco
   });
   if (isComposite(plugin)) return expandComposite(w, plugin, config, name, resolved, where);
   const inputShapes = resolved.map((v) => w.shapes.get(v) as Shape);
+  // Fields the layer left out and its inputs determine (inFeatures, channels): explicit values win.
+  if (plugin.fromInputs !== undefined) config = { ...inferFromInputs(name, plugin, inputShapes, config), ...config };
   w.shapes.set(name, inferOutputShape(name, plugin, inputShapes, config));
   const params: Record<string, Tensor> = {};
   for (const [pname, decl] of Object.entries(plugin.params?.(config) ?? {})) {

@@ -1,6 +1,11 @@
 import type { TypedArray } from '../dtype.js';
 import type { UnaryName } from '../math/unary-ops.js';
 import type { Rng } from '../rng.js';
+import { IMAGE_KERNEL_NAMES, type ImageKernels } from './kernels-image.js';
+import { NORM_KERNEL_NAMES, type NormKernels } from './kernels-norm.js';
+import { SEQUENCE_KERNEL_NAMES, type SequenceKernels } from './kernels-sequence.js';
+import { ATTENTION_KERNEL_NAMES, type AttentionKernels } from './kernels-attention.js';
+import { LOSS_KERNEL_NAMES, type LossKernels } from './kernels-loss.js';
 
 /**
  * The kernel set: every computation ops, losses, optimizers, metrics and gradient norms perform,
@@ -17,7 +22,7 @@ import type { Rng } from '../rng.js';
  * k.unary('relu', new Float32Array([-1, 2]), out); // out = [0, 2]
  * ```
  */
-export interface Kernels {
+export interface Kernels extends ImageKernels, NormKernels, SequenceKernels, AttentionKernels, LossKernels {
   /** `out = op(A)·op(B)` (or `+=`), `op(A)` m×k, `op(B)` k×n; see the `matmul` function. */
   matmul(a: TypedArray, b: TypedArray, out: TypedArray, m: number, n: number, k: number, transA?: boolean, transB?: boolean, accumulate?: boolean): void;
   /** `out = a + b`, elementwise; `out` may alias either. */
@@ -122,6 +127,11 @@ export const KERNEL_NAMES = Object.freeze([
   'sumSquaredDiff',
   'sumAbsDiff',
   'countArgmaxMatches',
+  ...IMAGE_KERNEL_NAMES,
+  ...NORM_KERNEL_NAMES,
+  ...SEQUENCE_KERNEL_NAMES,
+  ...ATTENTION_KERNEL_NAMES,
+  ...LOSS_KERNEL_NAMES,
 ] as const satisfies readonly KernelName[]);
 
 /**

@@ -18,6 +18,11 @@ import {
   sumRows,
 } from '../kernels/generated.js';
 import { matmul } from '../kernels/matmul.js';
+import { IMAGE_TS_KERNELS } from '../kernels/image.js';
+import { NORM_TS_KERNELS } from '../kernels/norm.js';
+import { SEQUENCE_TS_KERNELS } from '../kernels/sequence.js';
+import { ATTENTION_TS_KERNELS } from '../kernels/attention.js';
+import { LOSS_TS_KERNELS } from '../kernels/loss.js';
 import { countArgmaxMatches, sumAbsDiff, sumSquaredDiff } from '../kernels/metrics.js';
 import { firstNonFinite, sumSquares } from '../kernels/reduce.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward, softmaxRows, softmaxRowsBackward } from '../kernels/softmax.js';
@@ -65,6 +70,11 @@ const kernels: Kernels = {
   sumSquaredDiff,
   sumAbsDiff,
   countArgmaxMatches,
+  ...IMAGE_TS_KERNELS,
+  ...NORM_TS_KERNELS,
+  ...SEQUENCE_TS_KERNELS,
+  ...ATTENTION_TS_KERNELS,
+  ...LOSS_TS_KERNELS,
 };
 
 const UNARY_ROLES = { unary: 'forward', unaryBackward: 'backward', biasUnary: 'biasForward', unaryBiasBackward: 'biasBackward' } as const;
