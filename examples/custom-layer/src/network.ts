@@ -10,9 +10,9 @@ export function swishRegistry(): Registry {
   return createRegistry([...builtinOps, swishOp]);
 }
 
-/** A 1-16-1 network with a swish hidden layer, built in `registry`. */
+/** A 1-16-1 network with a swish hidden layer, built in `registry`; each layer reads its input width off the one before. */
 export function swishNet(registry: Registry, seed = 1, hidden = 16): Model {
-  return sequential([linear({ inFeatures: 1, outFeatures: hidden }), swish({ features: hidden }), linear({ inFeatures: hidden, outFeatures: 1 })], {
+  return sequential([linear({ outFeatures: hidden }), swish(), linear({ outFeatures: 1 })], {
     inputShape: [1],
     loss: mse(),
     registry,

@@ -1,10 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { GradstreamError, buildModel, createRegistry, gradcheck, toSpec } from '@gradstream/graph';
+import { GradstreamError, buildModel, createRegistry, gradcheck, sequential, toSpec } from '@gradstream/graph';
 import { fromOnnx, toOnnx } from '@gradstream/onnx';
-import { builtinOps } from '@gradstream/ops';
+import { builtinOps, linear, mse } from '@gradstream/ops';
 import { Rng, Tensor } from '@gradstream/tensor';
-import { TARGET_LOSS, formatGradcheck, loadIn, sameBits, saveAndReload, sineMse, swishNet, swishOp, swishRegistry, train } from '../src/index.js';
+import { TARGET_LOSS, formatGradcheck, loadIn, sameBits, saveAndReload, sineMse, swish, swishNet, swishOp, swishRegistry, train } from '../src/index.js';
 import { catchGradstream } from '../../../test/support/errors.js';
 import { countAllocations } from '../../../test/support/allocations.js';
 
@@ -34,6 +34,17 @@ describe('the swish op', () => {
     const y = model.predict(Tensor.from([[0, 2], [-1, 0.5]], { dtype: 'float64' })).data;
     const swish1 = (x: number): number => x / (1 + Math.exp(-x));
     expect(Array.from(y)).toEqual([0, swish1(2), swish1(-1), swish1(0.5)].map((v) => expect.closeTo(v, 14)));
+  });
+
+  it('reads features off its input, keeps them in the spec, and checks a given one against it', () => {
+    const registry = swishRegistry();
+    const model = swishNet(registry);
+    expect(toSpec(model).layers[1]).toMatchObject({ op: 'swish', features: 16 });
+    expect(model.parameters().map((p) => [p.id, p.value.shape])).toContainEqual(['swish_1.beta', [16]]);
+    const layers = [linear({ outFeatures: 3 }), swish({ features: 4 })];
+    const e = catchGradstream(() => sequential(layers, { inputShape: [1], loss: mse(), registry }));
+    expect(e.code).toBe('SHAPE_MISMATCH');
+    expect(e.message).toBe('node "swish_1" (swish), input x: expected [batch,4], got [1,3]');
   });
 
   it('rejects a configuration without features, naming the path', () => {

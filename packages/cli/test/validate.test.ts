@@ -13,6 +13,24 @@ describe('gradstream validate', () => {
     expect(stdout.trim()).toBe('valid: 3 layers, 33 parameters (132 B; to train at batch size 1: 420 B, 32: 4.9 KiB, 256: 37 KiB)');
   });
 
+  it('accepts layers that leave inFeatures out, each width read off the layer before, and still checks a given one', async () => {
+    // linear 2→8 (16 + 8), tanh, dense 8→1 (8 + 1): the same 33 parameters as xor.json, which spells the widths out
+    const t = tempDir({
+      'widths.json': spec([{ op: 'linear', outFeatures: 8 }, { op: 'tanh' }, { op: 'dense', outFeatures: 1 }]),
+      'wrong.json': spec([{ op: 'linear', outFeatures: 8 }, { op: 'tanh' }, { op: 'dense', inFeatures: 4, outFeatures: 1 }]),
+    });
+    try {
+      const ok = await run(['validate', 'widths.json'], { cwd: t.dir });
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toMatch(/^valid: 3 layers, 33 parameters /);
+      const wrong = await run(['validate', 'wrong.json'], { cwd: t.dir });
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toBe('wrong.json: invalid model:\nlayers/2: node "dense_1" (dense), input x: expected [batch,4], got [1,8]\n');
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('prints every schema problem with its JSON path, one per line, all on stderr, and exits 1', async () => {
     const t = tempDir({
       'bad.json': spec([
@@ -55,7 +73,7 @@ describe('gradstream validate', () => {
       const { code, stdout, stderr } = await run(['validate', 'loss.json'], { cwd: t.dir });
       expect(code).toBe(1);
       expect(stdout).toBe('');
-      expect(stderr).toBe('loss.json: invalid model spec, 1 problem(s):\nloss/op must be one of ["mse","softmaxCrossEntropy"], got "relu"\n');
+      expect(stderr).toBe('loss.json: invalid model spec, 1 problem(s):\nloss/op must be one of ["huber","mae","mse","sigmoidCrossEntropy","softmaxCrossEntropy"], got "relu"\n');
     } finally {
       t.cleanup();
     }
@@ -75,6 +93,32 @@ describe('gradstream validate', () => {
       expect(shapes.code).toBe(1);
       // the third layer (linear_2) expects 3 features but reads tanh_1's 4
       expect(shapes.stderr).toMatch(/^shapes\.json: invalid model:\nlayers\/2: node "linear_2" \(linear\)/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('names the layer whose window no longer fits the image a conv/pool chain shrank, with the shapes', async () => {
+    // 6×6 → conv 3×3 → 4×4 → pool → 2×2 → pool → 1×1: the third pool's 2×2 window has 1×1 left.
+    const t = tempDir({
+      'cnn.json': spec(
+        [
+          { op: 'conv2d', filters: 16, kernelSize: 3, activation: 'relu' },
+          { op: 'maxPool2d', poolSize: 2 },
+          { op: 'maxPool2d', poolSize: 2 },
+          { op: 'maxPool2d', poolSize: 2 },
+          { op: 'flatten' },
+        ],
+        { inputShape: [6, 6, 1] },
+      ),
+    });
+    try {
+      const { code, stdout, stderr } = await run(['validate', 'cnn.json'], { cwd: t.dir });
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(
+        /^cnn\.json: invalid model:\nlayers\/3: node "maxPool2d_3" \(maxPool2d\), input x: a 2×2 window \(stride 2, padding valid\) does not fit \[batch,1,1,16\]: it needs at least 2×2 pixels; use a smaller window, or padding 'same'/,
+      );
     } finally {
       t.cleanup();
     }
@@ -116,5 +160,25 @@ describe('gradstream validate', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/missing required argument 'spec'/);
     expect((await run(['frobnicate'])).code).toBe(2);
+  });
+});
+
+describe('gradstream with a convolutional spec', () => {
+  // examples/specs/digits-cnn.json: conv 5×5×1→8 (200 + 8), conv 5×5×8→16 (3200 + 16), dense 784→10 (7840 + 10) = 11,274
+  it('validates it, the channels and widths read off the layers before', async () => {
+    const { code, stdout } = await run(['validate', 'examples/specs/digits-cnn.json']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^valid: 7 layers, 11274 parameters /);
+  });
+
+  it('trains it on the built-in digits: over 85% held out after one epoch', { timeout: 120_000 }, async () => {
+    const { code, stdout } = await run(['train', 'examples/specs/digits-cnn.json', '--data', 'builtin:digits', '--epochs', '1', '--batch', '64', '--lr', '0.003', '--val', '0.2', '--json']);
+    expect(code).toBe(0);
+    const epoch = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; validation?: { metrics: { accuracy: number } } })
+      .find((e) => e.type === 'epoch');
+    expect(epoch?.validation?.metrics.accuracy).toBeGreaterThan(0.85);
   });
 });

@@ -6,10 +6,12 @@
 export { GradstreamError, type ErrorCode } from '@gradstream/tensor';
 import { installDevelopmentChecks } from './check/development-checks.js';
 
-export type { AnyOpPlugin, BackwardContext, ForwardContext, GradcheckCase, JsonSchema, OpPlugin, ParamDecl } from './contract/op-plugin.js';
+export type { AnyOpPlugin, BackwardContext, ForwardContext, GradcheckCase, JsonSchema, OpPlugin, ParamDecl, StateDecl } from './contract/op-plugin.js';
 export type { OnnxAttribute, OnnxExportContext, OnnxExporter } from './contract/onnx-export.js';
 export { defineComposite, isComposite, type CompositeDefinition, type CompositePlugin } from './contract/composite.js';
 export { defineOp, expectRows, expectSameShape, shapeError, type OpDefinition } from './contract/define-op.js';
+export type { ConfigOf, FilledConfig, InputFields, LayerConfig, LayerConfigOf, OpConfig, ScratchShapes, UnfilledConfig } from './contract/config-type.js';
+export { layerOf, type LayerInput } from './contract/layer-of.js';
 export { Registry, createRegistry, defaultRegistry, type RegisteredPlugin, type RegistryOptions } from './contract/registry.js';
 export { formatSchemaErrors, problemLines, type SchemaChecked, type SchemaProblem } from './contract/schema-errors.js';
 export { setSchemaCompiler, type CompiledSchema, type SchemaCompiler } from './contract/config-validator.js';

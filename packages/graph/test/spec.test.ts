@@ -81,7 +81,7 @@ describe('validateSpec', () => {
     ],
     ['layer without op', (s) => ({ ...s, layers: [{ inFeatures: 2, outFeatures: 1 }] }), 'layers/0/op is required'],
     ['unknown property', (s) => ({ ...s, layers: [s.layers[0], { op: 'sigmoid', units: 3 }] }), 'layers/1/units is not a known property'],
-    ['missing required config', (s) => ({ ...s, layers: [{ op: 'linear', outFeatures: 1 }] }), 'layers/0/inFeatures is required'],
+    ['missing required config', (s) => ({ ...s, layers: [{ op: 'linear', inFeatures: 2 }] }), 'layers/0/outFeatures is required'],
     ['name not a string', (s) => ({ ...s, layers: [{ ...s.layers[0], name: 7 }] }), 'layers/0/name must be string'],
     ['inputs not strings', (s) => ({ ...s, layers: [{ ...s.layers[0], inputs: [1] }] }), 'layers/0/inputs/0 must be string'],
     ['unknown dtype', (s) => ({ ...s, dtype: 'int8' }), 'dtype must be one of ["float32","float64"]'],

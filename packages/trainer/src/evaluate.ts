@@ -34,6 +34,8 @@ export class Evaluator {
   private readonly order: Uint32Array;
   private readonly metrics: readonly Metric[];
   private readonly mse: Metric;
+  /** Rows each sample's output holds (the time steps of `[batch, T, classes]`) and the classes in each. */
+  private readonly rows: number;
   private readonly width: number;
 
   constructor(
@@ -46,7 +48,9 @@ export class Evaluator {
     for (let i = 0; i < data.size; i++) this.order[i] = i;
     this.metrics = metrics.map((m) => createMetric(m, model.backend));
     this.mse = createMetric('mse', model.backend);
-    this.width = data.y.size / data.size;
+    // Metrics score rows of the last axis: one prediction per time step of a sequence output.
+    this.width = model.outputShape.at(-1) ?? 1;
+    this.rows = data.y.size / data.size / this.width;
   }
 
   /** Number of samples scored. */
@@ -67,8 +71,8 @@ export class Evaluator {
       this.data.gather(this.order, start, size, plan.x, plan.y);
       lossSum += plan.forward(false) * size;
       const pred = (plan.values.get(this.model.output) as Tensor).data;
-      this.mse.add(pred, plan.y.data, size, this.width);
-      for (const m of this.metrics) m.add(pred, plan.y.data, size, this.width);
+      this.mse.add(pred, plan.y.data, size * this.rows, this.width);
+      for (const m of this.metrics) m.add(pred, plan.y.data, size * this.rows, this.width);
     }
     const metrics: Record<string, number> = {};
     for (const m of this.metrics) metrics[m.name] = m.value();

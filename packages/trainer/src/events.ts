@@ -156,7 +156,9 @@ export interface EpochEvent {
 }
 
 /**
- * A frozen copy of every parameter after a step, emitted only when asked (`params` option).
+ * A frozen copy of every parameter after a step, emitted only when asked (`params` option), and of
+ * the model's state (moving statistics, such as `batchNorm_1.movingMean`): all a model needs to
+ * predict as it does at that step.
  *
  * @example
  * ```ts

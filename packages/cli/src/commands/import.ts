@@ -46,7 +46,8 @@ export async function importCommand(path: string, options: ImportOptions, ctx: C
   }
   await saveCheckpoint(model, resolve(ctx.cwd, options.out));
   const parameters = model.parameters().reduce((n, p) => n + p.value.size, 0);
-  println(ctx.io.stdout, `wrote ${options.out}: ${spec.layers.length} layers, ${parameters} parameters, loss ${spec.loss.op} (from ${path})`);
+  const state = model.state().reduce((n, p) => n + p.value.size, 0);
+  println(ctx.io.stdout, `wrote ${options.out}: ${spec.layers.length} layers, ${parameters} parameters${state > 0 ? ` and ${state} non-trainable` : ''}, loss ${spec.loss.op} (from ${path})`);
   return EXIT.ok;
 }
 

@@ -29,8 +29,10 @@ export async function validateCommand(path: string, ctx: CommandContext): Promis
   try {
     const model = buildModel(spec, modelOptions(ctx));
     const parameters = model.parameters().reduce((n, p) => n + p.value.size, 0);
+    // State (moving statistics) is held and saved but not trained: counted apart, as Keras's "non-trainable params".
+    const state = model.state().reduce((n, p) => n + p.value.size, 0);
     // What the spec will need, said before anyone trains it: its parameters, then with a training plan at common batch sizes.
-    println(stdout, `valid: ${spec.layers.length} layers, ${parameters} parameters (${model.memorySummary()})`);
+    println(stdout, `valid: ${spec.layers.length} layers, ${parameters} parameters${state > 0 ? ` and ${state} non-trainable` : ''} (${model.memorySummary()})`);
     return EXIT.ok;
   } catch (e) {
     if (!(e instanceof GradstreamError)) throw e;

@@ -27,7 +27,7 @@ export function modelGraph(model: Model): { readonly boxes: readonly GraphBox[];
   const arrows: GraphArrow[] = [];
   for (const node of model.nodes) {
     const loss = node === model.lossNode;
-    const params = Object.entries(node.params).map(([name, t]) => `${name} ${formatDims(t.shape)}`);
+    const params = [...Object.entries(node.params), ...Object.entries(node.state)].map(([name, t]) => `${name} ${formatDims(t.shape)}`);
     boxes.push({
       id: node.name,
       kind: loss ? 'loss' : 'node',

@@ -97,6 +97,8 @@ const REL_FLOOR = 1e-4;
  * The difference is Richardson-extrapolated, (4·D(h/2) − D(h)) / 3 with D(h) = (f(v+h) − f(v−h)) / 2h,
  * so its error is O(h⁴): with h = 1e-3 both truncation and float64 rounding stay near 1e-12.
  * Parameters are drawn uniform in [-1, 1] (not from their initializer) so no zero hides an error.
+ * State (moving statistics) takes no gradient and is not compared; it keeps its initial values,
+ * restored before every evaluation. Forward runs in training mode.
  *
  * Relative error is |analytic − numeric| / max(|analytic|, |numeric|, 1e-4).
  *
@@ -155,10 +157,15 @@ export function gradcheck(plugin: RegisteredPlugin, options: GradcheckOptions): 
   const out = program.values.get(last.name) as Tensor;
   const projection = program.grads.get(last.name) as Tensor;
   for (let j = 0; j < projection.size; j++) projection.data[j] = rng.uniform(-1, 1);
-  // Every evaluation starts the nodes' generators from the same state, so random ops (dropout) draw the same mask.
+  // Every evaluation starts the nodes' generators from the same state, so random ops (dropout) draw
+  // the same mask; and their state tensors (moving statistics, which a training forward updates)
+  // from the same values, so no evaluation sees what an earlier one left.
   const rngStates = nodes.map((n) => n.rng.state());
+  const stateTensors = nodes.flatMap((n) => Object.values(n.state));
+  const stateValues = stateTensors.map((t) => t.data.slice());
   const evaluate = (): number => {
     nodes.forEach((n, i) => n.rng.setState(rngStates[i] as number[]));
+    stateTensors.forEach((t, i) => t.data.set(stateValues[i] as Float64Array));
     program.forward(true);
     let f = 0;
     for (let j = 0; j < out.size; j++) f += (out.data[j] as number) * (projection.data[j] as number);

@@ -1,4 +1,5 @@
 import { GradstreamError, type Rng } from '@gradstream/tensor';
+import type { ConfigOf } from './config-type.js';
 import type { CompiledSchema } from './config-validator.js';
 import { paramsOf } from './no-params.js';
 import type { GradcheckCase, JsonSchema } from './op-plugin.js';
@@ -46,11 +47,11 @@ export interface CompositeDefinition<C> {
  * isComposite(block); // true
  * ```
  */
-export interface CompositePlugin<C = object> {
+export interface CompositePlugin<C = object, Schema extends JsonSchema = JsonSchema> {
   readonly kind: 'composite';
   readonly name: string;
   readonly description?: string;
-  readonly paramsSchema: JsonSchema;
+  readonly paramsSchema: Schema;
   /** `paramsSchema` compiled ahead of time (as an op plugin's `validateParams`). */
   readonly validateParams?: CompiledSchema;
   readonly inputs: readonly string[];
@@ -65,7 +66,8 @@ export interface CompositePlugin<C = object> {
  * block, a gated unit — registered like an op. No gradient code is written for it: when a model
  * is built, the composite is replaced by its parts, wired as {@link CompositeDefinition.layers}
  * says, and the parts' own forward and backward do the work. It passes `checkGradients` because
- * its parts do.
+ * its parts do. As with `defineOp`, the configuration type is read from `paramsSchema` written in
+ * place unless the annotation of `layers` names one.
  *
  * @example
  * ```ts
@@ -78,15 +80,14 @@ export interface CompositePlugin<C = object> {
  *     properties: { inFeatures: { type: 'integer', minimum: 1 }, outFeatures: { type: 'integer', minimum: 1 } },
  *     required: ['inFeatures', 'outFeatures'],
  *   },
- *   layers: (c: { inFeatures: number; outFeatures: number }) => [
- *     { op: 'linear', inFeatures: c.inFeatures, outFeatures: c.outFeatures },
- *     { op: 'sigmoid' },
- *   ],
+ *   layers: (c) => [{ op: 'linear', inFeatures: c.inFeatures, outFeatures: c.outFeatures }, { op: 'sigmoid' }],
  * });
  * defaultRegistry.register(block);
  * ```
  */
-export function defineComposite<C extends object>(def: CompositeDefinition<C>): CompositePlugin<C> {
+export function defineComposite<const Schema extends JsonSchema = JsonSchema, C = ConfigOf<Schema>>(
+  def: CompositeDefinition<C> & { readonly paramsSchema?: Schema },
+): CompositePlugin<C, Schema> {
   const fail = (why: string): never => {
     throw new GradstreamError('INVALID_PLUGIN', `defineComposite(${JSON.stringify(def?.name ?? '?')}): ${why}`, { op: def?.name });
   };
@@ -104,7 +105,7 @@ export function defineComposite<C extends object>(def: CompositeDefinition<C>): 
     expand: def.layers,
     ...(def.registry === undefined ? {} : { registry: def.registry }),
     ...(def.gradcheckCase === undefined ? {} : { gradcheckCase: def.gradcheckCase }),
-  });
+  }) as CompositePlugin<C, Schema>;
 }
 
 /**

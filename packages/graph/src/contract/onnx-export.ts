@@ -1,4 +1,4 @@
-import type { Tensor } from '@gradstream/tensor';
+import type { Shape, Tensor } from '@gradstream/tensor';
 
 /**
  * An ONNX attribute value as an exporter gives it: a number is a float attribute unless it is
@@ -21,29 +21,36 @@ export type OnnxAttribute = number | string | readonly number[] | { readonly int
  * @example
  * ```ts
  * import type { OnnxExportContext } from '@gradstream/graph';
- * // swish: y = x · sigmoid(β·x)
- * const toOnnx = (ctx: OnnxExportContext) => {
- *   const [x] = ctx.inputs as [string];
- *   const beta = ctx.initializer('beta', ctx.params.beta!);
- *   const [bx] = ctx.node('Mul', [x, beta]);
- *   const [s] = ctx.node('Sigmoid', [bx!]);
- *   ctx.node('Mul', [x, s!], [ctx.output]);
+ * // swish: y = x · sigmoid(β·x), for an op whose one parameter is `beta`
+ * const toOnnx = (ctx: OnnxExportContext<'beta'>) => {
+ *   const gate = ctx.node('Sigmoid', ctx.node('Mul', [...ctx.inputs, ctx.initializer('beta', ctx.params.beta)]));
+ *   ctx.node('Mul', [...ctx.inputs, ...gate], [ctx.output]);
  * };
  * ```
+ *
+ * @typeParam P - names of the op's parameters (`defineOp` gives its exporter these)
  */
-export interface OnnxExportContext {
+export interface OnnxExportContext<P extends string = string> {
   /** The node's name in the model (`linear_1`). */
   readonly name: string;
   /** The ONNX value names of its inputs, in the plugin's input order. */
   readonly inputs: readonly string[];
+  /**
+   * The shapes of its inputs, batch axis first, as the model computes them; the batch axis is 1
+   * here (in the ONNX graph it is symbolic). For what depends on rank or size: static pads, a
+   * MatMul instead of a Gemm on `[batch, T, features]`.
+   */
+  readonly inputShapes: readonly Shape[];
   /** The ONNX value name its output must have. */
   readonly output: string;
   readonly config: Readonly<Record<string, unknown>>;
-  readonly params: Readonly<Record<string, Tensor>>;
+  readonly params: Readonly<Record<P, Tensor>>;
+  /** The node's state (moving statistics): an export is for inference, which reads it. */
+  readonly state: Readonly<Record<string, Tensor>>;
   /**
    * Adds a tensor as an initializer named after the node (`linear_1.weight` for `'weight'`) and
-   * returns its value name. A parameter's initializer keeps its values; importing the model makes
-   * it a parameter again.
+   * returns its value name. A parameter's or state's initializer keeps its values under its own
+   * name; importing the model makes it a parameter (or state) again.
    */
   initializer(name: string, tensor: Tensor): string;
   /** Adds a float constant of the given shape (a scalar without one) and returns its value name. */
@@ -67,4 +74,4 @@ export interface OnnxExportContext {
  * const relu: OnnxExporter = (ctx) => void ctx.node('Relu', ctx.inputs, [ctx.output]);
  * ```
  */
-export type OnnxExporter = (ctx: OnnxExportContext) => void;
+export type OnnxExporter<P extends string = string> = (ctx: OnnxExportContext<P>) => void;

@@ -11,6 +11,7 @@ export interface NodeLike {
   readonly op: AnyOpPlugin;
   readonly config: unknown;
   readonly params: Readonly<Record<string, Tensor>>;
+  readonly state: Readonly<Record<string, Tensor>>;
   readonly rng: Rng;
 }
 
@@ -21,6 +22,8 @@ export interface NodeLike {
 export interface NodeBuffers {
   readonly inputs: readonly Tensor[];
   readonly params: Readonly<Record<string, Tensor>>;
+  /** The node's state (moving statistics): read and written by forward, never given a gradient. */
+  readonly state: Readonly<Record<string, Tensor>>;
   readonly out: Tensor;
   readonly scratch: Readonly<Record<string, Tensor>>;
   readonly dy: Tensor | undefined;
@@ -68,6 +71,7 @@ export function bindNode(node: NodeLike, buffers: NodeBuffers, backend: Backend)
     config: node.config,
     inputs,
     params: buffers.params,
+    state: buffers.state,
     out: buffers.out,
     scratch: buffers.scratch,
     backend,
@@ -80,6 +84,7 @@ export function bindNode(node: NodeLike, buffers: NodeBuffers, backend: Backend)
       : {
           config: node.config,
           params: buffers.params,
+          state: buffers.state,
           dy: buffers.dy,
           saved: { inputs: saved, output: op.save.output ? buffers.out : undefined },
           dInputs,

@@ -82,16 +82,21 @@ export function planBufferNeeds(model: Model, batchSize: number, kind: PlanKind)
 }
 
 /**
- * Bytes of a model's parameters.
+ * Bytes of a model's parameters and state (what the model holds whatever the plan).
  *
  * @example
  * ```ts
  * import { parameterBytes } from './plan-memory.js';
- * // parameterBytes(model) === model.parameters().reduce((s, p) => s + p.value.data.byteLength, 0)
+ * // parameterBytes(model) === [...model.parameters(), ...model.state()].reduce((s, p) => s + p.value.data.byteLength, 0)
  * ```
  */
 export function parameterBytes(model: Model): number {
-  return model.parameters().reduce((s, p) => s + p.value.size, 0) * bytesPerElement(model.dtype);
+  return (trainableElements(model) + model.state().reduce((s, p) => s + p.value.size, 0)) * bytesPerElement(model.dtype);
+}
+
+/** Elements of the trainable parameters: what an optimizer keeps each of its slots for. */
+function trainableElements(model: Model): number {
+  return model.parameters().reduce((s, p) => s + p.value.size, 0);
 }
 
 /**
@@ -134,7 +139,7 @@ export function estimateMemory(model: Model, batchSize: number, kind: PlanKind, 
   const bpe = bytesPerElement(model.dtype);
   const parameters = parameterBytes(model);
   const plan = planBufferNeeds(model, batchSize, kind).reduce((s, b) => s + sizeOf(b.shape) * bpe, 0);
-  const optimizer = optimizerSlots * parameters;
+  const optimizer = optimizerSlots * trainableElements(model) * bpe;
   return { parameters, plan, optimizer, total: parameters + plan + optimizer };
 }
 

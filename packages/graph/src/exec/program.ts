@@ -44,7 +44,7 @@ const reclaim = new FinalizationRegistry<{ backend: Backend; buffers: TypedArray
 export class Program {
   readonly values: ReadonlyMap<string, Tensor>;
   readonly grads: ReadonlyMap<string, Tensor>;
-  /** ∂L/∂parameter by parameter id (`linear_1.weight`). */
+  /** ∂L/∂parameter by parameter id (`linear_1.weight`); state takes none. */
   readonly paramGrads: ReadonlyMap<string, Tensor>;
   readonly bound: readonly BoundNode[];
   /** For values read by several nodes: the shared gradient buffers, zeroed before backward. */
@@ -134,6 +134,7 @@ export class Program {
         {
           inputs: node.inputs.map((v) => values.get(v) as Tensor),
           params: node.params,
+          state: node.state,
           out: values.get(node.name) as Tensor,
           scratch,
           dy: grads.get(node.name),

@@ -85,7 +85,7 @@ export class Tape {
       );
       const dParams: Record<string, Tensor> = {};
       for (const [k, p] of Object.entries(e.node.params)) dParams[k] = Tensor.zeros(p.shape, p.dtype);
-      bindNode(e.node, { inputs: e.inputs, params: e.node.params, out: e.output, scratch: e.scratch, dy, dInputs, dParams }, backend).backward();
+      bindNode(e.node, { inputs: e.inputs, params: e.node.params, state: e.node.state, out: e.output, scratch: e.scratch, dy, dInputs, dParams }, backend).backward();
       dInputs.forEach((g, slot) => {
         if (g !== undefined) accumulate(values, e.inputs[slot] as Tensor, g, backend);
       });
@@ -146,7 +146,7 @@ export function runNode(node: GraphNode, inputs: readonly Tensor[], options: Run
   const scratch: Record<string, Tensor> = {};
   for (const [k, s] of Object.entries<Shape>(op.scratch?.(inShapes, node.config) ?? {})) scratch[k] = new Tensor(s, Tensor.zeros([sizeOf(s)], dtype).data);
   const backend = options.backend ?? tsBackend;
-  bindNode(node, { inputs, params: node.params, out, scratch, dy: undefined, dInputs: [], dParams: undefined }, backend).forward(options.training ?? true);
+  bindNode(node, { inputs, params: node.params, state: node.state, out, scratch, dy: undefined, dInputs: [], dParams: undefined }, backend).forward(options.training ?? true);
   options.tape?.record({ node, inputs: [...inputs], output: out, scratch });
   return out;
 }

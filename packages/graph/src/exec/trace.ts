@@ -96,10 +96,19 @@ export function recordingNode(bound: BoundNode, backend: Backend): RecordingNode
   const wrapRecord = (r: Readonly<Record<string, Tensor>>): Record<string, Tensor> => Object.fromEntries(Object.entries(r).map(([k, t]) => [k, wrap(t)]));
   const b = bound.buffers;
   const twin = bindNode(
-    { name: bound.node.name, label: bound.node.label, op: bound.node.op, config: bound.node.config, params: bound.node.params, rng: passThrough(bound.node.rng, session, originals, NOTHING) },
+    {
+      name: bound.node.name,
+      label: bound.node.label,
+      op: bound.node.op,
+      config: bound.node.config,
+      params: bound.node.params,
+      state: bound.node.state,
+      rng: passThrough(bound.node.rng, session, originals, NOTHING),
+    },
     {
       inputs: b.inputs.map(wrap),
       params: wrapRecord(b.params),
+      state: wrapRecord(b.state),
       out: wrap(b.out),
       scratch: wrapRecord(b.scratch),
       dy: b.dy === undefined ? undefined : wrap(b.dy),

@@ -1,7 +1,7 @@
 import { GradstreamError, Sha256, allocate, decodeBase64, encodeBase64, formatShape, littleEndianBytes, readLittleEndian, shapesEqual, sizeOf, type DType } from '@gradstream/tensor';
 import { jsonCopy, jsonDiff, type JsonValue } from './json.js';
 import { buildModel, type BuildOptions } from '../model/build.js';
-import type { Model } from '../model/model.js';
+import type { Model, ParamRef } from '../model/model.js';
 import { defaultRegistry, type Registry } from '../contract/registry.js';
 import type { CompiledSchema } from '../contract/config-validator.js';
 import { formatSchemaErrors, problemLines } from '../contract/schema-errors.js';
@@ -55,9 +55,10 @@ export interface CheckpointTensor {
 
 /**
  * A model's spec and parameters, plus whatever training state the caller keeps, as one JSON object.
- * `checksum` is the SHA-256 (hex) of all parameter bytes in the model's parameter order (in every
- * version: the optimizer's buffers have a checksum of their own, so a file whose optimizer state
- * was dropped or replaced still has verifiable parameters).
+ * `checksum` is the SHA-256 (hex) of all parameter bytes in the model's parameter order, then of its
+ * state's ({@link Model.state}: moving statistics) (in every version: the optimizer's buffers have a
+ * checksum of their own, so a file whose optimizer state was dropped or replaced still has
+ * verifiable parameters).
  *
  * @example
  * ```ts
@@ -72,7 +73,7 @@ export interface Checkpoint {
   /** {@link CHECKPOINT_VERSION} when written by this library; 1 for older files, which still load. */
   readonly formatVersion: 1 | typeof CHECKPOINT_VERSION;
   readonly spec: ModelSpec;
-  /** Parameters by id (`node.param`). */
+  /** Parameters by id (`node.param`), then the model's state (`batchNorm_1.movingMean`) the same way. */
   readonly params: Readonly<Record<string, CheckpointTensor>>;
   readonly checksum: string;
   /**
@@ -242,7 +243,7 @@ let validateEnvelope: CompiledSchema | undefined;
 export function toCheckpoint(model: Model, extra: CheckpointExtra = {}): Checkpoint {
   const hash = new Sha256();
   const params: Record<string, CheckpointTensor> = {};
-  for (const p of model.parameters()) {
+  for (const p of savedTensors(model)) {
     const bytes = littleEndianBytes(p.value.data, p.value.dtype);
     hash.update(bytes);
     params[p.id] = { shape: [...p.value.shape], dtype: p.value.dtype, data: encodeBase64(bytes) };
@@ -447,27 +448,28 @@ function buildFromCheckpointSpec(checkpoint: Checkpoint, registry: Registry, opt
 function decodeParams(model: Model, checkpoint: Checkpoint): Map<string, Uint8Array> {
   const problems: string[] = [];
   const decoded = new Map<string, Uint8Array>();
-  const expected = new Set(model.parameters().map((p) => p.id));
+  const saved = savedTensors(model);
+  const expected = new Set(saved.map((p) => p.id));
   const unknown = Object.keys(checkpoint.params).filter((id) => !expected.has(id));
   // The model's ids once, not once per unknown key: a file may hold a million of them.
   if (unknown.length > 0) problems.push(`params: ${unknown.length === 1 ? 'a key that is' : `${unknown.length} keys that are`} not parameters of this model (it has ${[...expected].join(', ')})`);
   for (const id of unknown) problems.push(`params/${id}: not a parameter of this model`);
-  for (const p of model.parameters()) {
+  for (const p of saved) {
     const path = `params/${p.id}`;
-    const saved = checkpoint.params[p.id];
-    if (saved === undefined) {
+    const stored = checkpoint.params[p.id];
+    if (stored === undefined) {
       problems.push(`${path}: missing (the model has ${p.value.dtype} ${formatShape(p.value.shape)})`);
       continue;
     }
     const before = problems.length;
-    if (!shapesEqual(saved.shape, p.value.shape)) {
-      problems.push(`${path}: expected shape ${formatShape(p.value.shape)}, got ${formatShape(saved.shape)}`);
+    if (!shapesEqual(stored.shape, p.value.shape)) {
+      problems.push(`${path}: expected shape ${formatShape(p.value.shape)}, got ${formatShape(stored.shape)}`);
     }
-    if (saved.dtype !== p.value.dtype) problems.push(`${path}/dtype: expected "${p.value.dtype}", got "${saved.dtype}"`);
+    if (stored.dtype !== p.value.dtype) problems.push(`${path}/dtype: expected "${p.value.dtype}", got "${stored.dtype}"`);
     if (problems.length > before) continue;
     const want = p.value.size * p.value.data.BYTES_PER_ELEMENT;
     // The text's length tells the byte count: a wrong one is refused before anything is decoded.
-    const text = saved.data;
+    const text = stored.data;
     if (text.length % 4 === 0) {
       const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
       const got = (text.length / 4) * 3 - padding;
@@ -486,7 +488,7 @@ function decodeParams(model: Model, checkpoint: Checkpoint): Map<string, Uint8Ar
   }
   if (problems.length > 0) throw checkpointError(`its parameters do not fit the model:\n${listed(problems)}`, { problems: problems.slice(0, 1000) });
   const hash = new Sha256();
-  for (const p of model.parameters()) hash.update(decoded.get(p.id) as Uint8Array);
+  for (const p of saved) hash.update(decoded.get(p.id) as Uint8Array);
   const actual = hash.hex();
   if (actual !== checkpoint.checksum) {
     throw checkpointError(`checksum mismatch: parameter bytes were altered (stored ${checkpoint.checksum}, computed ${actual})`, {
@@ -506,7 +508,16 @@ function base64Bytes(text: string, path: string, problems: string[]): Uint8Array
 }
 
 function copyParams(model: Model, decoded: ReadonlyMap<string, Uint8Array>): void {
-  for (const p of model.parameters()) readLittleEndian(decoded.get(p.id) as Uint8Array, p.value.data);
+  for (const p of savedTensors(model)) readLittleEndian(decoded.get(p.id) as Uint8Array, p.value.data);
+}
+
+/**
+ * What a checkpoint keeps of a model: its parameters, then its state (moving statistics), which
+ * is not trained but is needed to predict as the model did.
+ */
+function savedTensors(model: Model): readonly ParamRef[] {
+  const state = model.state();
+  return state.length === 0 ? model.parameters() : [...model.parameters(), ...state];
 }
 
 /**

@@ -93,7 +93,8 @@ function addLayer(w: Wiring, plugin: AnyOpPlugin | CompositePlugin, config: Reco
   if (plugin.fromInputs !== undefined) config = { ...inferFromInputs(name, plugin, inputShapes, config), ...config };
   w.shapes.set(name, inferOutputShape(name, plugin, inputShapes, config));
   const params: Record<string, Tensor> = {};
-  for (const [pname, decl] of Object.entries(plugin.params?.(config) ?? {})) {
+  const paramDecls = plugin.params?.(config) ?? {};
+  for (const [pname, decl] of Object.entries(paramDecls)) {
     if (w.measure !== undefined) {
       w.measure.push({ node: name, label: `node "${name}" (${plugin.name})`, path: where, what: pname, shape: checkShape(decl.shape) });
       continue;
@@ -102,7 +103,23 @@ function addLayer(w: Wiring, plugin: AnyOpPlugin | CompositePlugin, config: Reco
     initialize(decl.init, t, decl.fanIn, decl.fanOut, w.rng);
     params[pname] = t;
   }
-  const node = new GraphNode(name, plugin, Object.freeze(config), Object.freeze(resolved), Object.freeze(params), w.rng.fork());
+  // State after the parameters, so a model's parameters draw the same numbers whether or not it has state.
+  const state: Record<string, Tensor> = {};
+  for (const [sname, decl] of Object.entries(plugin.state?.(config) ?? {})) {
+    // A parameter and a state of one name would share the id `node.name` in checkpoints and exports.
+    if (Object.hasOwn(paramDecls, sname)) {
+      throw new GradstreamError('INVALID_PLUGIN', `${where}: op "${plugin.name}" declares "${sname}" both as a parameter and as state`, { op: plugin.name, node: name });
+    }
+    if (w.measure !== undefined) {
+      w.measure.push({ node: name, label: `node "${name}" (${plugin.name})`, path: where, what: sname, shape: checkShape(decl.shape) });
+      continue;
+    }
+    const t = new Tensor(decl.shape, w.backend.allocate(w.dtype, sizeOf(decl.shape)));
+    // fanIn and fanOut scale only random initializers, which state has no use for.
+    initialize(decl.init, t, 1, 1, w.rng);
+    state[sname] = t;
+  }
+  const node = new GraphNode(name, plugin, Object.freeze(config), Object.freeze(resolved), Object.freeze(params), w.rng.fork(), Object.freeze(state));
   w.nodes.push(node);
   return [node];
 }
@@ -230,6 +247,7 @@ function wireModel(spec: ModelSpec, options: BuildOptions, measure: BufferNeed[]
   };
   const layers: ModelLayer[] = [];
   const specLayers: LayerSpec[] = [];
+  const readOffInputs = new Map<string, Readonly<Record<string, unknown>>>();
 
   const declare = (layer: LayerSpec, where: string, defaultInputs: readonly string[]): ModelLayer => {
     const plugin = registry.get(layer.op, `${where}/op`);
@@ -244,7 +262,10 @@ function wireModel(spec: ModelSpec, options: BuildOptions, measure: BufferNeed[]
     }
     const inputs = givenInputs ?? defaultInputs;
     const nodes = addLayer(w, plugin, config, name, inputs, where);
-    const declared: ModelLayer = Object.freeze({ name, plugin, config: Object.freeze(config), inputs: Object.freeze([...inputs]), nodes: Object.freeze(nodes) });
+    // An op's node holds its configuration with the fields read off its inputs filled in, which the spec keeps.
+    const settled = isComposite(plugin) ? config : (nodes[0] as GraphNode).config;
+    readOffInputs.set(name, Object.fromEntries(Object.entries(settled).filter(([k]) => config[k] === undefined)));
+    const declared: ModelLayer = Object.freeze({ name, plugin, config: Object.freeze(settled), inputs: Object.freeze([...inputs]), nodes: Object.freeze(nodes) });
     layers.push(declared);
     return declared;
   };
@@ -252,7 +273,7 @@ function wireModel(spec: ModelSpec, options: BuildOptions, measure: BufferNeed[]
   let previous = INPUT;
   spec.layers.forEach((layer, i) => {
     const declared = declare(layer, `layers/${i}`, [previous]);
-    specLayers.push({ ...layer, name: declared.name, inputs: declared.inputs });
+    specLayers.push({ ...layer, ...readOffInputs.get(declared.name), name: declared.name, inputs: declared.inputs });
     previous = declared.name;
   });
   const output = spec.output ?? previous;
@@ -274,7 +295,7 @@ function wireModel(spec: ModelSpec, options: BuildOptions, measure: BufferNeed[]
     version: SPEC_VERSION,
     inputShape,
     layers: Object.freeze(specLayers),
-    loss: { ...spec.loss, name: loss.name, inputs: loss.inputs },
+    loss: { ...spec.loss, ...readOffInputs.get(loss.name), name: loss.name, inputs: loss.inputs },
     output,
     dtype,
   });
@@ -284,7 +305,8 @@ function wireModel(spec: ModelSpec, options: BuildOptions, measure: BufferNeed[]
 
 /**
  * Builds a chain: each layer reads the previous one's output, the first reads the input `x`,
- * and the loss compares the last output with the target `y`.
+ * and the loss compares the last output with the target `y`. Fields an op reads off its input
+ * (linear's `inFeatures`) may be left out: each layer takes them from the one before.
  *
  * @see {@link "Getting started" | Getting started} (the guide: one training step through a model built this way).
  *
@@ -292,7 +314,7 @@ function wireModel(spec: ModelSpec, options: BuildOptions, measure: BufferNeed[]
  * ```ts
  * import { sequential } from '@gradstream/graph';
  * import { linear, sigmoid, mse } from '@gradstream/ops';
- * const model = sequential([linear({ inFeatures: 2, outFeatures: 8 }), sigmoid(), linear({ inFeatures: 8, outFeatures: 1 })], {
+ * const model = sequential([linear({ outFeatures: 8 }), sigmoid(), linear({ outFeatures: 1 })], {
  *   inputShape: [2], loss: mse(), seed: 7,
  * });
  * ```

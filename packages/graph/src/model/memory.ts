@@ -100,14 +100,14 @@ export const bytesText = (n: number): string => (n < 1024 || !Number.isFinite(n)
  * ```
  */
 export interface MemoryEstimate {
-  /** The parameters, allocated when the model is built. */
+  /** The parameters and the state (moving statistics), allocated when the model is built. */
   readonly parameters: number;
   /**
    * One plan at the batch size: input and target, every node's output, and scratch; a training
    * plan also every gradient, of the values and of the parameters. Equals `plan.bytes` once compiled.
    */
   readonly plan: number;
-  /** Optimizer state: {@link MemoryOptions.optimizerSlots} buffers shaped like the parameters. */
+  /** Optimizer state: {@link MemoryOptions.optimizerSlots} buffers shaped like the trainable parameters. */
   readonly optimizer: number;
   /** `parameters + plan + optimizer`. */
   readonly total: number;

@@ -8,7 +8,8 @@ import type { GraphNode } from './node.js';
 import type { ModelSpec } from './spec.js';
 
 /**
- * A trainable parameter of a model, addressed as `node.param` (e.g. `linear_1.weight`).
+ * A trainable parameter of a model, addressed as `node.param` (e.g. `linear_1.weight`); or, from
+ * {@link Model.state}, a tensor of its state (`batchNorm_1.movingMean`), addressed the same way.
  *
  * @example
  * ```ts
@@ -21,7 +22,7 @@ export interface ParamRef {
   readonly id: string;
   readonly node: string;
   readonly name: string;
-  /** The live parameter tensor (updated in place by optimizers), in the model backend's memory. */
+  /** The live tensor (a parameter updated in place by optimizers; state by forward), in the model backend's memory. */
   readonly value: Tensor;
 }
 
@@ -121,6 +122,7 @@ export class Model {
    */
   readonly memoryLimit: number;
   private readonly paramRefs: readonly ParamRef[];
+  private readonly stateRefs: readonly ParamRef[];
   private readonly plans: PlanCache;
   /** What {@link Model.requireMemory} found to fit, by batch size and optimizer slots. */
   private readonly trainingMemory = new Map<string, MemoryEstimate>();
@@ -149,14 +151,35 @@ export class Model {
     this.backend = backend;
     this.plans = new PlanCache(planCacheSize);
     this.memoryLimit = memoryLimit;
-    this.paramRefs = Object.freeze(
-      nodes.flatMap((n) => Object.entries(n.params).map(([name, value]) => Object.freeze({ id: `${n.name}.${name}`, node: n.name, name, value }))),
-    );
+    const refs = (of: (n: GraphNode) => Readonly<Record<string, Tensor>>): readonly ParamRef[] =>
+      Object.freeze(nodes.flatMap((n) => Object.entries(of(n)).map(([name, value]) => Object.freeze({ id: `${n.name}.${name}`, node: n.name, name, value }))));
+    this.paramRefs = refs((n) => n.params);
+    this.stateRefs = refs((n) => n.state);
   }
 
-  /** Every trainable parameter, in node order then declaration order (a stable order for optimizers and checkpoints). */
+  /**
+   * Every trainable parameter, in node order then declaration order (a stable order for optimizers
+   * and checkpoints). State, which is not trained, is in {@link Model.state}.
+   */
   parameters(): readonly ParamRef[] {
     return this.paramRefs;
+  }
+
+  /**
+   * The tensors ops keep but do not train (batch normalization's moving mean and variance), in
+   * node order then declaration order. Checkpoints and ONNX exports save them after the
+   * parameters; optimizers, gradients and gradient norms leave them out.
+   *
+   * @example
+   * ```ts
+   * import { sequential } from '@gradstream/graph';
+   * import { batchNorm, linear, mse } from '@gradstream/ops';
+   * const model = sequential([linear({ inFeatures: 2, outFeatures: 3 }), batchNorm()], { inputShape: [2], loss: mse() });
+   * model.state().map((s) => s.id); // ['batchNorm_1.movingMean', 'batchNorm_1.movingVariance']
+   * ```
+   */
+  state(): readonly ParamRef[] {
+    return this.stateRefs;
   }
 
   /** The node of that name; an unknown name is an `INVALID_MODEL` error listing the nodes. */

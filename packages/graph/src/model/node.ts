@@ -1,6 +1,8 @@
 import type { Rng, Tensor } from '@gradstream/tensor';
 import type { AnyOpPlugin } from '../contract/op-plugin.js';
 
+const NO_STATE: Readonly<Record<string, Tensor>> = Object.freeze({});
+
 /**
  * An op plugin bound to its configuration, its parameters and the values it reads: one node of a
  * model's graph. Its output value carries the node's name.
@@ -22,6 +24,7 @@ export class GraphNode {
    * @param inputs - names of the values it reads, one per plugin input
    * @param params - its trainable parameters, owned by the model
    * @param rng - its own seeded generator (dropout and the like)
+   * @param state - its state (moving statistics), owned by the model: saved with the parameters, never trained
    */
   constructor(
     readonly name: string,
@@ -30,6 +33,7 @@ export class GraphNode {
     readonly inputs: readonly string[],
     readonly params: Readonly<Record<string, Tensor>>,
     readonly rng: Rng,
+    readonly state: Readonly<Record<string, Tensor>> = NO_STATE,
   ) {}
 
   /** `linear_1 (linear)`: how messages name the node. */

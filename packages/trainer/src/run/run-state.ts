@@ -46,7 +46,7 @@ export interface RunState {
   readonly policies: readonly JsonValue[];
   /** Each node's own generator (dropout masks and the like), by node name. */
   readonly generators: Readonly<Record<string, readonly number[]>>;
-  /** Parameters kept by `keepParams` (early stopping's best epoch), in the model's parameter order; `null`: none kept. */
+  /** Parameters kept by `keepParams` (early stopping's best epoch), in the model's parameter order, then its state's; `null`: none kept. */
   readonly kept: readonly (readonly number[])[] | null;
 }
 

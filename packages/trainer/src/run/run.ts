@@ -666,10 +666,12 @@ export class Run {
    * one is seen here, so that no run ends as completed (or stopped) with a broken model.
    */
   private brokenParameter(): Ending | undefined {
-    for (const p of this.model.parameters()) {
-      const at = firstNonFinite(p.value.data, this.model.backend);
-      if (at >= 0) {
-        const where = `parameter ${p.id} (${p.value.data[at]} at ${at}) after the update of step ${this.step}`;
+    // The state too: a moving statistic a step made non-finite breaks every prediction after it.
+    for (const [kind, refs] of [['parameter', this.model.parameters()], ['state', this.model.state()]] as const) {
+      for (const p of refs) {
+        const at = firstNonFinite(p.value.data, this.model.backend);
+        if (at < 0) continue;
+        const where = `${kind} ${p.id} (${p.value.data[at]} at ${at}) after the update of step ${this.step}`;
         return { reason: 'diverged', divergence: { step: this.step, epoch: this.epoch, where, node: p.node } };
       }
     }

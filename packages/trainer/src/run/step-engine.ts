@@ -28,12 +28,17 @@ export const WAIT_FOR_DATA = Symbol('wait for data');
  * batch size for the run, so steps allocate no buffers.
  */
 export class StepEngine {
+  /** The trainable parameters: what the optimizer updates and gradient norms are taken of. */
   readonly refs: readonly ParamRef[];
   private readonly params: readonly Tensor[];
+  /** The parameters, then the state (moving statistics): what a snapshot shows and `keepParams` keeps. */
+  private readonly held: readonly ParamRef[];
   private readonly plans = new Map<number, CompiledBatch>();
   private readonly metrics: readonly Metric[];
   private lossSum = 0;
   private samples = 0;
+  /** Rows each sample's output holds (the time steps of `[batch, T, classes]`) and the classes in each. */
+  private readonly outRows: number;
   private readonly outWidth: number;
   private optimizerMs = 0;
   /** Each parameter's gradient L2 norm for the last computed batch, in model order. */
@@ -51,8 +56,11 @@ export class StepEngine {
   ) {
     this.refs = model.parameters();
     this.params = this.refs.map((p) => p.value);
+    this.held = model.state().length === 0 ? this.refs : [...this.refs, ...model.state()];
     this.metrics = metricNames.map((m) => createMetric(m, model.backend));
-    this.outWidth = model.outputShape.reduce((a, b) => a * b, 1);
+    // Metrics score rows of the last axis: one prediction per time step of a sequence output.
+    this.outWidth = model.outputShape.at(-1) ?? 1;
+    this.outRows = model.outputShape.reduce((a, b) => a * b, 1) / this.outWidth;
     this.norms = new Float64Array(this.refs.length);
     this.ids = this.refs.map((p) => p.id);
     this.normsTemplate = Object.fromEntries(this.ids.map((id) => [id, 0]));
@@ -155,7 +163,7 @@ export class StepEngine {
     const metrics = this.metrics;
     if (metrics.length > 0) {
       const pred = (c.plan.values.get(this.model.output) as Tensor).data;
-      for (const m of metrics) m.add(pred, c.plan.y.data, size, this.outWidth);
+      for (const m of metrics) m.add(pred, c.plan.y.data, size * this.outRows, this.outWidth);
     }
     this.lossSum += c.plan.loss * size;
     this.samples += size;
@@ -219,21 +227,22 @@ export class StepEngine {
 
   /** Puts back parameters kept by an earlier run ({@link StepEngine.keptValues}). */
   setKept(values: readonly (readonly number[])[]): void {
-    const sizes = this.params.map((p) => p.size);
+    const sizes = this.held.map((p) => p.value.size);
     if (values.length !== sizes.length || values.some((v, i) => v.length !== sizes[i])) {
       throw new GradstreamError('INVALID_OPTION', `fit: resume.run/kept: the kept parameters do not fit this model (sizes ${values.map((v) => v.length).join(', ')}; the model's ${sizes.join(', ')})`, {
         path: 'resume.run/kept',
       });
     }
-    this.kept = this.params.map((p, i) => {
-      const copy = p.data.slice();
+    this.kept = this.held.map((p, i) => {
+      const copy = p.value.data.slice();
       copy.set(values[i] as readonly number[]);
       return copy;
     });
   }
 
+  /** The parameters and the state, as a `params` event shows them. */
   snapshotParams(): Readonly<Record<string, TensorSnapshot>> {
-    return snapshotAll(this.refs.map((p) => [p.id, p.value] as const));
+    return snapshotAll(this.held.map((p) => [p.id, p.value] as const));
   }
 
   snapshotGradients(c: CompiledBatch): Readonly<Record<string, TensorSnapshot>> {
@@ -254,16 +263,21 @@ export class StepEngine {
     );
   }
 
-  /** Keeps a copy of every parameter as it is now (one slot; the copies are made once and reused). */
+  /**
+   * Keeps a copy of every parameter, and of the state that goes with them (moving statistics), as
+   * they are now (one slot; the copies are made once and reused).
+   */
   keepParams(): void {
-    this.kept ??= this.params.map((p) => p.data.slice());
-    for (let i = 0; i < this.params.length; i++) (this.kept[i] as Float32Array).set((this.params[i] as Tensor).data);
+    const held = this.held;
+    this.kept ??= held.map((p) => p.value.data.slice());
+    for (let i = 0; i < held.length; i++) (this.kept[i] as Float32Array).set((held[i] as ParamRef).value.data);
   }
 
   /** Writes the kept copy back; false when nothing was kept. */
   restoreKept(): boolean {
     if (this.kept === undefined) return false;
-    for (let i = 0; i < this.params.length; i++) (this.params[i] as Tensor).data.set(this.kept[i] as Float32Array);
+    const held = this.held;
+    for (let i = 0; i < held.length; i++) (held[i] as ParamRef).value.data.set(this.kept[i] as Float32Array);
     return true;
   }
 
