@@ -75,7 +75,7 @@ describe('fuzz: the generator covers the registry', () => {
     let skips = 0;
     let joins = 0;
     for (const dag of [false, true]) {
-      for (const c of fc.sample(modelChoicesArb({ dag }), { seed: SEED, numRuns: 300 })) {
+      for (const c of fc.sample(modelChoicesArb({ dag }), { seed: SEED, numRuns: 1000 })) {
         const { spec } = buildFuzzModel(c);
         spec.layers.forEach((l, i) => {
           used.add(l.op);
@@ -87,7 +87,8 @@ describe('fuzz: the generator covers the registry', () => {
         used.add(spec.loss.op);
       }
     }
-    expect([...used].sort()).toEqual(defaultRegistry.names());
+    // embedding reads token ids, which a model of real-valued inputs never holds (its own gradient check covers it).
+    expect([...used].sort()).toEqual(defaultRegistry.names().filter((n) => n !== 'embedding'));
     expect(skips).toBeGreaterThan(50);
     expect(joins).toBeGreaterThan(20);
   });

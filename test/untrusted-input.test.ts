@@ -234,6 +234,23 @@ const COVERAGE: Readonly<Record<string, readonly [Kind, 'marker' | 'refused' | '
   'spec.layers[](dense).biasInit.type': ['fixed', 'refused'],
   'spec.layers[](linear).weightInit.type': ['fixed', 'refused'],
   'spec.layers[](linear).biasInit.type': ['fixed', 'refused'],
+  'spec.layers[](conv2d).activation': ['fixed', 'refused'],
+  'spec.layers[](conv2d).padding': ['fixed', 'refused'],
+  'spec.layers[](conv2d).weightInit.type': ['fixed', 'refused'],
+  'spec.layers[](conv2d).biasInit.type': ['fixed', 'refused'],
+  'spec.layers[](maxPool2d).padding': ['fixed', 'refused'],
+  'spec.layers[](avgPool2d).padding': ['fixed', 'refused'],
+  'spec.layers[](embedding).weightInit.type': ['fixed', 'refused'],
+  'spec.layers[](positionEmbedding).init.type': ['fixed', 'refused'],
+  'spec.layers[](multiHeadAttention).weightInit.type': ['fixed', 'refused'],
+  'spec.layers[](multiHeadAttention).biasInit.type': ['fixed', 'refused'],
+  'spec.layers[](gru).weightInit.type': ['fixed', 'refused'],
+  'spec.layers[](gru).recurrentInit.type': ['fixed', 'refused'],
+  'spec.layers[](gru).biasInit.type': ['fixed', 'refused'],
+  'spec.layers[](lstm).weightInit.type': ['fixed', 'refused'],
+  'spec.layers[](lstm).recurrentInit.type': ['fixed', 'refused'],
+  'spec.layers[](lstm).biasInit.type': ['fixed', 'refused'],
+  'spec.layers[](lstm).forgetBiasInit.type': ['fixed', 'refused'],
   'spec.loss.op': ['fixed', 'refused'],
   'spec.loss.name': ['text', 'marker'],
   'spec.loss.inputs[]': ['text', 'marker'],
@@ -259,6 +276,23 @@ const REFUSALS: Readonly<Record<string, { readonly code: string; readonly plant:
   'spec.layers[](dense).biasInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void ((d.spec.layers[1] as MutableLayer).biasInit = { type: t, value: 1 }) },
   'spec.layers[](linear).weightInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void ((d.spec.layers[0] as MutableLayer).weightInit = { type: t, min: 0 }) },
   'spec.layers[](linear).biasInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void ((d.spec.layers[0] as MutableLayer).biasInit = { type: t }) },
+  'spec.layers[](conv2d).activation': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'conv2d').activation = t) },
+  'spec.layers[](conv2d).padding': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'conv2d').padding = t) },
+  'spec.layers[](conv2d).weightInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'conv2d').weightInit = { type: t }) },
+  'spec.layers[](conv2d).biasInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'conv2d').biasInit = { type: t, value: 1 }) },
+  'spec.layers[](maxPool2d).padding': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'maxPool2d').padding = t) },
+  'spec.layers[](avgPool2d).padding': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'avgPool2d').padding = t) },
+  'spec.layers[](embedding).weightInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'embedding').weightInit = { type: t, min: 0 }) },
+  'spec.layers[](positionEmbedding).init.type': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'positionEmbedding').init = { type: t, std: 0.1 }) },
+  'spec.layers[](multiHeadAttention).weightInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'multiHeadAttention').weightInit = { type: t }) },
+  'spec.layers[](multiHeadAttention).biasInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'multiHeadAttention').biasInit = { type: t }) },
+  'spec.layers[](gru).weightInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'gru').weightInit = { type: t }) },
+  'spec.layers[](gru).recurrentInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'gru').recurrentInit = { type: t }) },
+  'spec.layers[](gru).biasInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'gru').biasInit = { type: t, value: 1 }) },
+  'spec.layers[](lstm).weightInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'lstm').weightInit = { type: t }) },
+  'spec.layers[](lstm).recurrentInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'lstm').recurrentInit = { type: t, min: 0 }) },
+  'spec.layers[](lstm).biasInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'lstm').biasInit = { type: t }) },
+  'spec.layers[](lstm).forgetBiasInit.type': { code: 'INVALID_SPEC', plant: (d, t) => void (layerOf(d.spec, 'lstm').forgetBiasInit = { type: t }) },
   'spec.loss.op': { code: 'INVALID_SPEC', plant: (d, t) => void (d.spec.loss.op = t) },
   'checkpoint.format': { code: 'CHECKPOINT_INVALID', plant: (d, t) => void (d.checkpoint.format = t) },
   'checkpoint.params{}.dtype': { code: 'CHECKPOINT_INVALID', plant: (d, t) => void (firstParam(d.checkpoint).dtype = t) },
@@ -268,6 +302,12 @@ const REFUSALS: Readonly<Record<string, { readonly code: string; readonly plant:
 
 type MutableLayer = { -readonly [K in keyof LayerSpec]: LayerSpec[K] } & Record<string, unknown>;
 type MutableSpec = { layers: MutableLayer[]; loss: MutableLayer; dtype?: string } & Record<string, unknown>;
+/** The fixture's (first) layer of `op`: found by op, so that the refusals do not hang on the layers' order. */
+function layerOf(spec: MutableSpec, op: string): MutableLayer {
+  const layer = spec.layers.find((l) => l.op === op);
+  if (layer === undefined) throw new Error(`the marked spec has no ${op} layer`);
+  return layer;
+}
 const firstParam = (c: Record<string, unknown>): Record<string, unknown> => Object.values(c.params as Record<string, Record<string, unknown>>)[0] as Record<string, unknown>;
 
 // ---------------------------------------------------------------------------------------------
@@ -276,9 +316,17 @@ const firstParam = (c: Record<string, unknown>): Record<string, unknown> => Obje
 /**
  * A spec using every registered op but the losses as a layer, with a marked name, marked inputs
  * and a marked output and loss; three nodes are named "__proto__", "constructor" and "toString".
+ *
+ * Besides the chain of row ops, two branches reach the other ops from the input `[2]`: dense's four
+ * features reshaped into a 2×2 one-channel image (convolved, normalized, pooled, and back to rows
+ * through `flatten` and `globalAvgPool`), and the input itself read as two token ids (embedded,
+ * attended over, normalized and run through both recurrent layers). Every init, padding and
+ * activation is given rather than left to its default, so the fixed strings the loader accepts
+ * come from the spec, as a stranger's would. Sizes are the smallest each op takes, so that it
+ * still trains in milliseconds.
  */
 function markedSpec(): ModelSpec {
-  const n = Array.from({ length: 9 }, () => mark('spec.layers[].name', true));
+  const n = Array.from({ length: 26 }, () => mark('spec.layers[].name', true));
   const from = (text: string): string => also(text, 'spec.layers[].inputs[]');
   const name = (i: number): string => n[i] as string;
   const layers: LayerSpec[] = [
@@ -290,7 +338,26 @@ function markedSpec(): ModelSpec {
     { op: 'relu', name: name(5), inputs: [from(name(4))] },
     { op: 'sigmoid', name: '__proto__', inputs: [from(name(5))] },
     { op: 'tanh', name: 'constructor', inputs: ['__proto__'] },
-    { op: 'add', name: name(6), inputs: ['constructor', from(name(1))] },
+    // Images: [batch, 2, 2, 1] → conv [.., 2, 2, 2] → max pool 'same' [.., 2, 2, 2] → average pool 'valid' [.., 1, 1, 2].
+    { op: 'reshape', name: name(9), inputs: [from(name(1))], shape: [2, 2, 1] },
+    { op: 'conv2d', name: name(10), inputs: [from(name(9))], filters: 2, kernelSize: 2, strides: 1, padding: 'same', activation: 'gelu', weightInit: { type: 'glorotNormal' }, biasInit: { type: 'constant', value: 0.1 } },
+    { op: 'batchNorm', name: name(11), inputs: [from(name(10))], momentum: 0.9 },
+    { op: 'maxPool2d', name: name(12), inputs: [from(name(11))], poolSize: 2, strides: 1, padding: 'same' },
+    { op: 'avgPool2d', name: name(13), inputs: [from(name(12))], poolSize: 2, padding: 'valid' },
+    { op: 'flatten', name: name(14), inputs: [from(name(13))] },
+    { op: 'globalAvgPool', name: name(15), inputs: [from(name(11))] },
+    { op: 'concat', name: name(16), inputs: [from(name(14)), from(name(15))], axis: -1 },
+    { op: 'gelu', name: name(17), inputs: [from(name(16))] },
+    // Sequences: the input's two values as token ids (see X), [batch, 2] → [batch, 2, 2] → the LSTM's last state [batch, 4].
+    { op: 'embedding', name: name(18), inputs: ['x'], vocabSize: 2, dim: 2, weightInit: { type: 'uniform', min: -0.5, max: 0.5 } },
+    { op: 'positionEmbedding', name: name(19), inputs: [from(name(18))], maxLength: 2, init: { type: 'normal', std: 0.1 } },
+    { op: 'multiHeadAttention', name: name(20), inputs: [from(name(19))], heads: 2, causal: true, weightInit: { type: 'heUniform' }, biasInit: { type: 'zeros' } },
+    { op: 'layerNorm', name: name(21), inputs: [from(name(20))] },
+    { op: 'gru', name: name(22), inputs: [from(name(21))], units: 2, returnSequences: true, weightInit: { type: 'glorotUniform' }, recurrentInit: { type: 'heNormal' }, biasInit: { type: 'constant', value: 0.1 } },
+    { op: 'lstm', name: name(23), inputs: [from(name(22))], units: 4, weightInit: { type: 'glorotNormal' }, recurrentInit: { type: 'uniform', min: -0.5, max: 0.5 }, biasInit: { type: 'zeros' }, forgetBiasInit: { type: 'ones' } },
+    { op: 'softplus', name: name(24), inputs: [from(name(23))] },
+    { op: 'add', name: name(25), inputs: [from(name(17)), from(name(24))] },
+    { op: 'add', name: name(6), inputs: ['constructor', from(name(25))] },
     { op: 'softmax', name: name(7), inputs: [from(name(6))] },
     { op: 'linear', name: 'toString', inputs: [from(name(7))], inFeatures: 4, outFeatures: 1, weightInit: { type: 'uniform', min: -0.5, max: 0.5 } },
     { op: 'identity', name: name(8), inputs: ['toString'] },
@@ -311,8 +378,10 @@ for (const p of planted.filter((q) => q.name)) {
   p.sites.add('run.generators{}');
 }
 
-const X = Array.from({ length: 32 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]);
-const Y = X.map(([a, b]) => [(a as number) * (b as number)]);
+// The input is read as features (by linear) and as token ids (by embedding), so its values are ids:
+// the xor table's 0 and 1, which the command line also trains on (builtin:xor), eight times over.
+const X = Array.from({ length: 32 }, (_, i) => [i % 2, (i >> 1) % 2]);
+const Y = X.map(([a, b]) => [a === b ? 0 : 1]);
 
 /** Three training steps and a prediction through a plan of 32 rows (large enough for kernel calls, not only inlined loops). */
 function stepAndPredict(model: Model): void {
@@ -357,6 +426,16 @@ describe('no string from a spec or a checkpoint reaches generated code', () => {
       if (how === 'marker') expect(markedSites.has(site), `no fixture plants a marker at ${site}`).toBe(true);
       if (how === 'refused') expect(REFUSALS[site], `no refusal test for ${site}`).toBeDefined();
     }
+  });
+
+  it('the marked spec uses every registered op but the losses as a layer', () => {
+    // Read off the schema as the sites are: a new op fails here until the fixture plants markers around it.
+    const definitions = (specSchema(defaultRegistry) as Schema).definitions as Readonly<Record<string, { oneOf?: readonly Schema[] }>>;
+    const titles = (union: { oneOf?: readonly Schema[] } | undefined): string[] => (union?.oneOf ?? []).map((b) => String(b.title));
+    const losses = new Set(titles(definitions.loss));
+    const layerOps = titles(definitions.layer).filter((op) => !losses.has(op));
+    expect(layerOps.length).toBeGreaterThan(0);
+    expect(layerOps.filter((op) => !SPEC.layers.some((l) => l.op === op))).toEqual([]);
   });
 
   it('the check itself fails on a planted string, a marker outside a name, a string literal or a canary', () => {

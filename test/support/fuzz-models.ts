@@ -137,6 +137,33 @@ const unaryOp = (fn: UnaryName): FuzzOp => {
   };
 };
 
+/** An image-reading layer (NHWC, `[h, w, c]` per sample): none where no candidate is an image. */
+const imageLayer =
+  (config: (image: Value, pick: Picker) => Record<string, unknown>): LayerFn =>
+  ({ candidates }, pick) => {
+    const images = candidates.filter((v) => v.shape.length === 3);
+    if (images.length === 0) return undefined;
+    const v = pick.of(images);
+    return { inputs: [v.name], config: config(v, pick) };
+  };
+
+/** A window side of 1 to 3 taps, `dilation` apart; with 'valid' padding no wider than the image's `size`. */
+const windowSide = (size: number, padding: string, dilation: number, pick: Picker): number =>
+  Math.max(1, Math.min(1 + pick.int(3), padding === 'same' ? 3 : Math.floor((size - 1) / dilation) + 1));
+
+/** The divisors of n, so that a reshape can fold a row of n values into an image. */
+const divisors = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+
+/** Targets uniform in [−1, 1]. */
+function uniformTarget(data: Float64Array, _shape: Shape, rng: Rng): void {
+  for (let i = 0; i < data.length; i++) data[i] = rng.uniform(-1, 1);
+}
+
+/** Targets 4 to 6 away from 0, either side. */
+function farTarget(data: Float64Array, _shape: Shape, rng: Rng): void {
+  for (let i = 0; i < data.length; i++) data[i] = rng.uniform(4, 6) * (rng.next() < 0.5 ? -1 : 1);
+}
+
 /** Probability rows: positive, normalised over the last axis. */
 function probabilityRows(data: Float64Array, shape: Shape, rng: Rng): void {
   const cols = shape[shape.length - 1] as number;
@@ -180,7 +207,104 @@ export const FUZZ_OPS: Readonly<Record<string, FuzzOp>> = {
       return { inputs: pick.int(2) === 0 ? [a.name, b.name] : [b.name, a.name], config: {} };
     },
   },
-  mse: { loss: { fits: () => true, fillTarget: (d, _s, rng) => d.forEach((_, i) => (d[i] = rng.uniform(-1, 1))) } },
+  // Images (NHWC) come from reshape, which folds a value into [h, w, c].
+  conv2d: {
+    layer: imageLayer(({ shape: [h = 1, w = 1, inChannels = 1] }, pick) => {
+      const padding = pick.of(['valid', 'same']);
+      const dilation = 1 + pick.int(2);
+      const kernelSize = [windowSide(h, padding, dilation, pick), windowSide(w, padding, dilation, pick)];
+      const activation = pick.of(UNARY_NAMES);
+      return { filters: 1 + pick.int(4), kernelSize, strides: 1 + pick.int(2), dilation, padding, activation, inChannels };
+    }),
+    kink: (c) => KINKED.has(c.activation as string),
+  },
+  // One-pixel windows: a larger window's maximum may change hands within a finite difference's
+  // step, which no output sign shows (the op's own gradient check keeps its inputs apart instead).
+  maxPool2d: { layer: imageLayer((_v, pick) => ({ poolSize: 1, strides: [1 + pick.int(2), 1 + pick.int(2)], padding: pick.of(['valid', 'same']) })) },
+  avgPool2d: {
+    layer: imageLayer(({ shape: [h = 1, w = 1] }, pick) => {
+      const padding = pick.of(['valid', 'same']);
+      return { poolSize: [windowSide(h, padding, 1, pick), windowSide(w, padding, 1, pick)], strides: 1 + pick.int(2), padding };
+    }),
+  },
+  globalAvgPool: { layer: imageLayer(() => ({})) },
+  flatten: { layer: anyShape() },
+  reshape: {
+    layer: ({ candidates }, pick) => {
+      const v = pick.of(candidates);
+      const size = v.shape.reduce((a, b) => a * b, 1);
+      // Mostly into an image [h, w, c] (its width sometimes left to -1), else back into a row.
+      if (pick.int(4) === 0) return { inputs: [v.name], config: { shape: [-1] } };
+      const h = pick.of(divisors(size));
+      const c = pick.of(divisors(size / h));
+      return { inputs: [v.name], config: { shape: pick.int(3) === 0 ? [h, -1, c] : [h, size / h / c, c] } };
+    },
+  },
+  // Along any axis but the batch's, counted from the front or the end; the other value any of the
+  // same shape apart from that axis (the same one included).
+  concat: {
+    layer: ({ candidates, all }, pick) => {
+      const a = pick.of(candidates);
+      const at = pick.int(a.shape.length);
+      const b = pick.of(all.filter((v) => v.shape.length === a.shape.length && v.shape.every((d, i) => i === at || d === a.shape[i])));
+      return { inputs: [a.name, b.name], config: { axis: pick.int(2) === 0 ? at + 1 : at - a.shape.length } };
+    },
+  },
+  // Sequences [steps, features] per sample: the [rows, width] inputs. inputSize sometimes left to the build.
+  ...Object.fromEntries(
+    (['gru', 'lstm'] as const).map((op): [string, FuzzOp] => [
+      op,
+      {
+        layer: ({ candidates }, pick) => {
+          const fits = candidates.filter((v) => v.shape.length === 2);
+          if (fits.length === 0) return undefined;
+          const v = pick.of(fits);
+          const inputSize = pick.int(2) === 0 ? { inputSize: v.shape[1] } : {};
+          return { inputs: [v.name], config: { units: 1 + pick.int(4), returnSequences: pick.int(2) === 0, ...inputSize } };
+        },
+      },
+    ]),
+  ),
+  // Over the last axis of any value (features given: outputShape is asked without the build's
+  // fromInputs). ε of 0.1 or more: a row or column of nearly equal values has a variance near 0,
+  // and 1/√(variance + ε) must stay smooth at the finite differences' step.
+  ...Object.fromEntries(
+    (['batchNorm', 'layerNorm'] as const).map((op): [string, FuzzOp] => [
+      op,
+      {
+        layer: ({ candidates }, pick) => {
+          const v = pick.of(candidates);
+          const momentum = op === 'batchNorm' ? { momentum: pick.uniform(0, 1) } : {};
+          return { inputs: [v.name], config: { features: v.shape[v.shape.length - 1], epsilon: pick.uniform(0.1, 1), ...momentum } };
+        },
+      },
+    ]),
+  ),
+  // Never in a random graph: its input holds token ids (integers), while the fuzzer's inputs and
+  // values are reals, and the checker differentiates x. Its own gradient check covers it.
+  embedding: { layer: () => undefined },
+  // Self-attention over [steps, features] per sample (keyDim given: heads need not divide the width).
+  multiHeadAttention: {
+    layer: ({ candidates }, pick) => {
+      const fits = candidates.filter((v) => v.shape.length === 2);
+      return fits.length === 0 ? undefined : { inputs: [pick.of(fits).name], config: { heads: 1 + pick.int(3), keyDim: 1 + pick.int(3), causal: pick.int(2) === 0 } };
+    },
+  },
+  positionEmbedding: {
+    layer: ({ candidates }, pick) => {
+      const fits = candidates.filter((v) => v.shape.length === 2);
+      if (fits.length === 0) return undefined;
+      const v = pick.of(fits);
+      return { inputs: [v.name], config: { maxLength: (v.shape[0] as number) + pick.int(3) } };
+    },
+  },
+  mse: { loss: { fits: () => true, fillTarget: uniformTarget } },
+  // Targets 4 to 6 away from 0: the predictions of these small models stay well inside that, so no
+  // finite difference crosses mae's kink (where prediction meets target) or huber's change of
+  // piece at δ. The ops' own gradient checks cover the rest of their range.
+  mae: { loss: { fits: () => true, fillTarget: farTarget } },
+  huber: { loss: { fits: () => true, fillTarget: farTarget } },
+  sigmoidCrossEntropy: { loss: { fits: () => true, fillTarget: (d, _s, rng) => d.forEach((_, i) => (d[i] = rng.next())) } },
   softmaxCrossEntropy: { loss: { fits: (s) => s.length === 1, fillTarget: probabilityRows } },
 };
 
@@ -310,8 +434,12 @@ export function buildFuzzModel(choices: ModelChoices, registry = defaultRegistry
       if (isComposite(plugin)) throw new Error(`op "${plugin.name}" is a composite: teach buildFuzzModel in test/support/fuzz-models.ts the shape of its output`);
       const shapes = choice.inputs.map((v) => (values.find((w) => w.name === v) as Value).shape);
       // The op's own shape rule (batch 1 in front) gives the output shape, as the build will.
-      const config = registry.validateConfig(plugin.name, choice.config);
-      const out = (plugin as AnyOpPlugin).outputShape(shapes.map((s) => [1, ...s]), config);
+      const op = plugin as AnyOpPlugin;
+      const batched = shapes.map((s) => [1, ...s]);
+      // Fields left out are read off the inputs, as the build does (explicit values win).
+      const given = registry.validateConfig(plugin.name, choice.config);
+      const config = { ...op.fromInputs?.(batched, given), ...given };
+      const out = op.outputShape(batched, config);
       layers.push({ op: plugin.name, name, inputs: choice.inputs, ...choice.config });
       values.push({ name, shape: out.slice(1) });
       if (fuzz.kink?.(config) === true) kinked.push(name);

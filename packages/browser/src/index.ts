@@ -12,4 +12,4 @@ export * from '@gradstream/graph';
 export * from '@gradstream/ops';
 export * from '@gradstream/trainer';
 // The layers, not tensor's kernels of the same names (those stay on every backend: `tsBackend.add`).
-export { add, mse, softmaxCrossEntropy } from '@gradstream/ops';
+export { add, avgPool2d, batchNorm, layerNorm, maxPool2d, mse, softmaxCrossEntropy } from '@gradstream/ops';

@@ -14,8 +14,14 @@ import { recordFigure } from '../../../test/support/figures.js';
 
 const dir = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
 const packages = fileURLToPath(new URL('../../', import.meta.url));
-/** tensor + graph + ops + trainer, gzipped at level 9, in bytes (60 kB). */
-const CORE_BUDGET = 60_000;
+/**
+ * tensor + graph + ops + trainer, gzipped at level 9, in bytes (80 kB). It was 60 kB for the
+ * multilayer-perceptron ops (59.7 kB used); the layer families (convolution, pooling,
+ * normalization, embeddings, GRU, LSTM, attention, two activations and three losses, with their
+ * kernels) add 13.7 kB. For scale, in the same install: TensorFlow.js 4.22's tf.min.js is 367 kB
+ * gzipped, and tfjs-core with its cpu backend alone (no layers, no training loop) 121 kB.
+ */
+const CORE_BUDGET = 80_000;
 
 function file(name: string): Buffer {
   const path = dir + name;

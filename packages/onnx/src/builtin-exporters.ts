@@ -15,7 +15,7 @@ import {
   type DenseConfig,
 } from '@gradstream/ops';
 import { UNARY_OPS, type UnaryDefinition } from '@gradstream/tensor';
-import { elementwise, gemmToOnnx, rows, single, unaryToOnnx } from './exporters/common.js';
+import { elementwise, gemmToOnnx, lossRows, single, unaryToOnnx } from './exporters/common.js';
 import { IMAGE_EXPORTERS } from './exporters/image.js';
 import { NORM_EXPORTERS } from './exporters/norm.js';
 import { SEQUENCE_EXPORTERS } from './exporters/sequence.js';
@@ -30,23 +30,23 @@ import { LOSS_EXPORTERS } from './exporters/losses.js';
  * are written for an export that asks for the loss as an output.
  */
 
-/** `½ · (1/rows) · Σ (pred − target)²`, as the `mse` kernel computes it. */
+/** `½ · (1/rows) · Σ (pred − target)²`, as the `mse` kernel computes it (rows: all axes but the last). */
 const mseToOnnx: OnnxExporter = (ctx) => {
   const [pred, target] = ctx.inputs as [string, string];
   const [d] = ctx.node('Sub', [pred, target]);
   const [sq] = ctx.node('Mul', [d!, d!]);
   const [sum] = ctx.node('ReduceSum', [sq!], 1, { keepdims: { int: 0 } });
-  const [mean] = ctx.node('Div', [sum!, rows(ctx, pred)]);
+  const [mean] = ctx.node('Div', [sum!, lossRows(ctx, pred)]);
   ctx.node('Mul', [mean!, ctx.constant('half', [0.5])], [ctx.output]);
 };
 
-/** `(1/rows) · Σ_r −Σ_j target · log softmax(logits)`, as the fused kernel computes it. */
+/** `(1/rows) · Σ_r −Σ_j target · log softmax(logits)` over the last axis, as the fused kernel computes it. */
 const softmaxCrossEntropyToOnnx: OnnxExporter = (ctx) => {
   const [logits, target] = ctx.inputs as [string, string];
   const [logp] = ctx.node('LogSoftmax', [logits], 1, { axis: { int: -1 } });
   const [prod] = ctx.node('Mul', [logp!, target]);
   const [sum] = ctx.node('ReduceSum', [prod!], 1, { keepdims: { int: 0 } });
-  const [mean] = ctx.node('Div', [sum!, rows(ctx, logits)]);
+  const [mean] = ctx.node('Div', [sum!, lossRows(ctx, logits)]);
   ctx.node('Neg', [mean!], [ctx.output]);
 };
 

@@ -1,5 +1,6 @@
 import { GradstreamError, littleEndianBytes } from '@gradstream/tensor';
 import { INPUT, TARGET, toSpec, type GraphNode, type Model, type OnnxAttribute, type OnnxExportContext } from '@gradstream/graph';
+import type { Shape } from '@gradstream/tensor';
 import { FLOAT, INT64, IR_VERSION, OPSET, SPEC_KEY, onnx } from './proto.js';
 import type { onnx as Onnx } from 'onnx-proto';
 import { BUILTIN_EXPORTERS } from './builtin-exporters.js';
@@ -32,7 +33,7 @@ export const BATCH_DIM = 'batch';
  * and the scalar `loss`. Each node is written by its plugin's `toOnnx`, or for a built-in op by
  * this package's table (dropout as the identity it is in inference); an op without either is an
  * `UNSUPPORTED_EXPORT` error naming the node and the op.
- * Parameters become initializers named `node.param`; the spec rides along in the model's metadata
+ * Parameters and state (moving statistics) become initializers named `node.param`; the spec rides along in the model's metadata
  * (`gradstream.spec`), so {@link fromOnnx} rebuilds the same layers. float64 models are written in
  * float32.
  *
@@ -77,7 +78,12 @@ class GraphWriter {
   readonly initializers: Onnx.ITensorProto[] = [];
   private readonly taken = new Set<string>();
 
+  /** Each value's shape, batch axis first (1: the exported batch axis is symbolic), as the model computes it. */
+  private readonly shapes = new Map<string, Shape>();
+
   constructor(private readonly model: Model) {
+    this.shapes.set(INPUT, [1, ...model.inputShape]);
+    this.shapes.set(TARGET, [1, ...model.outputShape]);
     for (const n of model.nodes) this.taken.add(n.name);
     this.taken.add(INPUT).add(TARGET).add('loss');
   }
@@ -98,12 +104,16 @@ class GraphWriter {
         op: node.op.name,
       });
     }
+    const inputShapes = node.inputs.map((v) => this.shapes.get(v) ?? []);
+    this.shapes.set(node.name, node.op.outputShape(inputShapes, node.config));
     const ctx: OnnxExportContext = {
       name: node.name,
       inputs: node.inputs,
+      inputShapes,
       output,
       config: node.config,
       params: node.params,
+      state: node.state,
       initializer: (name, tensor) => this.tensor(`${node.name}.${name}`, tensor.shape, tensor.data, FLOAT),
       constant: (name, values, shape = []) => this.tensor(this.fresh(`${node.name}/${name}`), shape, values, FLOAT),
       intConstant: (name, values, shape = [values.length]) => this.tensor(this.fresh(`${node.name}/${name}`), shape, values, INT64),

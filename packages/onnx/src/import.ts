@@ -183,9 +183,12 @@ function transpose(data: Float32Array, rows: number, cols: number): Float32Array
   return out;
 }
 
-/** Copies the parameters in: from initializers named `node.param`, else from what the node walk read. */
+/**
+ * Copies the parameters and the state (moving statistics) in: from initializers named `node.param`,
+ * else from what the node walk read.
+ */
 function withParams(model: Model, initializers: ReadonlyMap<string, Initializer>, pending: WalkedParams): Model {
-  for (const p of model.parameters()) {
+  for (const p of [...model.parameters(), ...model.state()]) {
     const named = initializers.get(p.id)?.data;
     const walked = pending.get(p.node)?.[p.name as 'weight' | 'bias'];
     const values = named ?? walked;

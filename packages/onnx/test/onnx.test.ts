@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { GradstreamError, Rng, Tensor } from '@gradstream/tensor';
-import { buildModel, createRegistry, defaultRegistry, defineOp, isComposite, sequential, type AnyOpPlugin, type Model } from '@gradstream/graph';
+import { buildModel, createRegistry, defaultRegistry, defineOp, isComposite, sequential, type AnyOpPlugin, type GradcheckCase, type Model } from '@gradstream/graph';
 import { builtinOps, dense, dropout, linear, mse, relu, softmax, softmaxCrossEntropy, tanh } from '@gradstream/ops';
 import { SUPPORTED_IMPORTS, fromOnnx, toOnnx } from '../src/index.js';
 
@@ -34,8 +34,15 @@ function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number 
   return worst / scale;
 }
 
-function randomTensor(shape: readonly number[], rng: Rng): Tensor {
+/** Uniform in [-2, 2], or what `fill` writes: an op's own valid inputs (token ids) where its gradient-check case gives them. */
+function randomTensor(shape: readonly number[], rng: Rng, fill?: (index: number, data: Float64Array, rng: Rng) => void): Tensor {
   const t = Tensor.zeros([...shape]);
+  if (fill !== undefined) {
+    const values = new Float64Array(t.size);
+    fill(0, values, rng);
+    t.data.set(values);
+    return t;
+  }
   for (let i = 0; i < t.size; i++) t.data[i] = rng.uniform(-2, 2);
   return t;
 }
@@ -43,7 +50,7 @@ function randomTensor(shape: readonly number[], rng: Rng): Tensor {
 const isLossOp = (p: AnyOpPlugin): boolean => p.inputs.length === 2 && (p.nonDifferentiable ?? []).includes(p.inputs[1] as string);
 
 /** A one-layer model of the op, from its gradient-check case: the op reads `x` for every input. */
-function modelOf(plugin: AnyOpPlugin, rng: Rng): { model: Model; batch: number } {
+function modelOf(plugin: AnyOpPlugin, rng: Rng): { model: Model; batch: number; fillInput?: GradcheckCase<unknown>['fillInput'] } {
   const c = plugin.gradcheckCase?.(rng);
   if (c === undefined) throw new Error(`${plugin.name} has no gradcheckCase to build a model from`);
   const [first] = c.inputShapes as [readonly number[]];
@@ -53,7 +60,7 @@ function modelOf(plugin: AnyOpPlugin, rng: Rng): { model: Model; batch: number }
     layers: [{ op: plugin.name, ...(c.config as object), inputs: plugin.inputs.map(() => 'x') }],
     loss: { op: 'mse' },
   };
-  return { model: buildModel(spec, { seed: 3, backend: 'ts' }), batch: first[0] as number };
+  return { model: buildModel(spec, { seed: 3, backend: 'ts' }), batch: first[0] as number, ...(c.fillInput ? { fillInput: c.fillInput } : {}) };
 }
 
 describe('every registered op, exported, runs in onnxruntime-node', () => {
@@ -65,8 +72,8 @@ describe('every registered op, exported, runs in onnxruntime-node', () => {
 
   it.each(ops.filter((p) => !isLossOp(p)).map((p) => [p.name, p] as const))('%s: outputs match, and come back bit for bit', async (_name, plugin) => {
     const rng = Rng.fromSeed(7);
-    const { model, batch } = modelOf(plugin, rng);
-    const x = randomTensor([batch, ...model.inputShape], rng);
+    const { model, batch, fillInput } = modelOf(plugin, rng);
+    const x = randomTensor([batch, ...model.inputShape], rng, fillInput);
     const want = model.predict(x).data;
     const bytes = toOnnx(model);
     const got = await runOrt(bytes, x);
@@ -90,7 +97,45 @@ describe('every registered op, exported, runs in onnxruntime-node', () => {
   });
 });
 
+describe('image ops across their options (NHWC, written around NCHW operators)', () => {
+  it.each([
+    ['conv2d same, strides and dilations per axis, relu', [7, 8, 3], [{ op: 'conv2d', filters: 3, kernelSize: [3, 2], strides: [2, 1], dilation: [1, 2], padding: 'same', activation: 'relu' }]],
+    ['conv2d valid at stride 2, tanh; conv2d 1×1', [9, 7, 2], [{ op: 'conv2d', filters: 4, kernelSize: 3, strides: 2, activation: 'tanh' }, { op: 'conv2d', filters: 2, kernelSize: 1 }]],
+    ['maxPool2d and avgPool2d with same padding that overhangs', [7, 6, 3], [{ op: 'maxPool2d', poolSize: 3, strides: 2, padding: 'same' }, { op: 'avgPool2d', poolSize: [2, 3], strides: 1, padding: 'same' }]],
+    [
+      'a small CNN from rows of pixels',
+      [64],
+      [
+        { op: 'reshape', shape: [8, 8, 1] },
+        { op: 'conv2d', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' },
+        { op: 'maxPool2d', poolSize: 2 },
+        { op: 'conv2d', filters: 6, kernelSize: 3, activation: 'relu' },
+        { op: 'flatten' },
+        { op: 'dense', inFeatures: 24, outFeatures: 3 },
+      ],
+    ],
+    ['globalAvgPool after a convolution', [5, 6, 2], [{ op: 'conv2d', filters: 3, kernelSize: 2 }, { op: 'globalAvgPool' }]],
+    ['conv2d same at stride 2 with an even window (padding split unevenly)', [7, 9, 2], [{ op: 'conv2d', filters: 2, kernelSize: 4, strides: 2, padding: 'same', activation: 'leakyRelu', alpha: 0.2 }]],
+  ] as const)('%s: outputs match, and come back bit for bit', async (_name, inputShape, layers) => {
+    const model = buildModel({ version: 1, inputShape: [...inputShape], layers: layers.map((l) => ({ ...l })), loss: { op: 'mse' } }, { seed: 5, backend: 'ts' });
+    const x = randomTensor([3, ...inputShape], Rng.fromSeed(17));
+    const want = model.predict(x).data;
+    const bytes = toOnnx(model);
+    expect(relativeError((await runOrt(bytes, x))[model.output] as Float32Array, want)).toBeLessThanOrEqual(1e-5);
+    expect([...fromOnnx(bytes, { backend: 'ts' }).predict(x).data]).toEqual([...want]);
+  });
+});
+
 describe('example models', () => {
+  it('dense and linear over [batch, T, features] (a MatMul where Gemm takes matrices only) match and round-trip', async () => {
+    const model = sequential([dense({ outFeatures: 3, activation: 'tanh' }), linear({ outFeatures: 2 })], { inputShape: [4, 5], loss: mse(), seed: 2, backend: 'ts' });
+    const x = randomTensor([3, 4, 5], Rng.fromSeed(5));
+    const want = model.predict(x).data;
+    const bytes = toOnnx(model);
+    expect(relativeError((await runOrt(bytes, x))[model.output] as Float32Array, want)).toBeLessThanOrEqual(1e-5);
+    expect([...fromOnnx(bytes, { backend: 'ts' }).predict(x).data]).toEqual([...want]);
+  });
+
   it('the digits network (784-128-10, relu, dropout, softmax cross-entropy) matches and round-trips', async () => {
     const model = sequential([dense({ inFeatures: 784, outFeatures: 128, activation: 'relu' }), dropout({ rate: 0.2 }), linear({ inFeatures: 128, outFeatures: 10 })], {
       inputShape: [784],
@@ -105,6 +150,45 @@ describe('example models', () => {
     const got = await runOrt(bytes, x);
     expect(relativeError(got[model.output] as Float32Array, want)).toBeLessThanOrEqual(1e-5);
     expect([...fromOnnx(bytes).predict(x).data]).toEqual([...want]);
+  });
+});
+
+describe('normalization with trained statistics', () => {
+  /** Random values far from mean 0 and variance 1, so stale or missing statistics would show. */
+  const offCentre = (shape: readonly number[], rng: Rng): Tensor => {
+    const t = randomTensor(shape, rng);
+    for (let i = 0; i < t.size; i++) t.data[i] = 3 + 2 * (t.data[i] as number);
+    return t;
+  };
+
+  /** A one-layer model on `inputShape` whose parameters are random and whose state a few training passes moved. */
+  function trained(layer: { op: string } & Record<string, unknown>, inputShape: number[], rng: Rng): Model {
+    const model = sequential([layer], { inputShape, loss: mse(), seed: 2, backend: 'ts' });
+    for (const p of model.parameters()) for (let i = 0; i < p.value.size; i++) p.value.data[i] = rng.uniform(0.5, 2);
+    const plan = model.plan(4);
+    for (let step = 0; step < 3; step++) {
+      const x = offCentre([4, ...inputShape], rng);
+      plan.setBatch(x, x);
+      plan.forward(true);
+    }
+    return model;
+  }
+
+  it.each([
+    ['batchNorm on NHWC images', { op: 'batchNorm', momentum: 0.5 }, [2, 3, 4]],
+    ['batchNorm on rows', { op: 'batchNorm', epsilon: 0.01 }, [5]],
+    ['layerNorm on sequences', { op: 'layerNorm' }, [3, 5]],
+  ] as const)('%s: onnxruntime gives our evaluation, and the statistics come back bit for bit', async (_name, layer, shape) => {
+    const rng = Rng.fromSeed(17);
+    const model = trained({ ...layer }, [...shape], rng);
+    const x = offCentre([6, ...shape], rng);
+    const want = model.predict(x).data;
+    const bytes = toOnnx(model);
+    const got = await runOrt(bytes, x);
+    expect(relativeError(got[model.output] as Float32Array, want)).toBeLessThanOrEqual(1e-5);
+    const back = fromOnnx(bytes, { backend: 'ts' });
+    expect(back.state().map((s) => [s.id, [...s.value.data]])).toEqual(model.state().map((s) => [s.id, [...s.value.data]]));
+    expect([...back.predict(x).data]).toEqual([...want]);
   });
 });
 

@@ -1,37 +1,21 @@
-import { defineOp, type LayerSpec } from '@gradstream/graph';
-import { FULLY_CONNECTED_PROPERTIES, fullyConnectedParams, fullyConnectedShape } from './fully-connected.js';
-import { UNARY_NAMES, UNARY_OPS, type InitSpec, type UnaryDefinition, type UnaryName } from '@gradstream/tensor';
+import { defineOp, type LayerConfig, type LayerSpec } from '@gradstream/graph';
+import { FULLY_CONNECTED_INPUTS, FULLY_CONNECTED_PROPERTIES, fullyConnectedParams, fullyConnectedShape, rowsOf } from './fully-connected.js';
+import { UNARY_NAMES, UNARY_OPS, type UnaryDefinition, type UnaryName } from '@gradstream/tensor';
 import type { LayerOptions } from './layer-options.js';
 
-/**
- * Configuration of {@link denseOp}.
- *
- * @example
- * ```ts
- * import type { DenseConfig } from '@gradstream/ops';
- * const c: DenseConfig = { inFeatures: 784, outFeatures: 128, activation: 'relu' };
- * ```
- */
-export interface DenseConfig {
-  readonly inFeatures: number;
-  readonly outFeatures: number;
-  /** Activation applied after the bias, any function of `UNARY_OPS` (default `identity`). */
+/** What of the configuration picks the activation (validated, or as a layer wrote it). */
+interface Activation {
   readonly activation?: UnaryName;
-  /** The activation's parameter where it takes one (leaky ReLU's slope; default: the function's own). */
   readonly alpha?: number;
-  /** Initializer of the weight (default `glorotUniform`). */
-  readonly weightInit?: InitSpec;
-  /** Initializer of the bias (default `zeros`). */
-  readonly biasInit?: InitSpec;
 }
 
-const activationOf = (c: DenseConfig): UnaryName => c.activation ?? 'identity';
-const paramOf = (c: DenseConfig): number => {
+const activationOf = (c: Activation): UnaryName => c.activation ?? 'identity';
+const paramOf = (c: Activation): number => {
   const def: UnaryDefinition = UNARY_OPS[activationOf(c)];
   return c.alpha ?? def.param?.default ?? 0;
 };
 /** Activations whose derivative reads their input keep the pre-activation `z` in scratch. */
-const keepsZ = (c: DenseConfig): boolean => UNARY_OPS[activationOf(c)].saves === 'x';
+const keepsZ = (c: Activation): boolean => UNARY_OPS[activationOf(c)].saves === 'x';
 
 /**
  * A fully connected layer with its activation fused in: `a = f(x·Wᵀ + b)`, the same numbers as
@@ -39,7 +23,8 @@ const keepsZ = (c: DenseConfig): boolean => UNARY_OPS[activationOf(c)].saves ===
  * passes over memory: forward is one matmul then one fused bias-and-activation pass; backward is
  * one fused pass computing `∂L/∂z = ∂L/∂a ⊙ f′` and the bias gradient, then two matmuls. The
  * activation is any function of `UNARY_OPS`, and its fused kernels are rendered from the same
- * definition as the separate op's. Weight layout as `linear`: `[outFeatures, inFeatures]`.
+ * definition as the separate op's. Weight layout, inputs of higher rank and `inFeatures` read off
+ * the input as `linear`: `[outFeatures, inFeatures]`.
  *
  * Use it when speed matters; use `linear` + an activation when you want to watch `z` and `a`
  * as separate nodes (their own values and gradient signals).
@@ -50,7 +35,7 @@ const keepsZ = (c: DenseConfig): boolean => UNARY_OPS[activationOf(c)].saves ===
  * ```ts
  * import { sequential } from '@gradstream/graph';
  * import { dense, mse } from '@gradstream/ops';
- * const model = sequential([dense({ inFeatures: 784, outFeatures: 128, activation: 'sigmoid' }), dense({ inFeatures: 128, outFeatures: 10 })], {
+ * const model = sequential([dense({ outFeatures: 128, activation: 'sigmoid' }), dense({ outFeatures: 10 })], {
  *   inputShape: [784], loss: mse(),
  * });
  * ```
@@ -65,44 +50,45 @@ export const denseOp = defineOp({
       activation: { enum: [...UNARY_NAMES], default: 'identity' },
       alpha: { type: 'number', minimum: 0 },
     },
-    required: ['inFeatures', 'outFeatures'],
+    required: ['outFeatures'],
     additionalProperties: false,
   },
   inputs: ['x'],
   save: { inputs: ['x'], output: true },
-  params: (c: DenseConfig) => fullyConnectedParams(c),
+  fromInputs: FULLY_CONNECTED_INPUTS,
+  params: (c) => fullyConnectedParams(c),
   outputShape: (shapes, c) => fullyConnectedShape(shapes, c),
   // ∂L/∂z, kept between the fused pass and the two matmuls of backward; and z itself where f′ reads it.
-  scratch: ([x], c) => {
-    const shape = [x?.[0] ?? 0, c.outFeatures];
-    return keepsZ(c) ? { dz: shape, z: shape } : { dz: shape, z: [0] };
+  scratch: {
+    dz: (shapes, c) => fullyConnectedShape(shapes, c),
+    z: (shapes, c) => (keepsZ(c) ? fullyConnectedShape(shapes, c) : [0]),
   },
   forward({ inputs: { x }, params: { weight, bias }, out, scratch, config: c, backend }) {
-    const batch = x.shape[0] as number;
+    const rows = rowsOf(x, c);
     const fn = activationOf(c);
     if (keepsZ(c)) {
       const z = scratch.z.data;
-      backend.matmul(x.data, weight.data, z, batch, c.outFeatures, c.inFeatures, false, true);
-      backend.addRowBroadcast(z, bias.data, z, batch, c.outFeatures);
+      backend.matmul(x.data, weight.data, z, rows, c.outFeatures, c.inFeatures, false, true);
+      backend.addRowBroadcast(z, bias.data, z, rows, c.outFeatures);
       backend.unary(fn, z, out.data, paramOf(c));
     } else {
-      backend.matmul(x.data, weight.data, out.data, batch, c.outFeatures, c.inFeatures, false, true);
-      backend.biasUnary(fn, out.data, bias.data, out.data, batch, c.outFeatures, paramOf(c));
+      backend.matmul(x.data, weight.data, out.data, rows, c.outFeatures, c.inFeatures, false, true);
+      backend.biasUnary(fn, out.data, bias.data, out.data, rows, c.outFeatures, paramOf(c));
     }
   },
   backward({ dy, saved, params: { weight }, dInputs, dParams, scratch, config: c, backend }) {
     const x = saved.inputs.x;
-    const batch = x.shape[0] as number;
+    const rows = rowsOf(x, c);
     const dz = scratch.dz.data;
     const s = keepsZ(c) ? scratch.z.data : saved.output.data;
-    backend.unaryBiasBackward(activationOf(c), s, dy.data, dz, dParams.bias.data, batch, c.outFeatures, paramOf(c));
-    backend.matmul(dz, x.data, dParams.weight.data, c.outFeatures, c.inFeatures, batch, true, false);
-    if (dInputs.x) backend.matmul(dz, weight.data, dInputs.x.data, batch, c.inFeatures, c.outFeatures, false, false);
+    backend.unaryBiasBackward(activationOf(c), s, dy.data, dz, dParams.bias.data, rows, c.outFeatures, paramOf(c));
+    backend.matmul(dz, x.data, dParams.weight.data, c.outFeatures, c.inFeatures, rows, true, false);
+    if (dInputs.x) backend.matmul(dz, weight.data, dInputs.x.data, rows, c.inFeatures, c.outFeatures, false, false);
   },
   gradcheckCase: (rng) => {
     const inFeatures = 1 + rng.int(6);
     const outFeatures = 1 + rng.int(6);
-    const activation = UNARY_NAMES[rng.int(UNARY_NAMES.length)] as UnaryName;
+    const activation = UNARY_NAMES[rng.int(UNARY_NAMES.length)] ?? 'identity';
     return {
       config: { inFeatures, outFeatures, activation },
       inputShapes: [[1 + rng.int(5), inFeatures]],
@@ -116,12 +102,26 @@ export const denseOp = defineOp({
 });
 
 /**
+ * Configuration of {@link denseOp}, as a layer writes it (from its schema: `outFeatures`, and
+ * optionally `inFeatures`, the initializers as `linear`'s, the `activation`, any function of
+ * `UNARY_OPS`, default `identity`, and `alpha`, its parameter where it takes one, default the
+ * function's own).
+ *
+ * @example
+ * ```ts
+ * import type { DenseConfig } from '@gradstream/ops';
+ * const c: DenseConfig = { inFeatures: 784, outFeatures: 128, activation: 'relu' };
+ * ```
+ */
+export type DenseConfig = LayerConfig<typeof denseOp>;
+
+/**
  * A {@link denseOp} layer.
  *
  * @example
  * ```ts
  * import { dense } from '@gradstream/ops';
- * dense({ inFeatures: 2, outFeatures: 8, activation: 'tanh' });
+ * dense({ outFeatures: 8, activation: 'tanh' }); // inFeatures from the input
  * ```
  */
 export function dense(config: DenseConfig & LayerOptions): LayerSpec {

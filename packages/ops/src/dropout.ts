@@ -1,20 +1,5 @@
-import { defineOp, type LayerSpec } from '@gradstream/graph';
-import type { Shape } from '@gradstream/tensor';
+import { defineOp, type LayerConfig, type LayerSpec } from '@gradstream/graph';
 import type { LayerOptions } from './layer-options.js';
-
-/**
- * Configuration of {@link dropoutOp}.
- *
- * @example
- * ```ts
- * import type { DropoutConfig } from '@gradstream/ops';
- * const c: DropoutConfig = { rate: 0.2 };
- * ```
- */
-export interface DropoutConfig {
-  /** Probability of zeroing each element while training, in [0, 1) (default 0.5). */
-  readonly rate?: number;
-}
 
 const DEFAULT_RATE = 0.5;
 
@@ -31,7 +16,7 @@ const DEFAULT_RATE = 0.5;
  * ```ts
  * import { sequential } from '@gradstream/graph';
  * import { dropout, linear, mse, relu } from '@gradstream/ops';
- * const model = sequential([linear({ inFeatures: 4, outFeatures: 16 }), relu(), dropout({ rate: 0.2 }), linear({ inFeatures: 16, outFeatures: 1 })], {
+ * const model = sequential([linear({ outFeatures: 16 }), relu(), dropout({ rate: 0.2 }), linear({ outFeatures: 1 })], {
  *   inputShape: [4], loss: mse(), seed: 1,
  * });
  * ```
@@ -46,12 +31,13 @@ export const dropoutOp = defineOp({
   },
   inputs: ['x'],
   save: {},
-  outputShape: ([x]: readonly Shape[], _c: DropoutConfig) => x as Shape,
-  scratch: ([x]: readonly Shape[]) => ({ mask: x as Shape }),
+  outputShape: ([x]) => x ?? [],
+  // The mask, shaped like x: drawn in forward, read again by backward.
+  scratch: { mask: 'x' },
   forward({ inputs: { x }, out, scratch, config: c, training, rng, backend }) {
     const mask = scratch.mask.data;
     if (training) {
-      backend.dropoutMask(rng, c.rate ?? DEFAULT_RATE, mask);
+      backend.dropoutMask(rng, c.rate, mask);
       backend.mul(x.data, mask, out.data);
     } else {
       backend.fill(mask, 1);
@@ -63,6 +49,18 @@ export const dropoutOp = defineOp({
   },
   gradcheckCase: (rng) => ({ config: { rate: rng.uniform(0, 0.9) }, inputShapes: [[1 + rng.int(5), 1 + rng.int(8)]] }),
 });
+
+/**
+ * Configuration of {@link dropoutOp}, as a layer writes it (from its schema): `rate`, the
+ * probability of zeroing each element while training, in [0, 1) (default 0.5).
+ *
+ * @example
+ * ```ts
+ * import type { DropoutConfig } from '@gradstream/ops';
+ * const c: DropoutConfig = { rate: 0.2 };
+ * ```
+ */
+export type DropoutConfig = LayerConfig<typeof dropoutOp>;
 
 /**
  * A {@link dropoutOp} layer.

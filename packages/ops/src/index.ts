@@ -37,6 +37,12 @@ export { softmaxCrossEntropy, softmaxCrossEntropyOp } from './softmax-cross-entr
 export { dropout, dropoutOp, type DropoutConfig } from './dropout.js';
 export { add, addOp } from './add.js';
 export { dense, denseOp, type DenseConfig } from './dense.js';
+export * from './image/index.js';
+export * from './attention/index.js';
+export * from './sequence/index.js';
+export * from './norm/index.js';
+export * from './activations/index.js';
+export * from './losses/index.js';
 
 /**
  * Every built-in op plugin, one entry per op (a test checks the names are unique).

@@ -1,22 +1,8 @@
-import type { LayerSpec } from '@gradstream/graph';
+import type { LayerConfig, LayerSpec } from '@gradstream/graph';
 import { UNARY_OPS } from '@gradstream/tensor';
 import { elementwiseOp } from './elementwise-op.js';
 import type { LayerOptions } from './layer-options.js';
 import { awayFromKink } from './relu.js';
-
-/**
- * Configuration of {@link leakyReluOp}.
- *
- * @example
- * ```ts
- * import type { LeakyReluConfig } from '@gradstream/ops';
- * const c: LeakyReluConfig = { alpha: 0.2 };
- * ```
- */
-export interface LeakyReluConfig {
-  /** Slope for negative inputs, ≥ 0 (default 0.01). */
-  readonly alpha?: number;
-}
 
 const DEFAULT_ALPHA = UNARY_OPS.leakyRelu.param.default;
 
@@ -33,16 +19,28 @@ const DEFAULT_ALPHA = UNARY_OPS.leakyRelu.param.default;
  * createRegistry([leakyReluOp]).validateConfig('leakyRelu', {}); // { alpha: 0.01 }
  * ```
  */
-export const leakyReluOp = elementwiseOp<LeakyReluConfig>('leakyRelu', {
+export const leakyReluOp = elementwiseOp('leakyRelu', {
   paramsSchema: {
     type: 'object',
     properties: { alpha: { type: 'number', minimum: 0, default: DEFAULT_ALPHA } },
     additionalProperties: false,
   },
-  param: (c) => c.alpha ?? DEFAULT_ALPHA,
+  param: (c) => c.alpha,
   fillInput: awayFromKink,
   gradcheckConfig: (rng) => ({ alpha: rng.uniform(0, 0.5) }),
 });
+
+/**
+ * Configuration of {@link leakyReluOp}, as a layer writes it (from its schema): `alpha`, the slope
+ * for negative inputs, ≥ 0 (default 0.01).
+ *
+ * @example
+ * ```ts
+ * import type { LeakyReluConfig } from '@gradstream/ops';
+ * const c: LeakyReluConfig = { alpha: 0.2 };
+ * ```
+ */
+export type LeakyReluConfig = LayerConfig<typeof leakyReluOp>;
 
 /**
  * A {@link leakyReluOp} layer.

@@ -1,13 +1,17 @@
 import { defineOp, expectSameShape, type LayerSpec } from '@gradstream/graph';
 import type { LayerOptions } from './layer-options.js';
+import { lossRows } from './losses/loss-rows.js';
 
 /**
- * Mean squared error loss, halved: `L = ½ · (1/B) · Σ_b Σ_j (ŷ_bj − y_bj)²` over a batch of B.
+ * Mean squared error loss, halved: `L = ½ · (1/R) · Σ_r Σ_j (ŷ_rj − y_rj)²` over the R rows of `pred`.
  *
- * Reduction convention: the sum over a sample's outputs, the mean over the batch, times ½ — so a
- * batch of one gives the lesson's `L = ½(ŷ − y)²` and its gradient `∂L/∂ŷ = ŷ − y`. In general
- * `∂L/∂ŷ = (ŷ − y) / B`. The target receives no gradient. (The *metric* MSE reported by the
- * trainer is the plain mean of squared errors, `mean (ŷ − y)²`.)
+ * Reduction convention: the sum over the last axis (a sample's outputs), the mean over the rows,
+ * times ½ — so a batch of one gives the lesson's `L = ½(ŷ − y)²` and its gradient `∂L/∂ŷ = ŷ − y`.
+ * In general `∂L/∂ŷ = (ŷ − y) / R`. R is the product of the leading axes: the batch for
+ * `[batch, outputs]` (and for `[batch]`), batch·T for `[batch, T, outputs]`, as every loss here
+ * counts rows. The target receives no gradient. PyTorch's `MSELoss()` is the plain mean over all
+ * elements, this loss times 2 / (width of the last axis). (The *metric* MSE reported by the
+ * trainer is that plain mean, `mean (ŷ − y)²`.)
  *
  * @example
  * ```ts
@@ -18,7 +22,7 @@ import type { LayerOptions } from './layer-options.js';
  */
 export const mseOp = defineOp({
   name: 'mse',
-  description: 'loss L = ½ · mean over the batch of Σ (ŷ − y)²',
+  description: 'loss L = ½ · mean over rows of Σ (ŷ − y)² over the last axis',
   inputs: ['pred', 'target'],
   nonDifferentiable: ['target'],
   save: { inputs: ['pred', 'target'] },
@@ -27,10 +31,10 @@ export const mseOp = defineOp({
     return [];
   },
   forward({ inputs: { pred, target }, out, backend }) {
-    backend.mse(pred.data, target.data, out.data, pred.shape[0] as number);
+    backend.mse(pred.data, target.data, out.data, lossRows(pred.shape));
   },
   backward({ dy, saved, dInputs, backend }) {
-    if (dInputs.pred) backend.mseBackward(saved.inputs.pred.data, saved.inputs.target.data, dy.data, dInputs.pred.data, saved.inputs.pred.shape[0] as number);
+    if (dInputs.pred) backend.mseBackward(saved.inputs.pred.data, saved.inputs.target.data, dy.data, dInputs.pred.data, lossRows(saved.inputs.pred.shape));
   },
   gradcheckCase: (rng) => {
     const shape = [1 + rng.int(5), 1 + rng.int(4)];

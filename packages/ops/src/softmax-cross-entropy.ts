@@ -1,18 +1,25 @@
 import { defineOp, expectSameShape, shapeError, type LayerSpec } from '@gradstream/graph';
 import type { Shape } from '@gradstream/tensor';
 import type { LayerOptions } from './layer-options.js';
+import { lossRows } from './losses/loss-rows.js';
 
 /**
  * Softmax cross-entropy loss on logits, fused and numerically stable:
- * `L = (1/B) · Σ_b −Σ_j target_bj · log softmax(logits_b)_j` over a batch of B rows.
+ * `L = (1/R) · Σ_r −Σ_j target_rj · log softmax(logits_r)_j` over the R rows of `logits`.
  *
- * Inputs: `logits` and `target`, both `[batch, classes]`; each target row is one-hot or any
- * probability distribution. The target receives no gradient. The log-probabilities come from
+ * Inputs: `logits` and `target` of the same shape `[batch, classes]`, or any rank ≥ 2 with the
+ * classes last — `[batch, T, classes]` for a class per time step —, the softmax taken over the last
+ * axis and R the product of the leading axes (the batch, or batch·T). Each target row is one-hot or
+ * any probability distribution. The target receives no gradient. The log-probabilities come from
  * log-sum-exp with the row maximum subtracted, so logits of ±1000 still give a finite loss.
  *
  * Forward keeps the softmax probabilities `p` in a scratch buffer, so backward never recomputes
- * an exponential: `∂L/∂logits = dy · (p − target) / B`. (For a target row whose sum `s` is not 1
- * the exact gradient `dy · (p·s − target) / B` is used, which reduces to the former when `s = 1`.)
+ * an exponential: `∂L/∂logits = dy · (p − target) / R`. (For a target row whose sum `s` is not 1
+ * the exact gradient `dy · (p·s − target) / R` is used, which reduces to the former when `s = 1`.)
+ *
+ * Reduction: the sum over the classes and the mean over the rows, as `mse` and the other losses;
+ * the same as PyTorch's `CrossEntropyLoss()` (mean over the batch and every position) and Keras's
+ * `CategoricalCrossentropy(from_logits=True)`.
  *
  * @example
  * ```ts
@@ -24,29 +31,31 @@ import type { LayerOptions } from './layer-options.js';
  */
 export const softmaxCrossEntropyOp = defineOp({
   name: 'softmaxCrossEntropy',
-  description: 'loss L = mean over the batch of −Σ target · log softmax(logits), fused and stable',
+  description: 'loss L = mean over rows of −Σ target · log softmax(logits) over the last axis, fused and stable',
   inputs: ['logits', 'target'],
   nonDifferentiable: ['target'],
   save: { inputs: ['target'] },
   outputShape: ([logits, target]: readonly Shape[]) => {
-    if (logits === undefined || logits.length !== 2) shapeError('logits', '[batch,classes]', logits ?? []);
+    if (logits === undefined || logits.length < 2) shapeError('logits', '[batch,...,classes] (rank ≥ 2)', logits ?? []);
     expectSameShape('logits', logits, 'target', target);
     return [];
   },
   scratch: ([logits]: readonly Shape[]) => ({ probs: logits as Shape }),
   forward({ inputs: { logits, target }, out, scratch, backend }) {
-    const [batch, classes] = logits.shape as [number, number];
-    backend.softmaxCrossEntropy(logits.data, target.data, scratch.probs.data, out.data, batch, classes);
+    const classes = logits.shape[logits.shape.length - 1] as number;
+    backend.softmaxCrossEntropy(logits.data, target.data, scratch.probs.data, out.data, lossRows(logits.shape), classes);
   },
   backward({ dy, saved, dInputs, scratch, backend }) {
     const dx = dInputs.logits;
     if (dx === undefined) return;
-    const [batch, classes] = dx.shape as [number, number];
-    backend.softmaxCrossEntropyBackward(scratch.probs.data, saved.inputs.target.data, dy.data, dx.data, batch, classes);
+    const classes = dx.shape[dx.shape.length - 1] as number;
+    backend.softmaxCrossEntropyBackward(scratch.probs.data, saved.inputs.target.data, dy.data, dx.data, lossRows(dx.shape), classes);
   },
   gradcheckCase: (rng) => {
     const classes = 2 + rng.int(5);
     const shape = [1 + rng.int(5), classes];
+    // Sometimes a time axis: rows over several leading axes.
+    if (rng.next() < 0.5) shape.splice(1, 0, 1 + rng.int(3));
     return {
       config: {},
       inputShapes: [shape, shape],

@@ -62,9 +62,9 @@ describe('softmaxCrossEntropy', () => {
     expect(report.maxRelError).toBeLessThan(1e-6);
   });
 
-  it('rejects logits that are not [batch, classes] and targets of another shape', () => {
+  it('rejects logits of rank < 2 and targets of another shape', () => {
     const shapes = (a: number[], b: number[]) => () => softmaxCrossEntropyOp.outputShape([a, b], {});
-    expect(shapes([2], [2])).toThrow('input logits: expected [batch,classes], got [2]');
+    expect(shapes([2], [2])).toThrow('input logits: expected [batch,...,classes] (rank ≥ 2), got [2]');
     expect(shapes([2, 3], [2, 4])).toThrow('input target: expected [2,3] (the shape of logits), got [2,4]');
     expect(shapes([2], [2])).toThrow(GradstreamError);
   });

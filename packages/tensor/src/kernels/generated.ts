@@ -454,6 +454,102 @@ function tanh_biasBackward_f64(s: TypedArray, dy: TypedArray, dz: TypedArray, db
   
 }
 
+function gelu_forward_f32(x: TypedArray, out: TypedArray, p: number): void {
+  const n = out.length;
+  for (let i = 0; i < n; i++) { const _x = x[i]; const _a = Math.abs(_x); const _as = (_a * 4097); const _ah = (_as - (_as - _a)); const _al = (_a - _ah); const _p2 = (_a * _a); const _e2 = (((((_ah * _ah) - _p2) + (_ah * _al)) + (_al * _ah)) + (_al * _al)); const _qs = (_p2 * 4097); const _qh = (_qs - (_qs - _p2)); const _ql = (_p2 - _qh); const _P = (0.07135481387376785 * _p2); const _Pl = (((((((0.07135009765625 * _qh) - _P) + (0.07135009765625 * _ql)) + (0.000004716217517852783 * _qh)) + (0.000004716217517852783 * _ql)) + (0.07135481387376785 * _e2)) + (2.3988323966106506e-9 * _p2)); const _G = (1.5957691669464111 + _P); const _Gb = (_G - 1.5957691669464111); const _Gl = ((((1.5957691669464111 - (_G - _Gb)) + (_P - _Gb)) + _Pl) + (-4.534068032135963e-8)); const _gs = (_G * 4097); const _gh = (_gs - (_gs - _G)); const _gl = (_G - _gh); const _vp = (_a * _G); const _ve = ((((((_ah * _gh) - _vp) + (_ah * _gl)) + (_al * _gh)) + (_al * _gl)) + (_a * _Gl)); const _vh = (_vp + _ve); const _vl = (_ve - (_vh - _vp)); const _te = Math.exp((-_vh)); const _tt = (_te - (_te * _vl)); const _dd = (1 + _tt); out[i] = (_a > 30 ? (_x > 0 ? _x : (-0)) : (_x * (_x >= 0 ? (1 / _dd) : (_tt / _dd)))); }
+  
+}
+
+function gelu_backward_f32(s: TypedArray, dy: TypedArray, dx: TypedArray, p: number): void {
+  const n = dx.length;
+  for (let i = 0; i < n; i++) { const _s = s[i]; const _g = dy[i]; const _xx = (_s * _s); const _v = (_s * (1.5957691216057308 + (0.07135481627260025 * _xx))); const _tv = Math.exp((-Math.abs(_v))); const _dv = (1 + _tv); dx[i] = (_g * ((_v >= 0 ? (1 / _dv) : (_tv / _dv)) + (Math.abs(_s) < 30 ? (((_s * (1.5957691216057308 + (0.21406444881780073 * _xx))) * _tv) / (_dv * _dv)) : 0))); }
+  
+}
+
+function gelu_biasForward_f32(z: TypedArray, bias: TypedArray, out: TypedArray, rows: number, cols: number, p: number): void {
+  for (let r = 0, o = 0; r < rows; r++, o += cols) for (let c = 0; c < cols; c++) { const _x = Math.fround(z[o + c] + bias[c]); const _a = Math.abs(_x); const _as = (_a * 4097); const _ah = (_as - (_as - _a)); const _al = (_a - _ah); const _p2 = (_a * _a); const _e2 = (((((_ah * _ah) - _p2) + (_ah * _al)) + (_al * _ah)) + (_al * _al)); const _qs = (_p2 * 4097); const _qh = (_qs - (_qs - _p2)); const _ql = (_p2 - _qh); const _P = (0.07135481387376785 * _p2); const _Pl = (((((((0.07135009765625 * _qh) - _P) + (0.07135009765625 * _ql)) + (0.000004716217517852783 * _qh)) + (0.000004716217517852783 * _ql)) + (0.07135481387376785 * _e2)) + (2.3988323966106506e-9 * _p2)); const _G = (1.5957691669464111 + _P); const _Gb = (_G - 1.5957691669464111); const _Gl = ((((1.5957691669464111 - (_G - _Gb)) + (_P - _Gb)) + _Pl) + (-4.534068032135963e-8)); const _gs = (_G * 4097); const _gh = (_gs - (_gs - _G)); const _gl = (_G - _gh); const _vp = (_a * _G); const _ve = ((((((_ah * _gh) - _vp) + (_ah * _gl)) + (_al * _gh)) + (_al * _gl)) + (_a * _Gl)); const _vh = (_vp + _ve); const _vl = (_ve - (_vh - _vp)); const _te = Math.exp((-_vh)); const _tt = (_te - (_te * _vl)); const _dd = (1 + _tt); out[o + c] = (_a > 30 ? (_x > 0 ? _x : (-0)) : (_x * (_x >= 0 ? (1 / _dd) : (_tt / _dd)))); }
+  
+}
+
+function gelu_biasBackward_f32(s: TypedArray, dy: TypedArray, dz: TypedArray, dbias: TypedArray, rows: number, cols: number, p: number): void {
+  if (rows === 0) { for (let c = 0; c < cols; c++) dbias[c] = 0; }
+  else { for (let c = 0, o = 0; c < cols; c++) { const _s = s[o + c]; const _g = dy[o + c]; const _xx = (_s * _s); const _v = (_s * (1.5957691216057308 + (0.07135481627260025 * _xx))); const _tv = Math.exp((-Math.abs(_v))); const _dv = (1 + _tv); const _d = Math.fround((_g * ((_v >= 0 ? (1 / _dv) : (_tv / _dv)) + (Math.abs(_s) < 30 ? (((_s * (1.5957691216057308 + (0.21406444881780073 * _xx))) * _tv) / (_dv * _dv)) : 0)))); dz[o + c] = _d; dbias[c] = _d; }
+  for (let r = 1, o = cols; r < rows; r++, o += cols) for (let c = 0; c < cols; c++) { const _s = s[o + c]; const _g = dy[o + c]; const _xx = (_s * _s); const _v = (_s * (1.5957691216057308 + (0.07135481627260025 * _xx))); const _tv = Math.exp((-Math.abs(_v))); const _dv = (1 + _tv); const _d = Math.fround((_g * ((_v >= 0 ? (1 / _dv) : (_tv / _dv)) + (Math.abs(_s) < 30 ? (((_s * (1.5957691216057308 + (0.21406444881780073 * _xx))) * _tv) / (_dv * _dv)) : 0)))); dz[o + c] = _d; dbias[c] = dbias[c] + _d; } }
+  
+}
+
+function gelu_forward_f64(x: TypedArray, out: TypedArray, p: number): void {
+  const n = out.length;
+  for (let i = 0; i < n; i++) { const _x = x[i]; const _a = Math.abs(_x); const _as = (_a * 4097); const _ah = (_as - (_as - _a)); const _al = (_a - _ah); const _p2 = (_a * _a); const _e2 = (((((_ah * _ah) - _p2) + (_ah * _al)) + (_al * _ah)) + (_al * _al)); const _qs = (_p2 * 4097); const _qh = (_qs - (_qs - _p2)); const _ql = (_p2 - _qh); const _P = (0.07135481387376785 * _p2); const _Pl = (((((((0.07135009765625 * _qh) - _P) + (0.07135009765625 * _ql)) + (0.000004716217517852783 * _qh)) + (0.000004716217517852783 * _ql)) + (0.07135481387376785 * _e2)) + (2.3988323966106506e-9 * _p2)); const _G = (1.5957691669464111 + _P); const _Gb = (_G - 1.5957691669464111); const _Gl = ((((1.5957691669464111 - (_G - _Gb)) + (_P - _Gb)) + _Pl) + (-4.534068032135963e-8)); const _gs = (_G * 4097); const _gh = (_gs - (_gs - _G)); const _gl = (_G - _gh); const _vp = (_a * _G); const _ve = ((((((_ah * _gh) - _vp) + (_ah * _gl)) + (_al * _gh)) + (_al * _gl)) + (_a * _Gl)); const _vh = (_vp + _ve); const _vl = (_ve - (_vh - _vp)); const _te = Math.exp((-_vh)); const _tt = (_te - (_te * _vl)); const _dd = (1 + _tt); out[i] = (_a > 30 ? (_x > 0 ? _x : (-0)) : (_x * (_x >= 0 ? (1 / _dd) : (_tt / _dd)))); }
+  
+}
+
+function gelu_backward_f64(s: TypedArray, dy: TypedArray, dx: TypedArray, p: number): void {
+  const n = dx.length;
+  for (let i = 0; i < n; i++) { const _s = s[i]; const _g = dy[i]; const _xx = (_s * _s); const _v = (_s * (1.5957691216057308 + (0.07135481627260025 * _xx))); const _tv = Math.exp((-Math.abs(_v))); const _dv = (1 + _tv); dx[i] = (_g * ((_v >= 0 ? (1 / _dv) : (_tv / _dv)) + (Math.abs(_s) < 30 ? (((_s * (1.5957691216057308 + (0.21406444881780073 * _xx))) * _tv) / (_dv * _dv)) : 0))); }
+  
+}
+
+function gelu_biasForward_f64(z: TypedArray, bias: TypedArray, out: TypedArray, rows: number, cols: number, p: number): void {
+  for (let r = 0, o = 0; r < rows; r++, o += cols) for (let c = 0; c < cols; c++) { const _x = z[o + c] + bias[c]; const _a = Math.abs(_x); const _as = (_a * 4097); const _ah = (_as - (_as - _a)); const _al = (_a - _ah); const _p2 = (_a * _a); const _e2 = (((((_ah * _ah) - _p2) + (_ah * _al)) + (_al * _ah)) + (_al * _al)); const _qs = (_p2 * 4097); const _qh = (_qs - (_qs - _p2)); const _ql = (_p2 - _qh); const _P = (0.07135481387376785 * _p2); const _Pl = (((((((0.07135009765625 * _qh) - _P) + (0.07135009765625 * _ql)) + (0.000004716217517852783 * _qh)) + (0.000004716217517852783 * _ql)) + (0.07135481387376785 * _e2)) + (2.3988323966106506e-9 * _p2)); const _G = (1.5957691669464111 + _P); const _Gb = (_G - 1.5957691669464111); const _Gl = ((((1.5957691669464111 - (_G - _Gb)) + (_P - _Gb)) + _Pl) + (-4.534068032135963e-8)); const _gs = (_G * 4097); const _gh = (_gs - (_gs - _G)); const _gl = (_G - _gh); const _vp = (_a * _G); const _ve = ((((((_ah * _gh) - _vp) + (_ah * _gl)) + (_al * _gh)) + (_al * _gl)) + (_a * _Gl)); const _vh = (_vp + _ve); const _vl = (_ve - (_vh - _vp)); const _te = Math.exp((-_vh)); const _tt = (_te - (_te * _vl)); const _dd = (1 + _tt); out[o + c] = (_a > 30 ? (_x > 0 ? _x : (-0)) : (_x * (_x >= 0 ? (1 / _dd) : (_tt / _dd)))); }
+  
+}
+
+function gelu_biasBackward_f64(s: TypedArray, dy: TypedArray, dz: TypedArray, dbias: TypedArray, rows: number, cols: number, p: number): void {
+  if (rows === 0) { for (let c = 0; c < cols; c++) dbias[c] = 0; }
+  else { for (let c = 0, o = 0; c < cols; c++) { const _s = s[o + c]; const _g = dy[o + c]; const _xx = (_s * _s); const _v = (_s * (1.5957691216057308 + (0.07135481627260025 * _xx))); const _tv = Math.exp((-Math.abs(_v))); const _dv = (1 + _tv); const _d = (_g * ((_v >= 0 ? (1 / _dv) : (_tv / _dv)) + (Math.abs(_s) < 30 ? (((_s * (1.5957691216057308 + (0.21406444881780073 * _xx))) * _tv) / (_dv * _dv)) : 0))); dz[o + c] = _d; dbias[c] = _d; }
+  for (let r = 1, o = cols; r < rows; r++, o += cols) for (let c = 0; c < cols; c++) { const _s = s[o + c]; const _g = dy[o + c]; const _xx = (_s * _s); const _v = (_s * (1.5957691216057308 + (0.07135481627260025 * _xx))); const _tv = Math.exp((-Math.abs(_v))); const _dv = (1 + _tv); const _d = (_g * ((_v >= 0 ? (1 / _dv) : (_tv / _dv)) + (Math.abs(_s) < 30 ? (((_s * (1.5957691216057308 + (0.21406444881780073 * _xx))) * _tv) / (_dv * _dv)) : 0))); dz[o + c] = _d; dbias[c] = dbias[c] + _d; } }
+  
+}
+
+function softplus_forward_f32(x: TypedArray, out: TypedArray, p: number): void {
+  const n = out.length;
+  for (let i = 0; i < n; i++) { const _x = x[i];  out[i] = ((_x > 0 ? _x : 0) + Math.log1p(Math.exp((-Math.abs(_x))))); }
+  
+}
+
+function softplus_backward_f32(s: TypedArray, dy: TypedArray, dx: TypedArray, p: number): void {
+  const n = dx.length;
+  for (let i = 0; i < n; i++) { const _s = s[i]; const _g = dy[i]; const _tx = Math.exp((-Math.abs(_s))); const _dx = (1 + _tx); dx[i] = (_g * (_s >= 0 ? (1 / _dx) : (_tx / _dx))); }
+  
+}
+
+function softplus_biasForward_f32(z: TypedArray, bias: TypedArray, out: TypedArray, rows: number, cols: number, p: number): void {
+  for (let r = 0, o = 0; r < rows; r++, o += cols) for (let c = 0; c < cols; c++) { const _x = Math.fround(z[o + c] + bias[c]);  out[o + c] = ((_x > 0 ? _x : 0) + Math.log1p(Math.exp((-Math.abs(_x))))); }
+  
+}
+
+function softplus_biasBackward_f32(s: TypedArray, dy: TypedArray, dz: TypedArray, dbias: TypedArray, rows: number, cols: number, p: number): void {
+  if (rows === 0) { for (let c = 0; c < cols; c++) dbias[c] = 0; }
+  else { for (let c = 0, o = 0; c < cols; c++) { const _s = s[o + c]; const _g = dy[o + c]; const _tx = Math.exp((-Math.abs(_s))); const _dx = (1 + _tx); const _d = Math.fround((_g * (_s >= 0 ? (1 / _dx) : (_tx / _dx)))); dz[o + c] = _d; dbias[c] = _d; }
+  for (let r = 1, o = cols; r < rows; r++, o += cols) for (let c = 0; c < cols; c++) { const _s = s[o + c]; const _g = dy[o + c]; const _tx = Math.exp((-Math.abs(_s))); const _dx = (1 + _tx); const _d = Math.fround((_g * (_s >= 0 ? (1 / _dx) : (_tx / _dx)))); dz[o + c] = _d; dbias[c] = dbias[c] + _d; } }
+  
+}
+
+function softplus_forward_f64(x: TypedArray, out: TypedArray, p: number): void {
+  const n = out.length;
+  for (let i = 0; i < n; i++) { const _x = x[i];  out[i] = ((_x > 0 ? _x : 0) + Math.log1p(Math.exp((-Math.abs(_x))))); }
+  
+}
+
+function softplus_backward_f64(s: TypedArray, dy: TypedArray, dx: TypedArray, p: number): void {
+  const n = dx.length;
+  for (let i = 0; i < n; i++) { const _s = s[i]; const _g = dy[i]; const _tx = Math.exp((-Math.abs(_s))); const _dx = (1 + _tx); dx[i] = (_g * (_s >= 0 ? (1 / _dx) : (_tx / _dx))); }
+  
+}
+
+function softplus_biasForward_f64(z: TypedArray, bias: TypedArray, out: TypedArray, rows: number, cols: number, p: number): void {
+  for (let r = 0, o = 0; r < rows; r++, o += cols) for (let c = 0; c < cols; c++) { const _x = z[o + c] + bias[c];  out[o + c] = ((_x > 0 ? _x : 0) + Math.log1p(Math.exp((-Math.abs(_x))))); }
+  
+}
+
+function softplus_biasBackward_f64(s: TypedArray, dy: TypedArray, dz: TypedArray, dbias: TypedArray, rows: number, cols: number, p: number): void {
+  if (rows === 0) { for (let c = 0; c < cols; c++) dbias[c] = 0; }
+  else { for (let c = 0, o = 0; c < cols; c++) { const _s = s[o + c]; const _g = dy[o + c]; const _tx = Math.exp((-Math.abs(_s))); const _dx = (1 + _tx); const _d = (_g * (_s >= 0 ? (1 / _dx) : (_tx / _dx))); dz[o + c] = _d; dbias[c] = _d; }
+  for (let r = 1, o = cols; r < rows; r++, o += cols) for (let c = 0; c < cols; c++) { const _s = s[o + c]; const _g = dy[o + c]; const _tx = Math.exp((-Math.abs(_s))); const _dx = (1 + _tx); const _d = (_g * (_s >= 0 ? (1 / _dx) : (_tx / _dx))); dz[o + c] = _d; dbias[c] = dbias[c] + _d; } }
+  
+}
+
 /** The kernels of each elementwise function: [float32, float64]. */
 export const GENERATED_UNARY = Object.freeze({
   identity: [{ forward: identity_forward_f32, backward: identity_backward_f32, biasForward: identity_biasForward_f32, biasBackward: identity_biasBackward_f32 }, { forward: identity_forward_f64, backward: identity_backward_f64, biasForward: identity_biasForward_f64, biasBackward: identity_biasBackward_f64 }],
@@ -461,4 +557,6 @@ export const GENERATED_UNARY = Object.freeze({
   relu: [{ forward: relu_forward_f32, backward: relu_backward_f32, biasForward: relu_biasForward_f32, biasBackward: relu_biasBackward_f32 }, { forward: relu_forward_f64, backward: relu_backward_f64, biasForward: relu_biasForward_f64, biasBackward: relu_biasBackward_f64 }],
   leakyRelu: [{ forward: leakyRelu_forward_f32, backward: leakyRelu_backward_f32, biasForward: leakyRelu_biasForward_f32, biasBackward: leakyRelu_biasBackward_f32 }, { forward: leakyRelu_forward_f64, backward: leakyRelu_backward_f64, biasForward: leakyRelu_biasForward_f64, biasBackward: leakyRelu_biasBackward_f64 }],
   tanh: [{ forward: tanh_forward_f32, backward: tanh_backward_f32, biasForward: tanh_biasForward_f32, biasBackward: tanh_biasBackward_f32 }, { forward: tanh_forward_f64, backward: tanh_backward_f64, biasForward: tanh_biasForward_f64, biasBackward: tanh_biasBackward_f64 }],
+  gelu: [{ forward: gelu_forward_f32, backward: gelu_backward_f32, biasForward: gelu_biasForward_f32, biasBackward: gelu_biasBackward_f32 }, { forward: gelu_forward_f64, backward: gelu_backward_f64, biasForward: gelu_biasForward_f64, biasBackward: gelu_biasBackward_f64 }],
+  softplus: [{ forward: softplus_forward_f32, backward: softplus_backward_f32, biasForward: softplus_biasForward_f32, biasBackward: softplus_biasBackward_f32 }, { forward: softplus_forward_f64, backward: softplus_backward_f64, biasForward: softplus_biasForward_f64, biasBackward: softplus_biasBackward_f64 }],
 });
