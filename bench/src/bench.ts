@@ -3,6 +3,7 @@ import { gradstreamBackends } from './peers/gradstream.js';
 import { initTfjs, type TfInfo } from './peers/tfjs.js';
 import { RATIOS, RATIO_KEYS, type RatioKey, type Ratios, type Workload } from './results.js';
 import type { Measurement, TimingOptions } from './stats.js';
+import { cnnWorkload, type CnnOptions, type CnnResult } from './workloads/cnn.js';
 import { digitsFitWorkload, type DigitsFitOptions, type DigitsFitResult } from './workloads/digits-fit.js';
 import { lessonWorkload, type LessonOptions, type LessonResult } from './workloads/lesson.js';
 import { matmulWorkload, type MatmulResult } from './workloads/matmul.js';
@@ -16,9 +17,11 @@ export interface BenchOptions {
   readonly mlp: MlpOptions & { readonly timing: TimingOptions };
   readonly matmul: TimingOptions & { readonly size: number };
   readonly digitsFit: DigitsFitOptions;
+  readonly cnn: CnnOptions;
 }
 
 const MLP = { samples: 8000, batchSize: 64, hidden: 128, lr: 0.1, lossSteps: 20, seed: 1 } as const;
+const CNN_SIZE = { padding: 'valid', batchSize: 64, lr: 0.003, seed: 1, heldOut: 2000, lossTolerance: 1e-3, logitTolerance: 1e-4 } as const;
 const DIGITS = { samples: 8000, heldOut: 2000, batchSize: 128, hidden: 128, lr: 0.003, seed: 1, minAccuracy: 0.8, lossTolerance: 0.01 } as const;
 
 /** The full run: five timed repetitions of each row on each workload, after a warm-up. */
@@ -29,6 +32,16 @@ export const FULL: BenchOptions = {
   mlp: { ...MLP, timing: { reps: 5, minMs: 1000, maxMs: 12_000 } },
   matmul: { reps: 5, minMs: 500, size: 512 },
   digitsFit: { ...DIGITS, reps: 5, warmupMs: 1000, maxMs: 12_000 },
+  cnn: {
+    ...CNN_SIZE,
+    fitBatches: 125,
+    tfjsFitBatches: 4,
+    checkSteps: 2,
+    fitReps: 5,
+    fitWarmupMs: 1000,
+    fitMaxMs: 12_000,
+    predict: { reps: 5, minMs: 1000, maxMs: 12_000 },
+  },
 };
 
 /** The smoke run (`--quick`): the same workloads, fewer and shorter repetitions. */
@@ -39,6 +52,7 @@ export const QUICK: BenchOptions = {
   mlp: { ...MLP, samples: 2048, timing: { reps: 3, minMs: 150 } },
   matmul: { reps: 3, minMs: 150, size: 512 },
   digitsFit: { ...DIGITS, samples: 2048, heldOut: 1000, reps: 3, warmupMs: 0 },
+  cnn: { ...CNN_SIZE, fitBatches: 8, tfjsFitBatches: 1, checkSteps: 2, fitReps: 2, fitWarmupMs: 0, predict: { reps: 3, minMs: 150 } },
 };
 
 /** Everything a run measured; `bench/results/latest.json` holds one of these. */
@@ -62,11 +76,12 @@ export interface BenchResult {
     readonly mlp: Pick<MlpResult, 'lossSteps' | 'initialLoss' | 'losses'>;
     readonly matmul: Pick<MatmulResult, 'size' | 'reference' | 'maxAbsDiff'>;
     readonly 'digits-fit': Omit<DigitsFitResult, 'raw'>;
+    readonly cnn: Omit<CnnResult, 'raw'>;
   };
   readonly ratios: Ratios;
 }
 
-/** Runs the four workloads in turn (rows interleaved within each) and computes the ratios. */
+/** Runs the five workloads in turn (rows interleaved within each) and computes the ratios. */
 export async function runBench(options: BenchOptions, log: (line: string) => void = () => {}): Promise<BenchResult> {
   const started = performance.now();
   const tfjs = await initTfjs();
@@ -93,7 +108,14 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     `784-${d.hidden}-10 ReLU, Adam, batch ${d.batchSize}, one epoch of ${d.samples} digits per rep, ${d.reps} reps`,
     () => digitsFitWorkload(d),
   );
-  const raw: Record<Workload, Record<string, Measurement>> = { lesson: lesson.raw, mlp: mlp.raw, matmul: matmul.raw, 'digits-fit': digitsRaw };
+  const c = options.cnn;
+  const { raw: cnnRaw, ...cnn } = await timed(
+    'cnn',
+    `conv 5×5×8 → pool → conv 5×5×16 → pool → dense 10 ('${c.padding}'), Adam, batch ${c.batchSize}: fit on ${c.fitBatches} batches ` +
+      `(TF.js cpu ${c.tfjsFitBatches}), ${c.fitReps} reps; predict ${c.heldOut} digits, ${c.predict.reps} reps`,
+    () => cnnWorkload(c),
+  );
+  const raw: Record<Workload, Record<string, Measurement>> = { lesson: lesson.raw, mlp: mlp.raw, matmul: matmul.raw, 'digits-fit': digitsRaw, cnn: cnnRaw };
 
   const rate = (workload: Workload, name: string): Measurement => {
     const m = raw[workload][name];
@@ -124,6 +146,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       mlp: { lossSteps: mlp.lossSteps, initialLoss: mlp.initialLoss, losses: mlp.losses },
       matmul: { size: matmul.size, reference: matmul.reference, maxAbsDiff: matmul.maxAbsDiff },
       'digits-fit': digits,
+      cnn,
     },
     ratios: { ...ratios, matmul_gflops: gflops.median },
   };

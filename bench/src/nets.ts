@@ -61,3 +61,47 @@ export function batchRange(task: { readonly batchSize: number }, b: number, widt
   const start = b * task.batchSize * width;
   return [start, start + task.batchSize * width];
 }
+
+/** Padding of the cnn workload's convolutions, as TF.js and gradstream's `conv2d` name it. */
+export type CnnPadding = 'same' | 'valid';
+
+/**
+ * The digits CNN (`examples/digits-cnn`): 28×28×1 NHWC images → conv 5×5×8 ReLU → max-pool 2 →
+ * conv 5×5×16 ReLU → max-pool 2 → flatten → dense 10 logits, softmax cross-entropy.
+ */
+export const CNN = Object.freeze({ side: 28, channels: 1, kernel: 5, filters: [8, 16] as const, pool: 2, classes: 10 });
+
+/** Features the flatten hands to the dense layer: 7·7·16 = 784 with 'same' padding, 4·4·16 = 256 with 'valid'. */
+export function cnnFlatFeatures(padding: CnnPadding): number {
+  let side: number = CNN.side;
+  for (let i = 0; i < CNN.filters.length; i++) {
+    if (padding === 'valid') side -= CNN.kernel - 1;
+    side = Math.floor(side / CNN.pool);
+  }
+  return side * side * (CNN.filters[CNN.filters.length - 1] as number);
+}
+
+/**
+ * Parameters of the digits CNN in gradstream's layout, in model order: conv kernels are
+ * `[filters, kh, kw, inChannels]`, the dense weight is `[out, in]` over the flattened NHWC
+ * features (row-major h, w, c, as TF.js's `flatten` orders them too).
+ */
+export interface CnnWeights {
+  readonly padding: CnnPadding;
+  readonly conv1: { readonly w: Float32Array; readonly b: Float32Array };
+  readonly conv2: { readonly w: Float32Array; readonly b: Float32Array };
+  readonly dense: { readonly w: Float32Array; readonly b: Float32Array };
+}
+
+/**
+ * The cnn workload: the digits CNN trained with Adam through each library's public call, the
+ * digits in order, batch `batchSize`, from the same initial weights; `heldOut` digits are what
+ * the prediction rows classify.
+ */
+export interface CnnTask {
+  readonly data: Digits;
+  readonly heldOut: Digits;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly init: CnnWeights;
+}

@@ -45,8 +45,13 @@ export function formatReport(r: BenchResult): string {
   for (const [k, s] of Object.entries(d.scores)) {
     digits[k] = `${s.epochLoss.toFixed(4)}  ${s.heldOutLoss.toFixed(4)}  ${(100 * s.heldOutAccuracy).toFixed(1)} %`;
   }
+  const cnn = checks.cnn;
+  const cnnCheck: Record<string, string> = { 'gradstream-predict': '(reference)' };
+  for (const [k, v] of Object.entries(cnn.stepLosses)) cnnCheck[k] = v.map((l) => l.toPrecision(7)).join(', ');
+  for (const [k, v] of Object.entries(cnn.logitDiff)) cnnCheck[k] = `max |Δ logit| ${v.toExponential(1)}`;
   const m = r.machine;
   const mlp = r.config.mlp;
+  const cc = r.config.cnn;
   const df = r.config.digitsFit;
   const ratioRows = [...RATIO_KEYS.map((k) => {
     const def = RATIOS[k];
@@ -68,6 +73,15 @@ export function formatReport(r: BenchResult): string {
       `after epoch 1: train loss, held-out loss, accuracy (${df.heldOut} digits)`,
     ).slice(0, -1),
     `  check: every held-out accuracy ≥ ${(100 * d.minAccuracy).toFixed(0)} % and epoch loss within ${(100 * d.lossTolerance).toFixed(0)} % of gradstream-fit's: ${d.sane ? 'pass' : 'FAIL'}`,
+    '',
+    ...section(
+      `cnn: 28×28×1 → conv 5×5×8 ReLU → max-pool 2 → conv 5×5×16 ReLU → max-pool 2 → dense 10 ('${cc.padding}'), softmax cross-entropy, Adam lr ${cc.lr}, batch ${cc.batchSize}; ` +
+        `fit rows: one call per rep (TF.js cpu on the first ${cc.tfjsFitBatches} batches only); predict rows: ${cc.heldOut} held-out digits`,
+      r.raw.cnn,
+      cnnCheck,
+      `fit: loss of steps 1…${cc.checkSteps}; predict: logits vs gradstream-predict`,
+    ).slice(0, -1),
+    `  check: step losses within ${cnn.lossTolerance} relative of gradstream-fit's, logits within ${cnn.logitTolerance} of gradstream-predict's: ${cnn.sane ? 'pass' : 'FAIL'}`,
     '',
     'ratios: gradstream ÷ peer (> 1: gradstream faster; * the target ratios)',
     ...table(['ratio', 'value', 'basis'], ratioRows, new Set([1])),

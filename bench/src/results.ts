@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** The workloads, in run order. */
-export const WORKLOADS = ['lesson', 'mlp', 'matmul', 'digits-fit'] as const;
+export const WORKLOADS = ['lesson', 'mlp', 'matmul', 'digits-fit', 'cnn'] as const;
 
 /** A workload's name (a key of the results' `raw`). */
 export type Workload = (typeof WORKLOADS)[number];
@@ -43,6 +43,8 @@ export const RATIOS = {
   'digits-fit-1t/tfjs-wasm-fit': { workload: 'digits-fit', gradstream: 'gradstream-wasm1t-fit', peer: 'tfjs-wasm-fit' },
   'digits-fit/tfjs-cpu-fit': { workload: 'digits-fit', gradstream: 'gradstream-fit', peer: 'tfjs-cpu-fit' },
   'digits-fit/ts': { workload: 'digits-fit', gradstream: 'gradstream-fit', peer: 'gradstream-ts-fit' },
+  'cnn/tfjs-cpu-fit': { workload: 'cnn', gradstream: 'gradstream-fit', peer: 'tfjs-cpu-fit' },
+  'cnn-predict/tfjs-wasm': { workload: 'cnn', gradstream: 'gradstream-predict', peer: 'tfjs-wasm-predict' },
 } as const satisfies Record<string, RatioDefinition>;
 
 /** The keys of `ratios` (besides `matmul_gflops`), in print order. */

@@ -27,6 +27,22 @@ const TINY: BenchOptions = {
   mlp: { samples: 256, batchSize: 64, hidden: 16, lr: 0.1, lossSteps: 3, seed: 1, timing: { reps: 1, minMs: 1 } },
   matmul: { reps: 1, minMs: 1, size: 32 },
   digitsFit: { samples: 512, heldOut: 256, batchSize: 128, hidden: 16, lr: 0.003, seed: 1, reps: 1, warmupMs: 0, minAccuracy: 0.2, lossTolerance: 1e-3 },
+  // TF.js cpu trains this network at a few tens of samples per second: batches of 8, three of them in all.
+  cnn: {
+    padding: 'valid',
+    batchSize: 8,
+    lr: 0.003,
+    seed: 1,
+    fitBatches: 3,
+    tfjsFitBatches: 1,
+    checkSteps: 2,
+    fitReps: 1,
+    fitWarmupMs: 0,
+    heldOut: 40,
+    predict: { reps: 1, minMs: 1 },
+    lossTolerance: 1e-3,
+    logitTolerance: 1e-4,
+  },
 };
 
 /** The ratio keys the harness promises, written out: changing them must be deliberate. */
@@ -52,6 +68,8 @@ const EXPECTED_RATIO_KEYS = [
   'digits-fit-1t/tfjs-wasm-fit',
   'digits-fit/tfjs-cpu-fit',
   'digits-fit/ts',
+  'cnn/tfjs-cpu-fit',
+  'cnn-predict/tfjs-wasm',
 ];
 
 /** gradstream's three backend configurations, by row-name infix. */
@@ -112,6 +130,14 @@ describe('bench harness at toy size', () => {
     expect(Object.keys(raw.mlp).sort()).toEqual([...trained({ gradstream: ['plan', 'fit'], tfjs: ['loop', 'fit'] }), 'brain.js-per-sample'].sort());
     expect(Object.keys(raw.matmul).sort()).toEqual(trained({ gradstream: ['kernel'], tfjs: ['kernel'] }).sort());
     expect(Object.keys(raw['digits-fit']).sort()).toEqual(trained({ gradstream: ['fit'], tfjs: ['fit'] }).sort());
+    // TF.js's wasm backend cannot train convolutions and its cpu backend predicts far slower than its wasm one:
+    // one TF.js row each; gradstream's TypeScript kernels are left out.
+    expect(Object.keys(raw.cnn).sort()).toEqual(
+      ['gradstream-fit', 'gradstream-wasm1t-fit', 'tfjs-cpu-fit', 'gradstream-predict', 'gradstream-wasm1t-predict', 'tfjs-wasm-predict'].sort(),
+    );
+    expect(raw.cnn['tfjs-cpu-fit']?.iteration).toBe('epoch of the first 1 batches (8 samples)');
+    expect(raw.cnn['gradstream-fit']?.iteration).toBe('epoch of 24 samples');
+    expect(raw.cnn['tfjs-wasm-predict']?.path).toBe('model.predict');
     // Every row says which library, backend and path it measured.
     const paths = new Set<string>();
     for (const rows of Object.values(raw)) {
@@ -184,6 +210,22 @@ describe('bench harness at toy size', () => {
       expect(s.heldOutAccuracy, name).toBeGreaterThan(0.2);
     }
     expect(d.sane).toBe(true);
+  });
+
+  it('trains the CNN to the same step losses in gradstream and TF.js, and predicts the same logits', async () => {
+    const c = (await run()).checks.cnn;
+    expect(Object.keys(c.stepLosses).sort()).toEqual(['gradstream-fit', 'gradstream-wasm1t-fit', 'tfjs-cpu-fit']);
+    const base = c.stepLosses['gradstream-fit'] as number[];
+    expect(base).toHaveLength(TINY.cnn.checkSteps);
+    // Step 1 is the loss at the initial weights: near ln 10, a uniform guess's, for small initial logits.
+    expect(Math.abs((base[0] as number) - Math.log(10))).toBeLessThan(0.5);
+    for (const [name, losses] of Object.entries(c.stepLosses)) {
+      expect(losses, name).toHaveLength(TINY.cnn.checkSteps);
+      losses.forEach((l, i) => expect(relDiff(l, base[i] as number), `${name} step ${i + 1}`).toBeLessThan(1e-3));
+    }
+    expect(Object.keys(c.logitDiff).sort()).toEqual(['gradstream-wasm1t-predict', 'tfjs-wasm-predict']);
+    for (const [name, d] of Object.entries(c.logitDiff)) expect(d, name).toBeLessThan(1e-4);
+    expect(c.sane).toBe(true);
   });
 
   it('prints one table per workload with each row path', async () => {

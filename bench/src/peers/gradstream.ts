@@ -1,10 +1,22 @@
-import { lastValueFrom } from 'rxjs';
+import { filter, lastValueFrom, map, toArray } from 'rxjs';
 import { backendSummary, sequential, type BuildOptions, type LayerSpec, type Model, type Plan } from '@gradstream/graph';
-import { linear, mse, relu, sigmoid, softmaxCrossEntropy } from '@gradstream/ops';
+import { conv2d, dense, flatten, linear, maxPool2d, mse, relu, sigmoid, softmaxCrossEntropy } from '@gradstream/ops';
 import { Rng, Tensor, type Backend, type InitSpec } from '@gradstream/tensor';
-import { adam, end$, fit, sgd, type Optimizer } from '@gradstream/trainer';
+import { adam, end$, fit, sgd, type BatchEvent, type Optimizer, type TrainEvent } from '@gradstream/trainer';
 import { CLASSES, PIXELS, type Digits } from '../data/mnist.js';
-import { LESSON, batchRange, type DigitsTask, type MlpTask, type MlpWeights, type Trainer } from '../nets.js';
+import {
+  CNN,
+  LESSON,
+  batchRange,
+  cnnFlatFeatures,
+  type CnnPadding,
+  type CnnTask,
+  type CnnWeights,
+  type DigitsTask,
+  type MlpTask,
+  type MlpWeights,
+  type Trainer,
+} from '../nets.js';
 
 /**
  * The backend configurations every gradstream row is measured in: the default (`backend: 'auto'`,
@@ -39,9 +51,15 @@ export function gradstreamBackends(): Record<string, string> {
 
 const constant = (value: number): InitSpec => ({ type: 'constant', value });
 
-/** Overwrites a model's parameters (in model order) with the given values. */
+/** Overwrites a model's parameters (in model order) with the given values, each of exactly the parameter's size. */
 function setParams(model: Model, values: readonly Float32Array[]): Model {
-  model.parameters().forEach((p, i) => p.value.data.set(values[i] as Float32Array));
+  const params = model.parameters();
+  if (params.length !== values.length) throw new Error(`setParams: the model has ${params.length} parameters, got ${values.length} values`);
+  params.forEach((p, i) => {
+    const v = values[i] as Float32Array;
+    if (v.length !== p.value.size) throw new Error(`setParams: ${p.id} holds ${p.value.size} values, got ${v.length}`);
+    p.value.data.set(v);
+  });
   return model;
 }
 
@@ -249,6 +267,106 @@ export function gradstreamDigitsFit(config: GradstreamConfig, task: DigitsTask):
       const logits = model.predict(new Tensor([task.heldOut.size, PIXELS], task.heldOut.x)).data;
       const { loss, accuracy } = scoreLogits(logits, task.heldOut);
       return { epochLoss: trainer.lastEpochLoss(), heldOutLoss: loss, heldOutAccuracy: accuracy };
+    },
+  };
+}
+
+/** The digits CNN (see {@link CNN}) as a gradstream model; with `init`, its parameters are overwritten by those values. */
+function cnnModel(config: GradstreamConfig, padding: CnnPadding, seed: number, init?: CnnWeights): Model {
+  const [f1, f2] = CNN.filters;
+  const layers: LayerSpec[] = [
+    conv2d({ filters: f1, kernelSize: CNN.kernel, padding, activation: 'relu' }),
+    maxPool2d({ poolSize: CNN.pool }),
+    conv2d({ filters: f2, kernelSize: CNN.kernel, padding, activation: 'relu' }),
+    maxPool2d({ poolSize: CNN.pool }),
+    flatten(),
+    dense({ inFeatures: cnnFlatFeatures(padding), outFeatures: CNN.classes }),
+  ];
+  const model = sequential(layers, { inputShape: [CNN.side, CNN.side, CNN.channels], loss: softmaxCrossEntropy(), dtype: 'float32', seed, ...config.options });
+  if (init === undefined) return model;
+  return setParams(model, [init.conv1.w, init.conv1.b, init.conv2.w, init.conv2.b, init.dense.w, init.dense.b]);
+}
+
+/**
+ * The digits CNN's initial parameters as gradstream initialises them from `seed`, read by name
+ * (each layer's `weight` and `bias`, layers in model order).
+ */
+export function gradstreamCnnInit(padding: CnnPadding, seed: number): CnnWeights {
+  const model = cnnModel(GRADSTREAM_CONFIGS[2], padding, seed);
+  const layers = [...new Set(model.parameters().map((p) => p.node))].map((node) => {
+    const of = (name: string): Float32Array => {
+      const p = model.parameters().find((q) => q.node === node && q.name === name);
+      if (p === undefined) throw new Error(`gradstreamCnnInit: node ${node} has no ${name}`);
+      return Float32Array.from(p.value.data);
+    };
+    return { w: of('weight'), b: of('bias') };
+  });
+  const [conv1, conv2, dense] = layers;
+  if (layers.length !== 3 || conv1 === undefined || conv2 === undefined || dense === undefined) {
+    throw new Error(`gradstreamCnnInit: expected 3 layers with parameters, got ${layers.length}`);
+  }
+  return { padding, conv1, conv2, dense };
+}
+
+/** `count` images of a set from `start` as an NHWC tensor `[count, 28, 28, 1]` and its one-hot targets, sharing the set's arrays. */
+function imageTensors(data: Digits, start: number, count: number): { x: Tensor; y: Tensor } {
+  return {
+    x: new Tensor([count, CNN.side, CNN.side, CNN.channels], data.x.subarray(start * PIXELS, (start + count) * PIXELS)),
+    y: new Tensor([count, CLASSES], data.y.subarray(start * CLASSES, (start + count) * CLASSES)),
+  };
+}
+
+/**
+ * The digits CNN through `fit` (Adam, in order): one `run(n)` trains n epochs over the task's
+ * first `batches` batches. `stepLosses(k)` trains one epoch of the first `k` batches and returns
+ * each step's loss as its `batch` event reports it (the loss of that step's forward pass, before
+ * its update): the cross-library check.
+ */
+export function gradstreamCnnFit(config: GradstreamConfig, task: CnnTask, batches: number): Trainer & { stepLosses: (k: number) => Promise<number[]> } {
+  const model = cnnModel(config, task.init.padding, 0, task.init);
+  const optimizer = adam({ lr: task.lr });
+  const { x, y } = imageTensors(task.data, 0, batches * task.batchSize);
+  const trainer = fitTrainer(model, x, y, task.batchSize, optimizer, () => Number.NaN);
+  return {
+    ...trainer,
+    stepLosses(k) {
+      const data = imageTensors(task.data, 0, k * task.batchSize);
+      const run$ = fit(model, data, { epochs: 1, batchSize: task.batchSize, shuffle: false, optimizer, metrics: [] });
+      return lastValueFrom(
+        run$.pipe(
+          filter((e: TrainEvent): e is BatchEvent => e.type === 'batch'),
+          map((e) => e.loss),
+          toArray(),
+        ),
+      );
+    },
+  };
+}
+
+/**
+ * The digits CNN's forward pass through the public call: one `run(n)` classifies the held-out
+ * digits n times, `model.predict` on each batch of `batchSize` (views made once; the model keeps
+ * one forward-only plan per batch size). `logits()` returns the held-out logits, in order.
+ */
+export function gradstreamCnnPredict(config: GradstreamConfig, task: CnnTask): Trainer & { logits: () => Float32Array } {
+  const model = cnnModel(config, task.init.padding, 0, task.init);
+  const n = task.heldOut.size;
+  const batches: Tensor[] = [];
+  for (let start = 0; start < n; start += task.batchSize) batches.push(imageTensors(task.heldOut, start, Math.min(task.batchSize, n - start)).x);
+  return {
+    run(iterations) {
+      for (let i = 0; i < iterations; i++) for (const b of batches) model.predict(b);
+    },
+    loss: () => Number.NaN,
+    logits() {
+      const out = new Float32Array(n * CLASSES);
+      let at = 0;
+      for (const b of batches) {
+        const logits = model.predict(b).data;
+        out.set(logits, at);
+        at += logits.length;
+      }
+      return out;
     },
   };
 }

@@ -4,7 +4,7 @@ import type * as TfUnion from '@tensorflow/tfjs';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfWasm from '@tensorflow/tfjs-backend-wasm';
 import { CLASSES, PIXELS, type Digits } from '../data/mnist.js';
-import { LESSON, batchRange, type DigitsTask, type MlpTask, type MlpWeights, type Trainer } from '../nets.js';
+import { CNN, LESSON, batchRange, type CnnTask, type CnnWeights, type DigitsTask, type MlpTask, type MlpWeights, type Trainer } from '../nets.js';
 import { scoreLogits, type DigitsScore } from './gradstream.js';
 
 const require = createRequire(import.meta.url);
@@ -282,6 +282,123 @@ export async function tfjsDigitsFit(backend: TfBackend, task: DigitsTask): Promi
       const logits = tf.tidy(() => (layers.model.predict(tf.tensor2d(task.heldOut.x, [task.heldOut.size, PIXELS])) as TfCore.Tensor).dataSync());
       const { loss, accuracy } = scoreLogits(logits, task.heldOut);
       return { epochLoss: trainer.lastEpochLoss(), heldOutLoss: loss, heldOutAccuracy: accuracy };
+    },
+  };
+}
+
+/**
+ * The digits CNN as a `tf.sequential`: conv2d (ReLU) → maxPooling2d → conv2d (ReLU) →
+ * maxPooling2d → flatten → dense (linear → logits), with the given weights: conv kernels
+ * transposed from gradstream's `[filters, kh, kw, in]` to TF.js's `[kh, kw, in, filters]`, the
+ * dense kernel from `[out, in]` to `[in, out]` (both flatten NHWC features in the same h, w, c
+ * order). With an optimizer it is compiled with the softmax cross-entropy of the logits.
+ */
+function cnnLayersModel(init: CnnWeights, optimizer?: TfCore.Optimizer) {
+  const model = tfl.sequential();
+  const [f1, f2] = CNN.filters;
+  const conv = (filters: number, first: boolean) =>
+    tfl.layers.conv2d({
+      filters,
+      kernelSize: CNN.kernel,
+      padding: init.padding,
+      activation: 'relu',
+      ...(first ? { inputShape: [CNN.side, CNN.side, CNN.channels] } : {}),
+    });
+  model.add(conv(f1, true));
+  model.add(tfl.layers.maxPooling2d({ poolSize: CNN.pool }));
+  model.add(conv(f2, false));
+  model.add(tfl.layers.maxPooling2d({ poolSize: CNN.pool }));
+  model.add(tfl.layers.flatten());
+  model.add(tfl.layers.dense({ units: CNN.classes }));
+  const k = CNN.kernel;
+  const kernel = (w: Float32Array, filters: number, inputs: number) => tf.transpose(tf.tensor4d(Float32Array.from(w), [filters, k, k, inputs]), [1, 2, 3, 0]);
+  const flat = init.dense.w.length / CNN.classes;
+  const weights = tf.tidy(() => [
+    kernel(init.conv1.w, f1, CNN.channels),
+    tf.tensor1d(Float32Array.from(init.conv1.b)),
+    kernel(init.conv2.w, f2, f1),
+    tf.tensor1d(Float32Array.from(init.conv2.b)),
+    tf.transpose(tf.tensor2d(Float32Array.from(init.dense.w), [CNN.classes, flat])),
+    tf.tensor1d(Float32Array.from(init.dense.b)),
+  ]);
+  model.setWeights(weights);
+  tf.dispose(weights);
+  if (optimizer !== undefined) model.compile({ optimizer, loss: softmaxCrossEntropyOfLogits });
+  return {
+    model,
+    dispose() {
+      model.dispose();
+      optimizer?.dispose();
+    },
+  };
+}
+
+/** `count` digits of a set from `start` as an NHWC `[count, 28, 28, 1]` tensor and its `[count, 10]` one-hot targets (copied). */
+const imageTensors = (data: Digits, start: number, count: number): [TfCore.Tensor4D, TfCore.Tensor2D] => [
+  tf.tensor4d(data.x.slice(start * PIXELS, (start + count) * PIXELS), [count, CNN.side, CNN.side, CNN.channels]),
+  tf.tensor2d(data.y.slice(start * CLASSES, (start + count) * CLASSES), [count, CLASSES]),
+];
+
+/**
+ * The digits CNN trained by `model.fit` (Adam with gradstream's defaults, as for digits-fit): one
+ * `run(n)` is `model.fit` of n epochs over the task's first `batches` batches. `stepLosses(k)`
+ * trains one epoch of the first `k` batches and returns each step's loss as `onBatchEnd` reports
+ * it (computed in that step's forward pass, before its update): the cross-library check.
+ */
+export async function tfjsCnnFit(backend: TfBackend, task: CnnTask, batches: number): Promise<Trainer & { stepLosses: (k: number) => Promise<number[]> }> {
+  await use(backend);
+  const layers = cnnLayersModel(task.init, tf.train.adam(task.lr, 0.9, 0.999, 1e-8));
+  const [x, y] = imageTensors(task.data, 0, batches * task.batchSize);
+  const trainer = fitTrainer(backend, layers, x, y, task.batchSize, undefined);
+  return {
+    ...trainer,
+    async stepLosses(k) {
+      await use(backend);
+      const [cx, cy] = imageTensors(task.data, 0, k * task.batchSize);
+      const losses: number[] = [];
+      try {
+        await layers.model.fit(cx, cy, {
+          epochs: 1,
+          batchSize: task.batchSize,
+          shuffle: false,
+          verbose: 0,
+          callbacks: { onBatchEnd: async (_batch, logs) => void losses.push(logs?.loss ?? Number.NaN) },
+        });
+      } finally {
+        tf.dispose([cx, cy]);
+      }
+      return losses;
+    },
+  };
+}
+
+/**
+ * The digits CNN's forward pass through TF.js's public call: one `run(n)` is n times
+ * `model.predict(heldOut, { batchSize })` (tfjs-layers cuts it into batches and concatenates the
+ * logits), read back with `dataSync` so the work is done, not merely queued. The model is built
+ * from the task's initial weights and never trained. `logits()` returns the held-out logits.
+ */
+export async function tfjsCnnPredict(backend: TfBackend, task: CnnTask): Promise<Trainer & { logits: () => Float32Array }> {
+  await use(backend);
+  const layers = cnnLayersModel(task.init);
+  const [x, y] = imageTensors(task.heldOut, 0, task.heldOut.size);
+  y.dispose();
+  const predict = (): Float32Array => {
+    const out = layers.model.predict(x, { batchSize: task.batchSize }) as TfCore.Tensor;
+    const data = out.dataSync() as Float32Array;
+    out.dispose();
+    return data;
+  };
+  return {
+    prepare: () => use(backend),
+    run(n) {
+      for (let i = 0; i < n; i++) predict();
+    },
+    loss: () => Number.NaN,
+    logits: () => Float32Array.from(predict()),
+    dispose() {
+      layers.dispose();
+      x.dispose();
     },
   };
 }
