@@ -762,6 +762,104 @@ describe('fuzz: kernels against a naive float64 reference', () => {
     );
   });
 
+  it('conv2dForward equals im2col, matmul and biasUnary bit for bit, on every implementation and on two threads', { timeout: TEST_TIMEOUT_MS }, () => {
+    const side = fc.integer({ min: 1, max: 30 });
+    fc.assert(
+      fc.property(
+        fc.record({
+          ...common,
+          batch: fc.integer({ min: 1, max: 12 }),
+          h: side,
+          w: side,
+          c: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 20 }), fc.constantFrom(200, 600)),
+          kh: fc.integer({ min: 1, max: 5 }),
+          kw: fc.integer({ min: 1, max: 5 }),
+          strideH: fc.integer({ min: 1, max: 3 }),
+          strideW: fc.integer({ min: 1, max: 3 }),
+          dilationH: fc.integer({ min: 1, max: 2 }),
+          dilationW: fc.integer({ min: 1, max: 2 }),
+          same: fc.boolean(),
+          filters: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.constantFrom(8, 16, 70)),
+          fn: fc.constantFrom(...UNARY_NAMES),
+          p: fc.double({ min: 0, max: 0.5, noNaN: true }),
+        }),
+        (q) => {
+          const fn = q.fn as UnaryName;
+          const spanH = (q.kh - 1) * q.dilationH + 1;
+          const spanW = (q.kw - 1) * q.dilationW + 1;
+          const h = q.same ? q.h : Math.max(q.h, spanH);
+          const w = q.same ? q.w : Math.max(q.w, spanW);
+          const side2 = (size: number, span: number, stride: number): [number, number] => {
+            if (!q.same) return [Math.floor((size - span) / stride) + 1, 0];
+            const out = Math.ceil(size / stride);
+            return [out, Math.floor(Math.max((out - 1) * stride + span - size, 0) / 2)];
+          };
+          const [outH, padTop] = side2(h, spanH, q.strideH);
+          const [outW, padLeft] = side2(w, spanW, q.strideW);
+          const rows = q.batch * outH * outW;
+          const patch = q.kh * q.kw * q.c;
+          const geo = [q.batch, h, w, q.c, q.kh, q.kw, q.strideH, q.strideW, q.dilationH, q.dilationW, padTop, padLeft, outH, outW] as const;
+          const rng = Rng.fromSeed(q.seed);
+          const [x, weight, bias] = [values(rng, q.batch * h * w * q.c, -q.mag, q.mag), values(rng, q.filters * patch, -1, 1), values(rng, q.filters, -1, 1)];
+          const bits = (a: TypedArray): string[] => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : String(v)));
+          let wasmBits: string[] | undefined;
+          for (const b of [tsBackend, wasm1, wasm2]) {
+            const buf = (v: Float64Array | number): TypedArray => {
+              const t = b.allocate(q.dtype, typeof v === 'number' ? v : v.length);
+              if (typeof v !== 'number') t.set(v);
+              return t;
+            };
+            const [xb, wb, bb, cols, want, got] = [buf(x), buf(weight), buf(bias), buf(rows * patch), buf(rows * q.filters), buf(rows * q.filters)];
+            b.im2col(xb, cols, ...geo);
+            b.matmul(cols, wb, want, rows, q.filters, patch, false, true);
+            b.biasUnary(fn, want, bb, want, rows, q.filters, q.p);
+            b.conv2dForward(xb, wb, bb, got, buf(rows * patch), ...geo, q.filters, fn, q.p);
+            expect(bits(got), `${b.name} ${b.threads} ${fn}`).toEqual(bits(want));
+            if (b !== tsBackend && q.dtype === 'float32') {
+              if (wasmBits === undefined) wasmBits = bits(got);
+              else expect(bits(got), 'wasm 2 threads = 1 thread').toEqual(wasmBits);
+            }
+          }
+        },
+      ),
+      { numRuns: Math.max(10, Math.ceil(RUNS / 5)) },
+    );
+  });
+
+  it('maxPool2d split across two threads equals the one-thread pooling bit for bit', { timeout: TEST_TIMEOUT_MS }, () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          seed: seedArb,
+          batch: fc.integer({ min: 16, max: 64 }),
+          h: fc.integer({ min: 3, max: 30 }),
+          w: fc.integer({ min: 3, max: 30 }),
+          c: fc.integer({ min: 1, max: 20 }),
+          k: fc.integer({ min: 1, max: 3 }),
+          stride: fc.integer({ min: 1, max: 3 }),
+          levels: fc.constantFrom(0, 4),
+        }),
+        (q) => {
+          const outH = Math.floor((q.h - q.k) / q.stride) + 1;
+          const outW = Math.floor((q.w - q.k) / q.stride) + 1;
+          const rng = Rng.fromSeed(q.seed);
+          // Few levels make ties (the first pixel wins).
+          let x = values(rng, q.batch * q.h * q.w * q.c, -1, 1);
+          if (q.levels > 0) x = x.map((v) => Math.round(v * q.levels) / q.levels);
+          const results = [wasm1, wasm2].map((b) => {
+            const xb = b.allocate('float32', x.length);
+            xb.set(x);
+            const [out, argmax] = [b.allocate('float32', q.batch * outH * outW * q.c), b.allocate('float32', q.batch * outH * outW * q.c)];
+            b.maxPool2d(xb, out, argmax, q.batch, q.h, q.w, q.c, q.k, q.k, q.stride, q.stride, 0, 0, outH, outW);
+            return [Array.from(out, (v) => (Object.is(v, -0) ? '-0' : String(v))), Array.from(argmax)];
+          });
+          expect(results[1]).toEqual(results[0]);
+        },
+      ),
+      { numRuns: Math.max(5, Math.ceil(RUNS / 20)) },
+    );
+  });
+
   it('fused bias and activation kernels equal the separate ones bit for bit, on every implementation', { timeout: TEST_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(fc.record({ ...common, rows: dimArb, cols: dimArb, fn: fc.constantFrom(...UNARY_NAMES), p: fc.double({ min: 0, max: 0.5, noNaN: true }) }), (p) => {

@@ -128,6 +128,90 @@ export function im2col(
 }
 
 /**
+ * Rows `row0 … row0+nrows` of im2col's `cols` (the windows of output pixels row0 … in (n, oy, ox)
+ * order), written from `cols` on: the same values as im2col writes there. The convolution forward
+ * unfolds its windows a chunk of rows at a time with it, into a buffer that stays in cache.
+ */
+export function im2colRows(
+  x: usize,
+  cols: usize,
+  h: i32,
+  w: i32,
+  c: i32,
+  kh: i32,
+  kw: i32,
+  strideH: i32,
+  strideW: i32,
+  dilationH: i32,
+  dilationW: i32,
+  padTop: i32,
+  padLeft: i32,
+  outH: i32,
+  outW: i32,
+  row0: i32,
+  nrows: i32,
+): void {
+  if (nrows <= 0 || c <= 0 || outH <= 0 || outW <= 0) return;
+  const pixel = <usize>c << 2;
+  const imageRow = <usize>w * pixel;
+  const image = <usize>h * imageRow;
+  const tapRow = <usize>kw * pixel;
+  const patch = <usize>kh * tapRow;
+  const lastTapH = (kh - 1) * dilationH;
+  const lastTapW = (kw - 1) * dilationW;
+  const perImage = outH * outW;
+  let n = row0 / perImage;
+  const rem = row0 - n * perImage;
+  let oy = rem / outW;
+  let ox = rem - oy * outW;
+  let xn = x + <usize>n * image;
+  let iy0 = oy * strideH - padTop;
+  let ix0 = ox * strideW - padLeft;
+  let rowsInside = iy0 >= 0 && iy0 + lastTapH < h;
+  let o = cols;
+  for (let r = 0; r < nrows; r++) {
+    const kx0 = firstInside(ix0, kw);
+    const kx1 = endInside(ix0, kw, w, kx0);
+    if (!rowsInside || ix0 < 0 || ix0 + lastTapW >= w) zeroRun(o, patch);
+    const pre = <usize>kx0 * pixel;
+    const run = <usize>(kx1 - kx0) * pixel;
+    let iy = iy0;
+    for (let ky = 0; ky < kh; ky++) {
+      if (<u32>iy < <u32>h) {
+        const row = xn + <usize>iy * imageRow;
+        if (dilationW == 1) {
+          copyRun(row + <usize>(ix0 + kx0) * pixel, o + pre, run);
+        } else {
+          let ix = ix0;
+          for (let kx = 0; kx < kw; kx++) {
+            if (<u32>ix < <u32>w) copyRun(row + <usize>ix * pixel, o + <usize>kx * pixel, pixel);
+            ix += dilationW;
+          }
+        }
+      }
+      o += tapRow;
+      iy += dilationH;
+    }
+    // The next output pixel: along the row, then the next row, then the next image.
+    ox++;
+    ix0 += strideW;
+    if (ox == outW) {
+      ox = 0;
+      ix0 = -padLeft;
+      oy++;
+      iy0 += strideH;
+      if (oy == outH) {
+        oy = 0;
+        iy0 = -padTop;
+        n++;
+        xn += image;
+      }
+      rowsInside = iy0 >= 0 && iy0 + lastTapH < h;
+    }
+  }
+}
+
+/**
  * The adjoint of im2col: `dx` (`[batch, h, w, c]`, overwritten) sums the entries of `cols` copied
  * from each pixel, in the order of the rows; taps in the padding are dropped.
  */
@@ -211,17 +295,29 @@ export function maxPool2d(
   outH: i32,
   outW: i32,
 ): void {
-  if (batch <= 0 || c <= 0) return;
+  if (batch <= 0) return;
+  maxPoolRows(x, out, argmax, h, w, c, kh, kw, strideH, strideW, padTop, padLeft, outH, outW, 0, batch * outH);
+}
+
+/** maxPool2d over the output rows row0 … row1 of the batch (row = n·outH + oy). */
+// @ts-ignore: decorator
+@inline
+function maxPoolRows(x: usize, out: usize, argmax: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, strideH: i32, strideW: i32,
+                     padTop: i32, padLeft: i32, outH: i32, outW: i32, row0: i32, row1: i32): void {
+  if (c <= 0 || row0 >= row1) return;
   const pixel = <usize>c << 2;
   const imageRow = <usize>w * pixel;
   const image = <usize>h * imageRow;
   const c4 = <usize>(c & ~3) << 2;
-  let o = out;
-  let a = argmax;
-  for (let n = 0; n < batch; n++) {
+  const outRow = <usize>outW * pixel;
+  let o = out + <usize>row0 * outRow;
+  let a = argmax + <usize>row0 * outRow;
+  for (let r = row0; r < row1; r++) {
+    const n = r / outH;
+    const oy = r - n * outH;
     const xn = x + <usize>n * image;
-    let iy0 = -padTop;
-    for (let oy = 0; oy < outH; oy++) {
+    const iy0 = oy * strideH - padTop;
+    {
       const iyStart = max<i32>(iy0, 0);
       const iyEnd = min<i32>(iy0 + kh, h);
       let ix0 = -padLeft;
@@ -278,9 +374,40 @@ export function maxPool2d(
         a += pixel;
         ix0 += strideW;
       }
-      iy0 += strideH;
     }
   }
+}
+
+/**
+ * Part `part` of `parts` of maxPool2d (same arguments, then the pool's scratch, unused): the output
+ * rows of the batch (n·outH + oy) split into contiguous near-equal ranges by their count and
+ * `parts` only; each output element is computed as maxPool2d computes it, so the result is the same.
+ */
+export function maxPool2dParts(
+  x: usize,
+  out: usize,
+  argmax: usize,
+  batch: i32,
+  h: i32,
+  w: i32,
+  c: i32,
+  kh: i32,
+  kw: i32,
+  strideH: i32,
+  strideW: i32,
+  padTop: i32,
+  padLeft: i32,
+  outH: i32,
+  outW: i32,
+  scratch: usize,
+  part: i32,
+  parts: i32,
+): void {
+  if (batch <= 0 || outH <= 0 || parts <= 0 || part < 0 || part >= parts) return;
+  const rows = batch * outH;
+  const row0 = <i32>(<i64>part * <i64>rows / <i64>parts);
+  const row1 = <i32>(<i64>(part + 1) * <i64>rows / <i64>parts);
+  maxPoolRows(x, out, argmax, h, w, c, kh, kw, strideH, strideW, padTop, padLeft, outH, outW, row0, row1);
 }
 
 /** Gradient of maxPool2d: `dx` (overwritten) receives each `dy` at the pixel `argmax` names, in the order of the outputs. */

@@ -33,6 +33,9 @@
 // out (only this part's elements) and scratch is read or written: ragged edges are zero-padded in
 // the packed copies and written back element by element.
 
+import { im2colRows } from './image';
+import { biasUnaryIndexed } from './generated/unary';
+
 /** Rows of out per micro-tile (see the register budget above). */
 const MR: i32 = 4;
 /** Columns of out per micro-tile / packed B panel: two f32x4. */
@@ -387,5 +390,265 @@ export function matmul(a: usize, b: usize, out: usize, m: i32, n: i32, k: i32,
         }
       }
     }
+  }
+}
+
+// ---- Convolution forward on the GEMM: out = f(im2col(x)·Wᵀ + bias), without the whole im2col.
+//
+// Each part takes a contiguous range of output rows (output pixels of the batch), in whole MR-row
+// tiles, split by (rows, parts) only. It packs all of Wᵀ once (every k-block, every panel) when that
+// fits the B block, then walks its rows in chunks of R: im2col of the chunk into its own cache-sized
+// area, the GEMM of the chunk on the packed W (the same micro-kernels, the same k-blocks), then bias
+// and activation over the chunk's outputs while they are in cache. Every output element is the same
+// float32 chain as matmul's (its k-blocks depend on k only; which rows are packed together never
+// changes a row's sums), so the result equals im2col + matmul + biasUnary bit for bit, for any parts.
+// A W too large to keep packed is multiplied per chunk by matmul itself (repacking it each chunk).
+
+/** Bytes of unfolded windows a chunk aims at (L1/L2-sized; the chunk is read once per k-block). */
+const CONV_CHUNK_TARGET: i32 = 32 * 1024;
+/** Bytes of the chunk area in each part's scratch: at least MR rows must fit, so kh·kw·c ≤ 8192. */
+const CONV_CHUNK_BYTES: i32 = 128 * 1024;
+
+/** Bytes of scratch one part of {@link conv2dForward} needs (matmul's, then the chunk area). */
+export function conv2dScratchBytes(): i32 {
+  return matmulScratchBytes() + 64 + CONV_CHUNK_BYTES;
+}
+
+/** The largest window (kh·kw·c floats) {@link conv2dForward} takes: MR rows of it fill the chunk area. */
+export function conv2dMaxPatch(): i32 {
+  return CONV_CHUNK_BYTES / (MR * 4);
+}
+
+/** Bytes of the parameter block {@link conv2dForward} reads (see there). */
+export function conv2dParamsBytes(): i32 {
+  return 96;
+}
+
+/** out (m×n, row stride n) = A (m×k, rows contiguous) · B, B packed whole at bAll by k-blocks of kStep. */
+function gemmPrepacked(a: usize, m: i32, n: i32, k: i32, kStep: i32, np: i32, bAll: usize, aTile: usize, cTile: usize, out: usize): void {
+  const ldc = <usize>n * 4;
+  for (let kb = 0; kb < k; kb += kStep) {
+    const kc = min(kStep, k - kb);
+    const resume = kb > 0;
+    const bBase = bAll + <usize>kb * <usize>np * 32;
+    for (let i = 0; i < m; i += MR) {
+      const mr = min(MR, m - i);
+      packA(a, m, k, 0, i, mr, kb, kc, aTile);
+      const cRow = out + <usize>i * ldc;
+      for (let q = 0; q < np; q++) {
+        const j = q * NR;
+        const nr = min(NR, n - j);
+        const bp = bBase + <usize>q * <usize>kc * 32;
+        const c = cRow + (<usize>j << 2);
+        if (mr == MR && nr == NR) {
+          microKernel(aTile, bp, kc, c, ldc, resume, 4, true);
+        } else {
+          if (resume) {
+            for (let r = 0; r < mr; r++) {
+              for (let x = 0; x < nr; x++) {
+                store<f32>(cTile + <usize>(r * 32 + x * 4), load<f32>(c + <usize>r * ldc + (<usize>x << 2)));
+              }
+            }
+          }
+          edgeKernel(aTile, bp, kc, cTile, resume, mr, nr);
+          for (let r = 0; r < mr; r++) {
+            for (let x = 0; x < nr; x++) {
+              store<f32>(c + <usize>r * ldc + (<usize>x << 2), load<f32>(cTile + <usize>(r * 32 + x * 4)));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Runs the micro-kernels of one packed A tile (rows i … i+mr of out) against every packed panel of one k-block. */
+// @ts-ignore: decorator
+@inline
+function tileTimesPanels(aTile: usize, bBase: usize, kc: i32, np: i32, n: i32, mr: i32, cRow: usize, ldc: usize, resume: bool, cTile: usize): void {
+  for (let q = 0; q < np; q++) {
+    const j = q * NR;
+    const nr = min(NR, n - j);
+    const bp = bBase + <usize>q * <usize>kc * 32;
+    const c = cRow + (<usize>j << 2);
+    if (mr == MR && nr == NR) {
+      microKernel(aTile, bp, kc, c, ldc, resume, 4, true);
+    } else {
+      if (resume) {
+        for (let r = 0; r < mr; r++) {
+          for (let x = 0; x < nr; x++) {
+            store<f32>(cTile + <usize>(r * 32 + x * 4), load<f32>(c + <usize>r * ldc + (<usize>x << 2)));
+          }
+        }
+      }
+      edgeKernel(aTile, bp, kc, cTile, resume, mr, nr);
+      for (let r = 0; r < mr; r++) {
+        for (let x = 0; x < nr; x++) {
+          store<f32>(c + <usize>r * ldc + (<usize>x << 2), load<f32>(cTile + <usize>(r * 32 + x * 4)));
+        }
+      }
+    }
+  }
+}
+
+/** Rows per bias-and-activation pass of the direct path (their outputs are still in cache). */
+const CONV_BIAS_ROWS: i32 = 64;
+
+/**
+ * The direct path of conv2dForward for one k-block (k ≤ KC): each 4-row A tile is packed straight
+ * from the image, no im2col at all, when its four output pixels are consecutive on one output row
+ * with their windows inside the image (dilationW 1): with one channel at stride 1 each k step of
+ * the tile is one v128 load of the image; otherwise 4×4 transposes along each window row. Other
+ * tiles (edges, padding) are unfolded by im2colRows into a small area and packed by packA. Either
+ * way the tile holds the same values as packA of im2col's rows, so the sums are the same.
+ */
+function convDirect(x: usize, bias: usize, out: usize, h: i32, w: i32, c: i32, kh: i32, kw: i32, strideH: i32, strideW: i32,
+                    dilationH: i32, dilationW: i32, padTop: i32, padLeft: i32, outH: i32, outW: i32, n: i32, fn: i32, p: f64,
+                    r0: i32, r1: i32, np: i32, bBlock: usize, aTile: usize, cTile: usize, temp: usize): void {
+  const k = kh * kw * c;
+  const ldc = <usize>n * 4;
+  const pixel = <usize>c << 2;
+  const imageRow = <usize>w * pixel;
+  const image = <usize>h * imageRow;
+  const run = kw * c; // floats of one window row
+  const lastTapH = (kh - 1) * dilationH;
+  const lastTapW = kw - 1;
+  const perImage = outH * outW;
+  let nImg = r0 / perImage;
+  const rem = r0 - nImg * perImage;
+  let oy = rem / outW;
+  let ox = rem - oy * outW;
+  let biasFrom = r0;
+  const one = c == 1 && strideW == 1;
+  for (let i = r0; i < r1; i += MR) {
+    const mr = min(MR, r1 - i);
+    const iy0 = oy * strideH - padTop;
+    const ix0 = ox * strideW - padLeft;
+    if (dilationW == 1 && mr == MR && ox + 3 < outW && iy0 >= 0 && iy0 + lastTapH < h && ix0 >= 0 && ix0 + 3 * strideW + lastTapW < w) {
+      const base = x + <usize>nImg * image + <usize>iy0 * imageRow + <usize>ix0 * pixel;
+      const rowStep = <usize>dilationH * imageRow;
+      if (one) {
+        let src = base;
+        let d = aTile;
+        for (let ky = 0; ky < kh; ky++) {
+          for (let kx = 0; kx < kw; kx++) v128.store(d + (<usize>kx << 4), v128.load(src + (<usize>kx << 2)));
+          d += <usize>kw << 4;
+          src += rowStep;
+        }
+      } else {
+        const step = <usize>strideW * pixel; // from one output pixel's window to the next's
+        let src = base;
+        let d = aTile;
+        for (let ky = 0; ky < kh; ky++) {
+          let t = 0;
+          for (; t + 4 <= run; t += 4) {
+            const s = src + (<usize>t << 2);
+            storeTransposed4(d + (<usize>t << 4), 16, v128.load(s), v128.load(s + step), v128.load(s + 2 * step), v128.load(s + 3 * step));
+          }
+          for (; t < run; t++) {
+            const s = src + (<usize>t << 2);
+            const dd = d + (<usize>t << 4);
+            store<f32>(dd, load<f32>(s));
+            store<f32>(dd, load<f32>(s + step), 4);
+            store<f32>(dd, load<f32>(s + 2 * step), 8);
+            store<f32>(dd, load<f32>(s + 3 * step), 12);
+          }
+          d += <usize>run << 4;
+          src += rowStep;
+        }
+      }
+    } else {
+      im2colRows(x, temp, h, w, c, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW, i, mr);
+      packA(temp, mr, k, 0, 0, mr, 0, k, aTile);
+    }
+    tileTimesPanels(aTile, bBlock, k, np, n, mr, out + <usize>i * ldc, ldc, false, cTile);
+    if (i + mr - biasFrom >= CONV_BIAS_ROWS || i + mr >= r1) {
+      const o = out + <usize>biasFrom * ldc;
+      biasUnaryIndexed(fn, o, bias, o, i + mr - biasFrom, n, p);
+      biasFrom = i + mr;
+    }
+    // The next tile's first output pixel.
+    ox += MR;
+    while (ox >= outW) {
+      ox -= outW;
+      oy++;
+      if (oy == outH) {
+        oy = 0;
+        nImg++;
+      }
+    }
+  }
+}
+
+/**
+ * A convolution's forward pass with bias and activation (the ImageKernels contract's
+ * conv2dForward), part `part` of `parts`, its arguments in a parameter block at `params` (more
+ * than a pool run carries): i32 slots x, weight, bias, out (pointers), batch, h, w, c, kh, kw,
+ * strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW, filters, fn (index in
+ * UNARY_NAMES), then the f64 parameter p at byte 88. `scratch`: {@link conv2dScratchBytes} bytes
+ * per part. kh·kw·c must be 1 … {@link conv2dMaxPatch}.
+ */
+export function conv2dForward(params: usize, scratch: usize, part: i32, parts: i32): void {
+  const x = <usize>load<u32>(params, 0);
+  const weight = <usize>load<u32>(params, 4);
+  const bias = <usize>load<u32>(params, 8);
+  const out = <usize>load<u32>(params, 12);
+  const batch = load<i32>(params, 16);
+  const h = load<i32>(params, 20);
+  const w = load<i32>(params, 24);
+  const c = load<i32>(params, 28);
+  const kh = load<i32>(params, 32);
+  const kw = load<i32>(params, 36);
+  const strideH = load<i32>(params, 40);
+  const strideW = load<i32>(params, 44);
+  const dilationH = load<i32>(params, 48);
+  const dilationW = load<i32>(params, 52);
+  const padTop = load<i32>(params, 56);
+  const padLeft = load<i32>(params, 60);
+  const outH = load<i32>(params, 64);
+  const outW = load<i32>(params, 68);
+  const n = load<i32>(params, 72);
+  const fn = load<i32>(params, 76);
+  const p = load<f64>(params, 88);
+  const rows = batch * outH * outW;
+  const k = kh * kw * c;
+  if (rows <= 0 || n <= 0 || k <= 0 || k > conv2dMaxPatch() || parts <= 0 || part < 0 || part >= parts) return;
+  const nt = (rows + MR - 1) / MR;
+  const r0 = splitPoint(nt, part, parts) * MR;
+  const r1 = min(rows, splitPoint(nt, part + 1, parts) * MR);
+  if (r0 >= r1) return;
+
+  const rowBytes = k * 4;
+  let chunkRows = (CONV_CHUNK_TARGET / rowBytes) & ~(MR - 1);
+  if (chunkRows < MR) chunkRows = MR;
+  const maxRows = (CONV_CHUNK_BYTES / rowBytes) & ~(MR - 1);
+  if (chunkRows > maxRows) chunkRows = maxRows;
+  const chunk = (scratch + <usize>matmulScratchBytes() + 63) & ~(<usize>63);
+  const pointwise = kh == 1 && kw == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 && outH == h && outW == w;
+
+  const ldc = <usize>n * 4;
+  const np = (n + NR - 1) / NR;
+  const kBlocks = (k + KC - 1) / KC;
+  const kStep = (k + kBlocks - 1) / kBlocks;
+  const prepacked = <i64>np * <i64>(NR * 4) * <i64>k <= <i64>B_BLOCK_BYTES;
+  const bBlock = (scratch + 63) & ~(<usize>63);
+  const aTile = bBlock + <usize>B_BLOCK_BYTES;
+  const cTile = aTile + <usize>A_TILE_BYTES;
+  if (prepacked) {
+    for (let kb = 0; kb < k; kb += kStep) packB(weight, n, k, 1, kb, min(kStep, k - kb), 0, np, bBlock + <usize>kb * <usize>np * 32);
+  }
+  if (prepacked && k <= KC) {
+    convDirect(x, bias, out, h, w, c, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW, n, fn, p, r0, r1, np, bBlock, aTile, cTile, chunk);
+    return;
+  }
+  for (let r = r0; r < r1; r += chunkRows) {
+    const m = min(chunkRows, r1 - r);
+    let a = chunk;
+    if (pointwise) a = x + <usize>r * <usize>rowBytes;
+    else im2colRows(x, chunk, h, w, c, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW, r, m);
+    const o = out + <usize>r * ldc;
+    if (prepacked) gemmPrepacked(a, m, n, k, kStep, np, bBlock, aTile, cTile, o);
+    else matmul(a, weight, o, m, n, k, 0, 1, 0, scratch, 0, 1);
+    biasUnaryIndexed(fn, o, bias, o, m, n, p);
   }
 }

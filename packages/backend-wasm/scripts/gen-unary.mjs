@@ -258,7 +258,18 @@ export function renderUnaryModule(ops, names, mathImport = '../unary-math') {
 
 import { expS, expV, log1pS, log1pV, logS, logV, tanhS, tanhV } from '${mathImport}';
 `;
-  return header + names.map((name) => opSource(ops[name], name)).join('');
+  // biasUnary by the function's index in `names` (UNARY_NAMES), for kernels that take the function
+  // as a number (conv2dForward): the same generated code as the named exports.
+  const byIndex = `
+/** biasUnary_F for F = UNARY_NAMES[fn] (${names.join(', ')}); an unknown index does nothing. */
+export function biasUnaryIndexed(fn: i32, z: usize, bias: usize, out: usize, rows: i32, cols: i32, p: f64): void {
+  switch (fn) {
+${names.map((name, i) => `    case ${i}: biasUnary_${name}(z, bias, out, rows, cols, p); break;`).join('\n')}
+    default: break;
+  }
+}
+`;
+  return header + names.map((name) => opSource(ops[name], name)).join('') + byIndex;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -39,6 +39,10 @@ export interface WasmBackendParts {
   readonly pool: ThreadPool | undefined;
   /** Index of `matmul` among the pool's kernels. */
   readonly matmulKernel: number;
+  /** Index of `conv2dForward` among the pool's kernels. */
+  readonly conv2dKernel: number;
+  /** Index of `maxPool2dParts` among the pool's kernels. */
+  readonly maxPoolKernel: number;
   /** Start of thread 0's matmul scratch. */
   readonly scratch: number;
 }
@@ -114,6 +118,35 @@ export function createWasmBackend(parts: WasmBackendParts): Backend {
     }
   };
 
+  // conv2dForward takes more arguments than a pool run carries: they go in a block of memory, one
+  // per backend (a call returns only once every part has read them).
+  const conv2dExport = exportOf('conv2dForward');
+  const conv2dParams = rt.allocator.allocate(exportOf('conv2dParamsBytes')());
+  const conv2dI32 = new Int32Array(rt.memory.buffer, conv2dParams, 22);
+  const conv2dF64 = new Float64Array(rt.memory.buffer, conv2dParams + 88, 1);
+  const conv2dPointers: WasmKernelContext['conv2dPointers'] = (values, p, work) => {
+    for (let i = 0; i < 20; i++) conv2dI32[i] = values[i] as number;
+    conv2dF64[0] = p;
+    if (pool !== undefined && work >= PARALLEL_MIN && pool.isStarted()) {
+      pool.args[0] = conv2dParams;
+      pool.run(parts.conv2dKernel, 1, threads);
+    } else {
+      conv2dExport(conv2dParams, parts.scratch, 0, 1);
+    }
+  };
+
+  // Pooling reads each window element once: worth a dispatch from about this many reads.
+  const maxPoolExport = exportOf('maxPool2d');
+  const maxPoolPointers: WasmKernelContext['maxPoolPointers'] = (args, work) => {
+    if (pool !== undefined && work >= PARALLEL_MIN / 4 && pool.isStarted()) {
+      for (let i = 0; i < 15; i++) pool.args[i] = args[i] as number;
+      pool.run(parts.maxPoolKernel, 15, threads);
+    } else {
+      const a = args as readonly number[];
+      maxPoolExport(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!);
+    }
+  };
+
   /**
    * True when every buffer is a float32 view of this memory and the call is not tiny: tiny calls
    * run the TypeScript kernels on the views, exactly as generated passes write them (see
@@ -124,7 +157,18 @@ export function createWasmBackend(parts: WasmBackendParts): Backend {
     (a.length > TINY || b.length > TINY || c.length > TINY || d.length > TINY) && own(a) && own(b) && own(c) && own(d);
 
   // The layer families' kernels, each in its own file (src/kernels/), built from the same parts.
-  const context: WasmKernelContext = { exportOf, on, owns: own, ptr, matmulPointers, ts };
+  const context: WasmKernelContext = {
+    exportOf,
+    on,
+    owns: own,
+    ptr,
+    matmulPointers,
+    conv2dPointers,
+    maxPoolPointers,
+    conv2dMaxPatch: exportOf('conv2dMaxPatch')(),
+    tiny: TINY,
+    ts,
+  };
   const kernels: Kernels = {
     ...imageKernels(context),
     ...normKernels(context),
@@ -193,7 +237,11 @@ export function createWasmBackend(parts: WasmBackendParts): Backend {
    * needs; the rest as a direct call of this backend's kernel, which computes the pointers.
    */
   const renderCall = (call: KernelCall, b: SourceBindings): string => {
-    const tiny = call.kernel === 'matmul' ? (call.args[3] as number) * (call.args[4] as number) * (call.args[5] as number) <= TINY : largest(call.args) <= TINY;
+    // conv2dForward sorts its tiny parts out itself (it must equal im2col, matmul and biasUnary as rendered).
+    const tiny =
+      call.kernel === 'matmul'
+        ? (call.args[3] as number) * (call.args[4] as number) * (call.args[5] as number) <= TINY
+        : call.kernel !== 'conv2dForward' && largest(call.args) <= TINY;
     if (tiny || !call.args.every((a) => !ArrayBuffer.isView(a) || own(a))) return ts.renderCall(call, b);
     return `${b.value(kernels[call.kernel], call.kernel)}(${call.args.map((a) => b.arg(a)).join(', ')});`;
   };

@@ -110,14 +110,14 @@ export function wasmBackend(options: WasmBackendOptions = {}): Backend {
           module: runtime.module,
           memory: runtime.memory,
           exports: runtime.exports as unknown as WebAssembly.Exports,
-          kernels: ['matmul'],
+          kernels: ['matmul', 'conv2dForward', 'maxPool2dParts'],
           threads,
           scratch,
         });
         pools.set(threads, pool);
       }
     }
-    backend = createWasmBackend({ runtime, threads, pool, matmulKernel: 0, scratch: scratch.base });
+    backend = createWasmBackend({ runtime, threads, pool, matmulKernel: 0, conv2dKernel: 1, maxPoolKernel: 2, scratch: scratch.base });
     backends.set(threads, backend);
     if (pool !== undefined) poolOf.set(backend, pool);
   }

@@ -133,11 +133,11 @@ export class WasmRuntime {
 
   private scratchRegions = new Map<number, { base: number; bytesPerThread: number }>();
 
-  /** Per-thread scratch for the matmul's packed panels, for `threads` threads (made once per count). */
+  /** Per-thread scratch for the pooled kernels (matmul's packed panels; conv2dForward's, and its chunk of windows), for `threads` threads (made once per count). */
   scratch(threads: number): { base: number; bytesPerThread: number } {
     let region = this.scratchRegions.get(threads);
     if (region === undefined) {
-      const bytesPerThread = Math.ceil((this.exports.matmulScratchBytes?.() ?? 0) / 64) * 64;
+      const bytesPerThread = Math.ceil(Math.max(this.exports.matmulScratchBytes?.() ?? 0, this.exports.conv2dScratchBytes?.() ?? 0) / 64) * 64;
       region = { base: this.allocator.allocate(bytesPerThread * threads), bytesPerThread };
       this.scratchRegions.set(threads, region);
     }

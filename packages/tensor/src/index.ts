@@ -57,7 +57,7 @@ export { softmaxCrossEntropy, softmaxCrossEntropyBackward, softmaxRows, softmaxR
 export { dropoutMask } from './kernels/dropout.js';
 export { countArgmaxMatches, sumAbsDiff, sumSquaredDiff } from './kernels/metrics.js';
 export { unaryKernels, type UnaryKernels } from './kernels/unary.js';
-export { IMAGE_TS_KERNELS, avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d, maxPool2dBackward } from './kernels/image.js';
+export { IMAGE_TS_KERNELS, avgPool2d, avgPool2dBackward, col2im, conv2dForward, im2col, maxPool2d, maxPool2dBackward } from './kernels/image.js';
 export { NORM_TS_KERNELS, batchNorm, batchNormBackward, columnMoments, layerNorm, layerNormBackward, movingAverage } from './kernels/norm.js';
 export { SEQUENCE_TS_KERNELS, copyBlocks, gatherRows, gruCell, gruCellBackward, lstmCell, lstmCellBackward, scatterAddRows } from './kernels/sequence.js';
 export { ATTENTION_TS_KERNELS, batchMatmul, causalMask, transposeHeads } from './kernels/attention.js';

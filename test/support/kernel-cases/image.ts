@@ -152,6 +152,51 @@ export const IMAGE_CASES: { readonly [K in keyof ImageKernels]: KernelFuzz<any> 
       sameBits: ['dx'],
     };
   }),
+  conv2dForward: fuzz(
+    fc.record({ ...common, image: imageArb, filters: fc.oneof(fc.integer({ min: 1, max: 9 }), fc.constantFrom(8, 16, 17, 33)), relu: fc.boolean() }),
+    (p: ImageParams & { filters: number; relu: boolean }) => {
+      const g = geometry(p.image, false);
+      const s = sizes(g);
+      const rng = Rng.fromSeed(p.seed);
+      const f = p.filters;
+      // identity and relu here, against the float64 convolution; every function, and equality with
+      // im2col + matmul + biasUnary bit for bit on 1 and 2 threads, in test/fuzz-kernels.test.ts.
+      const fn = p.relu ? 'relu' : 'identity';
+      return {
+        dtype: p.dtype,
+        offset: p.offset,
+        bufs: { x: values(rng, s.image, -p.mag, p.mag), weight: values(rng, f * s.patch, -1, 1), bias: values(rng, f, -p.mag, p.mag), out: values(rng, s.rows * f, -1, 1), cols: values(rng, s.rows * s.patch, -1, 1) },
+        args: (v) => [v.x, v.weight, v.bias, v.out, v.cols, ...convArgs(g), f, fn, 0],
+        reference: (i) => {
+          const want = new Float64Array(s.rows * f);
+          const scale = new Float64Array(s.rows * f);
+          eachOutput(g, (n, oy, ox, o) => {
+            for (let j = 0; j < f; j++) {
+              let sum = 0;
+              let size = 0;
+              let t = j * s.patch;
+              for (let ky = 0; ky < g.kh; ky++) {
+                for (let kx = 0; kx < g.kw; kx++) {
+                  const pixel = tapAt(g, n, oy, ox, ky, kx);
+                  for (let ch = 0; ch < g.c; ch++, t++) {
+                    if (pixel < 0) continue;
+                    const term = i.x![pixel * g.c + ch]! * i.weight![t]!;
+                    sum += term;
+                    size += Math.abs(term);
+                  }
+                }
+              }
+              const z = sum + i.bias![j]!;
+              want[o * f + j] = fn === 'relu' ? Math.max(0, z) : z;
+              scale[o * f + j] = size + Math.abs(i.bias![j]!);
+            }
+          });
+          // The product rounds once per tap (float32 chains) or per block of taps, then the bias once.
+          return { out: { want, scale, ulps: s.patch + 4 } };
+        },
+      };
+    },
+  ),
   maxPool2d: fuzz(
     fc.record({ ...common, image: imageArb, levels: fc.constantFrom(0, 0, 3), nans: fc.array(fc.nat(), { maxLength: 2 }), negativeZeros: fc.boolean() }),
     (p: ImageParams & { levels: number; nans: number[]; negativeZeros: boolean }) => {

@@ -74,9 +74,9 @@ const productOf = (g: WindowGeometry): { readonly rows: number; readonly patch: 
  * as TF). The weight is `[filters, kh, kw, inChannels]`, i.e. a `[filters, kh·kw·inChannels]`
  * matrix over the flattened window as `linear`'s `[out, in]`; the bias is `[filters]`.
  *
- * It computes through the backend's matmul, as `dense` does: `im2col` unfolds every window of the
- * batch into a row, one matmul by the weight writes straight into the NHWC output, and the bias
- * and activation are one fused pass. Backward is the fused `∂L/∂z` and bias pass, `∂W = dzᵀ·cols`,
+ * It computes as one matmul, as `dense` does: every window of the batch unfolded into a row
+ * (`im2col`), times the weight, straight into the NHWC output, with the bias and activation fused
+ * in — the backend's `conv2dForward`, which unfolds a cache-sized chunk of rows at a time. Backward is the fused `∂L/∂z` and bias pass, `∂W = dzᵀ·cols`,
  * `∂cols = dz·W` and `col2im` summing `∂cols` back onto the input's pixels. A 1×1 window at stride
  * 1 skips the unfolding. `inChannels` is read off the input.
  *
@@ -139,21 +139,16 @@ export const conv2dOp = defineOp({
   },
   forward({ inputs: { x }, params: { weight, bias }, out, scratch, config: c, backend }) {
     const g = geometryOf(x.shape, c);
-    const { rows, patch } = productOf(g);
-    let cols = x.data;
-    if (!isPointwise(g)) {
-      cols = scratch.cols.data;
-      backend.im2col(x.data, cols, g.batch, g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW);
-    }
-    const fn = activationOf(c);
+    // One fused kernel (windows unfolded a cache-sized chunk at a time, on all cores), equal bit for
+    // bit to im2col, matmul and the bias pass; backward unfolds the windows it needs itself.
+    const conv = (into: typeof out.data, fn: UnaryName, p: number): void =>
+      backend.conv2dForward(x.data, weight.data, bias.data, into, scratch.cols.data, g.batch, g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW, c.filters, fn, p);
     if (keepsZ(c)) {
       const z = scratch.z.data;
-      backend.matmul(cols, weight.data, z, rows, c.filters, patch, false, true);
-      backend.addRowBroadcast(z, bias.data, z, rows, c.filters);
-      backend.unary(fn, z, out.data, paramOf(c));
+      conv(z, 'identity', 0);
+      backend.unary(activationOf(c), z, out.data, paramOf(c));
     } else {
-      backend.matmul(cols, weight.data, out.data, rows, c.filters, patch, false, true);
-      backend.biasUnary(fn, out.data, bias.data, out.data, rows, c.filters, paramOf(c));
+      conv(out.data, activationOf(c), paramOf(c));
     }
   },
   backward({ dy, saved, params: { weight }, dInputs, dParams, scratch, config: c, backend }) {
@@ -163,6 +158,10 @@ export const conv2dOp = defineOp({
     const pointwise = isPointwise(g);
     const dz = scratch.dz.data;
     const s = keepsZ(c) ? scratch.z.data : saved.output.data;
+    // The unfolded windows ∂W needs (forward does not keep them).
+    if (!pointwise) {
+      backend.im2col(x.data, scratch.cols.data, g.batch, g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW);
+    }
     backend.unaryBiasBackward(activationOf(c), s, dy.data, dz, dParams.bias.data, rows, c.filters, paramOf(c));
     backend.matmul(dz, pointwise ? x.data : scratch.cols.data, dParams.weight.data, c.filters, patch, rows, true, false);
     if (dInputs.x === undefined) return;

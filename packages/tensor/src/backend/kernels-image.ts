@@ -1,4 +1,5 @@
 import type { TypedArray } from '../dtype.js';
+import type { UnaryName } from '../math/unary-ops.js';
 
 /**
  * The kernels of convolution (im2col / col2im over NHWC images) and pooling: part of the {@link Kernels} contract every backend implements.
@@ -63,6 +64,42 @@ export interface ImageKernels {
     padLeft: number,
     outH: number,
     outW: number,
+  ): void;
+  /**
+   * A convolution's forward pass with its bias and activation: `out` (`[batch, outH, outW, filters]`,
+   * i.e. `[batch·outH·outW, filters]`) `= f(im2col(x) · weightᵀ + bias, p)` for the `[filters,
+   * kh·kw·c]` `weight`, the `[filters]` `bias` and the elementwise function `fn` of `UNARY_OPS`
+   * with parameter `p`. Equal bit for bit to {@link ImageKernels.im2col} into a buffer, then the
+   * backend's `matmul(cols, weight, out, rows, filters, kh·kw·c, false, true)`, then
+   * `biasUnary(fn, out, bias, out, rows, filters, p)`, whatever the backend's thread count; a
+   * backend may compute it without the whole `cols` (in cache-sized chunks of rows, on all cores).
+   * `cols` (`[batch·outH·outW, kh·kw·c]`, the caller's) is where it may unfold the windows; what it
+   * holds afterwards is unspecified. A 1×1 window at stride 1 without padding needs none (`cols`
+   * may then be empty).
+   */
+  conv2dForward(
+    x: TypedArray,
+    weight: TypedArray,
+    bias: TypedArray,
+    out: TypedArray,
+    cols: TypedArray,
+    batch: number,
+    h: number,
+    w: number,
+    c: number,
+    kh: number,
+    kw: number,
+    strideH: number,
+    strideW: number,
+    dilationH: number,
+    dilationW: number,
+    padTop: number,
+    padLeft: number,
+    outH: number,
+    outW: number,
+    filters: number,
+    fn: UnaryName,
+    p?: number,
   ): void;
   /**
    * Max pooling: `out[n, oy, ox, ch]` (`[batch, outH, outW, c]`) is the largest value of the window
@@ -143,4 +180,4 @@ export interface ImageKernels {
  * console.log(IMAGE_KERNEL_NAMES.length);
  * ```
  */
-export const IMAGE_KERNEL_NAMES = Object.freeze(['im2col', 'col2im', 'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward'] as const satisfies readonly (keyof ImageKernels)[]);
+export const IMAGE_KERNEL_NAMES = Object.freeze(['im2col', 'col2im', 'conv2dForward', 'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward'] as const satisfies readonly (keyof ImageKernels)[]);
