@@ -10,10 +10,12 @@ import type { Plugin } from 'esbuild';
  */
 export function packageSources(root: string): Record<string, string> {
   const sources: Record<string, string> = {};
-  for (const dir of readdirSync(join(root, 'packages')).sort()) {
+  // Examples are workspace packages too: one example may build on another's exports.
+  const dirs = ['packages', 'examples'].flatMap((group) => readdirSync(join(root, group)).sort().map((dir) => join(group, dir)));
+  for (const dir of dirs) {
     let pkg: { name: string; exports?: Record<string, unknown> };
     try {
-      pkg = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as typeof pkg;
+      pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as typeof pkg;
     } catch {
       continue; // not a package (a stray file or folder)
     }
@@ -21,7 +23,7 @@ export function packageSources(root: string): Record<string, string> {
       const types = typeof target === 'object' && target !== null ? (target as { types?: string }).types : undefined;
       if (types === undefined) continue; // ./package.json and the like
       const source = types.replace(/^\.\/dist\//, './src/').replace(/\.d\.ts$/, '.ts');
-      sources[sub === '.' ? pkg.name : `${pkg.name}/${sub.slice(2)}`] = join(root, 'packages', dir, source);
+      sources[sub === '.' ? pkg.name : `${pkg.name}/${sub.slice(2)}`] = join(root, dir, source);
     }
   }
   return sources;

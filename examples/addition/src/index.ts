@@ -22,6 +22,5 @@ export {
   type Problems,
 } from './data.js';
 export { additionModel, type AdditionModelOptions } from './model.js';
-export { progress, type ProgressOptions } from './progress.js';
 export { answer, exactRate, trainAddition, QUICK, type AdditionResult, type TrainAdditionOptions } from './train.js';
 export { parseAdditionArgs, type AdditionArgs } from './args.js';

@@ -1,7 +1,7 @@
 import { backendSummary } from '@gradstream/graph';
+import { progress } from '@gradstream/example-digits';
 import { parseAdditionArgs, type AdditionArgs } from './args.js';
 import { answerText, encodeQuestion, INPUT_CHARS, type AdditionFormat } from './data.js';
-import { progress } from './progress.js';
 import { QUICK, trainAddition, type TrainAdditionOptions } from './train.js';
 
 let args: AdditionArgs;

@@ -1,1 +1,2 @@
-export {};
+export { DIGIT_IMAGE_SHAPE, digitsCnnModel, flatFeatures, type CnnPadding, type DigitsCnnModelOptions } from './model.js';
+export { trainDigitsCnn, type TrainDigitsCnnOptions } from './train.js';

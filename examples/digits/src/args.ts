@@ -12,10 +12,11 @@ export interface DigitsArgs {
 }
 
 /**
- * Reads `--epochs N`, `--quick` and `--profile`; anything else is an `INVALID_OPTION` error. A
- * leading `--` is skipped: `pnpm start -- --quick` passes it on.
+ * Reads `--epochs N`, `--quick` and `--profile`; anything else is an `INVALID_OPTION` error, whose
+ * message starts with `name` (the example's). A leading `--` is skipped: `pnpm start -- --quick`
+ * passes it on.
  */
-export function parseDigitsArgs(argv: readonly string[]): DigitsArgs {
+export function parseDigitsArgs(argv: readonly string[], name = 'digits'): DigitsArgs {
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   let values;
   try {
@@ -25,13 +26,13 @@ export function parseDigitsArgs(argv: readonly string[]): DigitsArgs {
       strict: true,
     }));
   } catch (e) {
-    throw new GradstreamError('INVALID_OPTION', `digits: ${(e as Error).message}; usage: [--epochs N] [--quick] [--profile]`, { argv: [...argv] });
+    throw new GradstreamError('INVALID_OPTION', `${name}: ${(e as Error).message}; usage: [--epochs N] [--quick] [--profile]`, { argv: [...argv] });
   }
   const { epochs, quick, profile } = values;
   if (epochs === undefined) return { quick, profile };
   const n = Number(epochs);
   if (!Number.isInteger(n) || n < 1) {
-    throw new GradstreamError('INVALID_OPTION', `digits: --epochs must be a positive integer, got "${epochs}"`, { epochs });
+    throw new GradstreamError('INVALID_OPTION', `${name}: --epochs must be a positive integer, got "${epochs}"`, { epochs });
   }
   return { quick, profile, epochs: n };
 }

@@ -26,7 +26,7 @@ export interface ShiftOptions {
  * subscribes again); shuffling and shifting 8000 images takes a few milliseconds per epoch.
  */
 export function shiftedEpochs(data: Labeled, options: ShiftOptions = {}): Observable<Sample> {
-  const { maxShift = 2, seed = 0, chunk = 128 } = options;
+  const { maxShift = 1, seed = 0, chunk = 128 } = options;
   if (!Number.isInteger(maxShift) || maxShift < 0) {
     throw new GradstreamError('INVALID_OPTION', `shiftedEpochs: maxShift must be a non-negative integer, got ${maxShift}`, { maxShift });
   }

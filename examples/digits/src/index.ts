@@ -3,5 +3,5 @@ export { accuracyOf, confusionMatrix, formatConfusion } from './confusion.js';
 export { digitsModel, type DigitsModelOptions } from './model.js';
 export { progress, type ProgressOptions } from './progress.js';
 export { shiftImage } from './shift.js';
-export { trainDigits, type DigitsResult, type TrainDigitsOptions } from './train.js';
+export { trainDigits, trainDigitsModel, type DigitsResult, type DigitsRunOptions, type TrainDigitsOptions } from './train.js';
 export { parseDigitsArgs, type DigitsArgs } from './args.js';

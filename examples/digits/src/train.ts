@@ -7,8 +7,11 @@ import { shiftedEpochs } from './augment.js';
 import { accuracyOf, confusionMatrix } from './confusion.js';
 import { digitsModel, type DigitsModelOptions } from './model.js';
 
-/** Options of {@link trainDigits}; every one has a default tuned for the full 8000 / 2000 run. */
-export interface TrainDigitsOptions extends DigitsModelOptions {
+/**
+ * How {@link trainDigitsModel} trains and scores a network, whatever it is; every option has a
+ * default tuned for {@link trainDigits}' full 8000 / 2000 run.
+ */
+export interface DigitsRunOptions {
   /** The split to use (default `digits({ seed: dataSeed, train, test })`). */
   readonly data?: DigitSplit;
   /** Training digits when `data` is not given (default 8000). */
@@ -25,13 +28,18 @@ export interface TrainDigitsOptions extends DigitsModelOptions {
   readonly lr?: number;
   /** Largest random shift of the training images, in pixels (default 1; 0 trains on the images as they are). */
   readonly maxShift?: number;
+  /** Seed of the run: the order and the shifts of the training images, and `fit`'s own (default 0). */
+  readonly seed?: number;
   /** Applied to the event stream of the run, e.g. a progress display. */
   readonly report?: MonoTypeOperatorFunction<TrainEvent>;
   /** Time every node (see `fit`'s `profile`); the totals come back in the result. */
   readonly profile?: boolean;
 }
 
-/** What {@link trainDigits} measured. */
+/** Options of {@link trainDigits}: the network's and the run's (one `seed` for both). */
+export interface TrainDigitsOptions extends DigitsModelOptions, DigitsRunOptions {}
+
+/** What {@link trainDigitsModel} measured. */
 export interface DigitsResult {
   /** Share of the held-out digits classified correctly. */
   readonly accuracy: number;
@@ -54,14 +62,22 @@ export interface DigitsResult {
 
 /**
  * Trains the digit classifier on the training digits and scores it once, at the end, on the
- * held-out digits it never saw. Each epoch shows the network the training images shuffled and
- * shifted by up to `maxShift` pixels (through `fit`'s online mode), with Adam and a cosine
- * learning-rate decay.
+ * held-out digits it never saw (see {@link trainDigitsModel}).
  */
 export async function trainDigits(options: TrainDigitsOptions = {}): Promise<DigitsResult> {
+  return trainDigitsModel(digitsModel(options), options);
+}
+
+/**
+ * Trains `model`, any network that reads the 784 pixels of a digit (row by row, as the `mnist`
+ * package gives them), on the training digits and scores it once, at the end, on the held-out
+ * digits it never saw. Each epoch shows the network the training images shuffled and shifted by
+ * up to `maxShift` pixels (through `fit`'s online mode), with Adam and a cosine learning-rate
+ * decay. `name` starts the error a divergence throws.
+ */
+export async function trainDigitsModel(model: Model, options: DigitsRunOptions = {}, name = 'digits'): Promise<DigitsResult> {
   const { epochs = 16, batchSize = 128, lr = 0.003, maxShift = 1, seed = 0, report = identity } = options;
   const { train, test } = options.data ?? digits({ seed: options.dataSeed ?? 0, train: options.train ?? 8000, test: options.test ?? 2000 });
-  const model = digitsModel({ ...options, seed });
   const data: TrainData = maxShift > 0 ? shiftedEpochs(train, { maxShift, seed }) : train;
   const run$ = fit(model, data, {
     epochs,
@@ -78,7 +94,7 @@ export async function trainDigits(options: TrainDigitsOptions = {}): Promise<Dig
   if (end.type !== 'end' || end.reason !== 'completed') {
     // Nothing here stops a run, so only a divergence can end it early.
     const why = end.type === 'end' ? (end.reason === 'diverged' ? end.divergence.where : end.reason) : end.type;
-    throw new GradstreamError('DIVERGED', `digits: training ended before epoch ${epochs}: ${why}`, { epochs, event: end.type });
+    throw new GradstreamError('DIVERGED', `${name}: training ended before epoch ${epochs}: ${why}`, { epochs, event: end.type });
   }
   const confusion = confusionMatrix(model, test);
   return {

@@ -172,6 +172,8 @@ describe('parseDigitsArgs', () => {
 
   it('rejects what it does not know', () => {
     expect(() => parseDigitsArgs(['--epochs', '0'])).toThrow(/--epochs must be a positive integer, got "0"/);
-    expect(() => parseDigitsArgs(['--fast'])).toThrow(/usage: \[--epochs N\] \[--quick\] \[--profile\]/);
+    expect(() => parseDigitsArgs(['--fast'])).toThrow(/^digits: .*usage: \[--epochs N\] \[--quick\] \[--profile\]/);
+    // digits-cnn reads the same arguments under its own name.
+    expect(() => parseDigitsArgs(['--epochs', '0'], 'digits-cnn')).toThrow(/^digits-cnn: --epochs must be a positive integer/);
   });
 });
