@@ -66,7 +66,7 @@ export function batchRange(task: { readonly batchSize: number }, b: number, widt
 export type CnnPadding = 'same' | 'valid';
 
 /**
- * The digits CNN (`examples/digits-cnn`): 28×28×1 NHWC images → conv 5×5×8 ReLU → max-pool 2 →
+ * The comparison CNN (a smaller cousin of `examples/digits-cnn`): 28×28×1 NHWC images → conv 5×5×8 ReLU → max-pool 2 →
  * conv 5×5×16 ReLU → max-pool 2 → flatten → dense 10 logits, softmax cross-entropy.
  */
 export const CNN = Object.freeze({ side: 28, channels: 1, kernel: 5, filters: [8, 16] as const, pool: 2, classes: 10 });

@@ -7,7 +7,7 @@ import { PATHS, candidates, disposeRows, type Row } from './rows.js';
 
 /** The cnn workload's size, timing and check thresholds. */
 export interface CnnOptions {
-  /** Padding of both convolutions (the issue's comparison net: conv 5×5×8, pool, conv 5×5×16, pool, dense 10). */
+  /** Padding of both convolutions (the comparison net: conv 5×5×8, pool, conv 5×5×16, pool, dense 10). */
   readonly padding: CnnPadding;
   readonly batchSize: number;
   /** Adam's learning rate, the same in every library. */
@@ -70,7 +70,7 @@ const CONFIGS = GRADSTREAM_CONFIGS.filter((c) => c.key !== 'ts');
 const PREDICT_PATH = 'model.predict';
 
 /**
- * The digits-cnn example's network trained through each library's public call from gradstream's
+ * The comparison CNN trained through each library's public call from gradstream's
  * initial weights, the digits in order: gradstream `fit` per configuration, TF.js `model.fit` on
  * its cpu backend (its wasm backend has no convolution gradients). Then prediction of the
  * held-out digits, batch by batch, through `model.predict`: gradstream per configuration and
