@@ -1,5 +1,7 @@
 import type { AnyOpPlugin, OnnxExporter } from '@gradstream/graph';
 import {
+  activationOf,
+  activationParam,
   addOp,
   denseOp,
   dropoutOp,
@@ -14,7 +16,6 @@ import {
   tanhOp,
   type DenseConfig,
 } from '@gradstream/ops';
-import { UNARY_OPS, type UnaryDefinition } from '@gradstream/tensor';
 import { elementwise, gemmToOnnx, lossRows, single, unaryToOnnx } from './exporters/common.js';
 import { IMAGE_EXPORTERS } from './exporters/image.js';
 import { NORM_EXPORTERS } from './exporters/norm.js';
@@ -60,12 +61,12 @@ export const BUILTIN_EXPORTERS: ReadonlyMap<AnyOpPlugin, OnnxExporter> = new Map
     denseOp,
     (ctx) => {
       const c = ctx.config as unknown as DenseConfig;
-      const fn = c.activation ?? 'identity';
+      const fn = activationOf(c);
       if (fn === 'identity') return gemmToOnnx(ctx, ctx.output);
       const pre = `${ctx.output}/z`;
       gemmToOnnx(ctx, pre);
-      // The activation's parameter as dense's kernels take it: the config's, else the function's default.
-      unaryToOnnx(ctx, fn, pre, ctx.output, c.alpha ?? (UNARY_OPS[fn] as UnaryDefinition).param?.default ?? 0);
+      // The activation's parameter as dense's kernels take it.
+      unaryToOnnx(ctx, fn, pre, ctx.output, activationParam(c));
     },
   ],
   [sigmoidOp, elementwise('sigmoid')],

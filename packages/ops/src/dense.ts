@@ -1,21 +1,8 @@
 import { defineOp, type LayerConfig, type LayerSpec } from '@gradstream/graph';
 import { FULLY_CONNECTED_INPUTS, FULLY_CONNECTED_PROPERTIES, fullyConnectedParams, fullyConnectedShape, rowsOf } from './fully-connected.js';
-import { UNARY_NAMES, UNARY_OPS, type UnaryDefinition, type UnaryName } from '@gradstream/tensor';
+import { UNARY_NAMES } from '@gradstream/tensor';
+import { activationOf, activationParam as paramOf, keepsPreActivation as keepsZ } from './fused-activation.js';
 import type { LayerOptions } from './layer-options.js';
-
-/** What of the configuration picks the activation (validated, or as a layer wrote it). */
-interface Activation {
-  readonly activation?: UnaryName;
-  readonly alpha?: number;
-}
-
-const activationOf = (c: Activation): UnaryName => c.activation ?? 'identity';
-const paramOf = (c: Activation): number => {
-  const def: UnaryDefinition = UNARY_OPS[activationOf(c)];
-  return c.alpha ?? def.param?.default ?? 0;
-};
-/** Activations whose derivative reads their input keep the pre-activation `z` in scratch. */
-const keepsZ = (c: Activation): boolean => UNARY_OPS[activationOf(c)].saves === 'x';
 
 /**
  * A fully connected layer with its activation fused in: `a = f(x·Wᵀ + b)`, the same numbers as

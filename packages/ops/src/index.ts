@@ -37,6 +37,7 @@ export { softmaxCrossEntropy, softmaxCrossEntropyOp } from './softmax-cross-entr
 export { dropout, dropoutOp, type DropoutConfig } from './dropout.js';
 export { add, addOp } from './add.js';
 export { dense, denseOp, type DenseConfig } from './dense.js';
+export { activationOf, activationParam, type FusedActivation } from './fused-activation.js';
 export * from './image/index.js';
 export * from './attention/index.js';
 export * from './sequence/index.js';

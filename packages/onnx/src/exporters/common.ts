@@ -58,14 +58,6 @@ export function gemmToOnnx(ctx: OnnxExportContext, out: string): void {
   ctx.node('Add', [z!, b], [out]);
 }
 
-/** The batch size of `value` as a float scalar: losses are means over the rows. */
-export function rows(ctx: OnnxExportContext, value: string): string {
-  const [shape] = ctx.node('Shape', [value]);
-  const [n] = ctx.node('Gather', [shape!, ctx.intConstant('batch_axis', [0], [])], 1, { axis: { int: 0 } });
-  const [f] = ctx.node('Cast', [n!], 1, { to: { int: 1 } });
-  return f!;
-}
-
 /**
  * The rows a loss averages over, as a float scalar: the product of every axis of `value` but the
  * last (the batch for `[batch, outputs]`, batch·T for `[batch, T, outputs]`), or its one axis for

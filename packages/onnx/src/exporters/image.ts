@@ -1,6 +1,5 @@
 import type { AnyOpPlugin, OnnxAttribute, OnnxExportContext, OnnxExporter } from '@gradstream/graph';
-import { avgPool2dOp, conv2dOp, flattenOp, globalAvgPoolOp, maxPool2dOp, reshapeOp, type Conv2dConfig, type Pool2dConfig, type ReshapeConfig, type Size2 } from '@gradstream/ops';
-import { UNARY_OPS, type UnaryDefinition } from '@gradstream/tensor';
+import { activationOf, activationParam, avgPool2dOp, conv2dOp, flattenOp, globalAvgPoolOp, maxPool2dOp, reshapeOp, type Conv2dConfig, type Pool2dConfig, type ReshapeConfig, type Size2 } from '@gradstream/ops';
 import { single, unaryToOnnx } from './common.js';
 
 /*
@@ -63,7 +62,7 @@ const conv2dToOnnx: OnnxExporter = (ctx) => {
   // The contract hands exporters their configuration untyped; conv2dOp's schema checked it.
   const c = ctx.config as unknown as Conv2dConfig;
   const { weight, bias } = ctx.params;
-  const fn = c.activation ?? 'identity';
+  const fn = activationOf(c);
   const pre = fn === 'identity' ? ctx.output : `${ctx.output}/z`;
   const [kh, kw] = pair(c.kernelSize);
   const strides = pair(c.strides ?? 1);
@@ -75,9 +74,8 @@ const conv2dToOnnx: OnnxExporter = (ctx) => {
     const attributes = { ...windowAttributes([kh, kw], strides, padInGraph ? 'valid' : c.padding), dilations: { ints: [...dilation] } };
     return ctx.node('Conv', [x, w!, ctx.initializer('bias', bias!)], 1, attributes)[0]!;
   });
-  // The activation's parameter as conv2d's kernels take it: the config's, else the function's default.
-  const def: UnaryDefinition = UNARY_OPS[fn];
-  if (fn !== 'identity') unaryToOnnx(ctx, fn, pre, ctx.output, c.alpha ?? def.param?.default ?? 0);
+  // The activation's parameter as conv2d's kernels take it.
+  if (fn !== 'identity') unaryToOnnx(ctx, fn, pre, ctx.output, activationParam(c));
 };
 
 /** MaxPool or AveragePool (padding not counted, as avgPool2d) over NCHW. */

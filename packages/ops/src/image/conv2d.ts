@@ -1,6 +1,7 @@
 import { defineOp, shapeError, type LayerSpec, type ParamDecl } from '@gradstream/graph';
-import { GradstreamError, UNARY_NAMES, UNARY_OPS, initSpecSchema, type InitSpec, type Shape, type UnaryDefinition, type UnaryName } from '@gradstream/tensor';
+import { GradstreamError, UNARY_NAMES, initSpecSchema, type InitSpec, type Shape, type UnaryName } from '@gradstream/tensor';
 import type { LayerOptions } from '../layer-options.js';
+import { activationOf, activationParam as paramOf, keepsPreActivation as keepsZ } from '../fused-activation.js';
 import { PADDING_SCHEMA, SIZE2_SCHEMA, pairOf, windowGeometry, type Padding, type Size2, type WindowGeometry } from './window-geometry.js';
 
 /**
@@ -35,13 +36,6 @@ export interface Conv2dConfig {
   readonly biasInit?: InitSpec;
 }
 
-const activationOf = (c: Conv2dConfig): UnaryName => c.activation ?? 'identity';
-const paramOf = (c: Conv2dConfig): number => {
-  const def: UnaryDefinition = UNARY_OPS[activationOf(c)];
-  return c.alpha ?? def.param?.default ?? 0;
-};
-/** Activations whose derivative reads their input keep the pre-activation `z` in scratch. */
-const keepsZ = (c: Conv2dConfig): boolean => UNARY_OPS[activationOf(c)].saves === 'x';
 
 /** Input channels, filled in from the input's shape before the engine asks for parameters or shapes. */
 function inChannelsOf(c: Conv2dConfig): number {
