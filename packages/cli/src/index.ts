@@ -37,7 +37,9 @@ export { trainingData, type TrainingData, type TrainingDataOptions } from './tra
 export { modelOutputs, predictRows, type ClassPrediction, type Prediction, type ValuePrediction } from './predict/predictions.js';
 export { classReport, classScores, confusionMatrix, formatConfusion, type ClassReport, type ClassScore } from './report/confusion.js';
 export { chooseMetrics } from './metrics-choice.js';
-export { walkthrough, type Walkthrough, type WalkthroughNode, type WalkthroughParam } from './explain/walkthrough.js';
+// walkthrough lives in @gradstream/trainer (pages use it too); re-exported so that code importing it
+// from here keeps working.
+export { walkthrough, type Walkthrough, type WalkthroughNode, type WalkthroughParam } from '@gradstream/trainer';
 export { formatWalkthrough } from './explain/format-walkthrough.js';
 export { LESSON, lessonData, lessonModel, lessonStep, type LessonStep } from './lesson/lesson.js';
 export { formatLessonStep } from './lesson/report.js';

@@ -1,7 +1,8 @@
 /**
  * Training as an RxJS Observable of events: {@link fit} (one shared run per call), its commands,
- * optimizers, policies handed to the run, data handling, metrics, and helpers that derive the
- * loss, epoch, gradient and gradient-signal streams.
+ * optimizers, policies handed to the run, data handling, metrics, helpers that derive the
+ * loss, epoch, gradient and gradient-signal streams, and {@link walkthrough}, every figure of one
+ * training step.
  *
  * @packageDocumentation
  */
@@ -50,6 +51,7 @@ export { cosineDecay, type CosineDecayOptions } from './schedules/cosine-decay.j
 export { reduceOnPlateau, type PlateauState, type ReduceOnPlateau, type ReduceOnPlateauOptions } from './schedules/reduce-on-plateau.js';
 export { end$, epochs$, flattenMetrics, gradients$, loss$, metrics$, signalNorms$, signals$, state$ } from './streams.js';
 export { snapshotAll, snapshotTensor } from './snapshot.js';
+export { walkthrough, type Walkthrough, type WalkthroughNode, type WalkthroughParam } from './walkthrough.js';
 export { type EpochSummary, type TrainerState } from './state.js';
 export { yieldToEventLoop } from './yield.js';
 export { earlyStopping, type EarlyStoppingOptions } from './policies/early-stopping.js';

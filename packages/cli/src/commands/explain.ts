@@ -1,9 +1,9 @@
 import { fitSamples } from '@gradstream/data';
 import { GradstreamError } from '@gradstream/tensor';
+import { walkthrough } from '@gradstream/trainer';
 import { loadData } from '../data/load-data.js';
 import { EXIT } from '../exit-codes.js';
 import { formatWalkthrough } from '../explain/format-walkthrough.js';
-import { walkthrough } from '../explain/walkthrough.js';
 import { println } from '../io.js';
 import { formatLessonStep } from '../lesson/report.js';
 import { lessonStep } from '../lesson/lesson.js';

@@ -1,5 +1,5 @@
+import type { Walkthrough } from '@gradstream/trainer';
 import { formatDims, formatNumber, formatValues } from '../format.js';
-import type { Walkthrough } from './walkthrough.js';
 
 /**
  * A walkthrough laid out as the lesson lays out its step: the forward pass node by node, the

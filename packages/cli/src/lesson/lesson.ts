@@ -1,8 +1,7 @@
 import { sequential, type Model } from '@gradstream/graph';
 import { linear, mse, sigmoid } from '@gradstream/ops';
 import { GradstreamError, type InitSpec } from '@gradstream/tensor';
-import { sgd } from '@gradstream/trainer';
-import { walkthrough, type Walkthrough } from '../explain/walkthrough.js';
+import { sgd, walkthrough, type Walkthrough } from '@gradstream/trainer';
 
 /**
  * The lesson's numbers: one sample (x = 1, y = 1), the initial parameters and the learning rate.

@@ -1,7 +1,11 @@
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { INPUT, TARGET, localGradients, type Model } from '@gradstream/graph';
 import { GradstreamError, Tensor } from '@gradstream/tensor';
-import { fit, sgd, snapshotTensor, type BatchEvent, type Optimizer, type ParamsEvent, type TensorSnapshot } from '@gradstream/trainer';
+import type { BatchEvent, ParamsEvent, TensorSnapshot } from './events.js';
+import { fit } from './fit.js';
+import type { Optimizer } from './optimizers/optimizer.js';
+import { sgd } from './optimizers/sgd.js';
+import { snapshotTensor } from './snapshot.js';
 
 /**
  * What one node did in the step: its output, its local derivative with respect to each input,
@@ -9,7 +13,7 @@ import { fit, sgd, snapshotTensor, type BatchEvent, type Optimizer, type ParamsE
  *
  * @example
  * ```ts
- * import type { WalkthroughNode } from '@gradstream/cli';
+ * import type { WalkthroughNode } from '@gradstream/trainer';
  * const first = (n: WalkthroughNode) => `${n.name} = ${n.value.values[0]}, ∂L/∂${n.name} = ${n.signal.values[0]}`;
  * ```
  */
@@ -37,7 +41,7 @@ export interface WalkthroughNode {
  *
  * @example
  * ```ts
- * import type { WalkthroughParam } from '@gradstream/cli';
+ * import type { WalkthroughParam } from '@gradstream/trainer';
  * const moved = (p: WalkthroughParam) => p.after.map((v, i) => v - p.before[i]!);
  * ```
  */
@@ -56,7 +60,7 @@ export interface WalkthroughParam {
  *
  * @example
  * ```ts
- * import type { Walkthrough } from '@gradstream/cli';
+ * import type { Walkthrough } from '@gradstream/trainer';
  * const lossOf = (w: Walkthrough) => w.loss;
  * ```
  */
@@ -83,7 +87,7 @@ export interface Walkthrough {
  * @param optimizer - the update rule (default `sgd({ lr: 0.1 })`)
  * @example
  * ```ts
- * import { walkthrough } from '@gradstream/cli';
+ * import { walkthrough } from '@gradstream/trainer';
  * import { fromSpec } from '@gradstream/graph';
  * import '@gradstream/ops';
  * const model = fromSpec({ version: 1, inputShape: [1], layers: [{ op: 'linear', inFeatures: 1, outFeatures: 1 }, { op: 'sigmoid' }], loss: { op: 'mse' } });
@@ -118,8 +122,8 @@ export async function walkthrough(
     return {
       name: t.node,
       op: t.op,
-      inputs: node.inputs,
-      inputNames: node.op.inputs,
+      inputs: [...node.inputs],
+      inputNames: [...node.op.inputs],
       value: t.output,
       local: local?.get(t.node) ?? [],
       signal: t.signal,
@@ -128,7 +132,7 @@ export async function walkthrough(
   const params = model.parameters().map(
     (p): WalkthroughParam => ({
       id: p.id,
-      shape: p.value.shape,
+      shape: [...p.value.shape],
       before: before.get(p.id) ?? [],
       gradient: batch.gradients?.[p.id]?.values ?? [],
       after: after.params[p.id]?.values ?? [],
