@@ -25,8 +25,8 @@ import {
 import { assertNoPollution, configureFuzz, expectGradstream, fuzzSettings } from './support/fuzz.js';
 
 // Fuzz tests of training: fit with random options, valid and invalid (epochs, batch size, seed,
-// shuffling, metrics, validation, params snapshots, time slices, the built-in policies and
-// optimizers with random settings — NaN, negative, huge, strings, objects, BigInt), and random
+// shuffling, metrics, validation, params snapshots, time slices, regularization, the built-in
+// policies and optimizers with random settings — NaN, negative, huge, strings, objects, BigInt), and random
 // sequences of control commands sent while a run trains. Every run must end with an `end` event
 // or fail with a GradstreamError whose code is in the table (announced by an `error` event), never
 // leave non-finite parameters behind without a `diverged` end, and never hang.
@@ -235,6 +235,7 @@ const fitOptionsArb = fc.record(
     sliceMs: maybe(fc.constantFrom(0, 1, 20)),
     profile: maybe(fc.boolean()),
     optimizer: fc.option(optimizerArb, { nil: undefined }),
+    regularization: maybe(fc.record({ l1: maybe(fc.oneof(fc.constant(0), positive)), l2: maybe(fc.oneof(fc.constant(0), positive)) }, { requiredKeys: [] })),
     policies: fc.oneof({ weight: 12, arbitrary: fc.array(policyArb, { maxLength: 3 }) }, { weight: 1, arbitrary: junk }),
     // Only junk here: resuming from real checkpoints is packages/trainer/test/resume.test.ts's.
     resume: fc.oneof({ weight: 20, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: junk }),
@@ -396,6 +397,7 @@ const commandArb: fc.Arbitrary<unknown> = fc.oneof(
       fc.record({ type: fc.constant('step'), count: maybe(fc.integer({ min: 1, max: 5 })) }, { requiredKeys: ['type'] }),
       fc.record({ type: fc.constant('stop'), reason: maybe(fc.string({ maxLength: 5 })) }, { requiredKeys: ['type'] }),
       fc.record({ type: fc.constant('setLr'), lr: fc.oneof(positive, junk) }),
+      fc.record({ type: fc.constant('setRegularization'), l1: maybe(fc.oneof(fc.constant(0), positive)), l2: maybe(fc.oneof(fc.constant(0), positive)) }, { requiredKeys: ['type'] }),
       fc.record({ type: fc.constant('earlyStop'), monitor: maybe(fc.constantFrom('loss', 'val_loss')), bestEpoch: maybe(fc.integer({ min: 0, max: 3 })), best: maybe(finite), restore: maybe(fc.boolean()) }, { requiredKeys: ['type'] }),
       fc.record({ type: fc.constant('diverge'), where: maybe(fc.string({ maxLength: 5 })), node: maybe(fc.constantFrom('linear_1', 'nope')) }, { requiredKeys: ['type'] }),
       fc.record({ type: fc.constant('checkpoint'), tag: maybe(fc.string({ maxLength: 5 })), meta: maybe(fc.constant({ note: 'fuzz' })) }, { requiredKeys: ['type'] }),

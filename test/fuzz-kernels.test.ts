@@ -571,6 +571,38 @@ const KERNELS: { readonly [K in KernelName]: KernelFuzz<any> } = {
       reference: (i) => ({ w: { want: i.w!.map((w, j) => w - p.lr * i.g![j]!), scale: i.w!.map((w, j) => Math.abs(w) + p.lr * Math.abs(i.g![j]!)), ulps: 3 } }),
     };
   }),
+  weightPenalty: fuzz(
+    fc.record({
+      ...common,
+      n: lengthArb,
+      l1: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })),
+      l2: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })),
+      // Weights at ±0 (every `zeroEvery`-th one), where sign is 0.
+      zeroEvery: fc.constantFrom(0, 2, 5),
+      negativeZero: fc.boolean(),
+    }),
+    (p) => {
+      const rng = Rng.fromSeed(p.seed);
+      const w = values(rng, p.n, -p.mag, p.mag);
+      if (p.zeroEvery > 0) for (let j = 0; j < p.n; j += p.zeroEvery) w[j] = p.negativeZero ? -0 : 0;
+      const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
+      return {
+        dtype: p.dtype,
+        offset: p.offset,
+        bufs: { w, g: values(rng, p.n, -p.mag, p.mag) },
+        args: (v) => [v.w, v.g, p.l1, p.l2],
+        reference: (i) => ({
+          g: {
+            want: i.g!.map((g, j) => g + p.l1 * sign(i.w![j]!) + p.l2 * i.w![j]!),
+            scale: i.g!.map((g, j) => Math.abs(g) + p.l1 * Math.abs(sign(i.w![j]!)) + p.l2 * Math.abs(i.w![j]!)),
+            ulps: 3,
+          },
+        }),
+        // Float64 in the reference's order on every implementation (the wasm kernel included).
+        sameBits: ['g'],
+      };
+    },
+  ),
   momentumUpdate: fuzz(
     fc.record({ ...common, n: lengthArb, lr: fc.double({ min: 1e-4, max: 1, noNaN: true }), momentum: fc.double({ min: 0, max: 0.999, noNaN: true }), nesterov: fc.boolean() }),
     (p) => {

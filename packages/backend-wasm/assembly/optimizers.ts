@@ -1,8 +1,8 @@
 // Optimizer steps, in place on one parameter of n floats. (Kernel conventions: see elementwise.ts.)
 //
-// sgdUpdate and momentumUpdate are evaluated in float64 exactly as the reference writes them (the
-// learning rate and momentum are float64, and momentum's w update uses the unrounded velocity), so
-// they equal it bit for bit. The float64 halves (promote, shuffle, demote) make them ~3× slower
+// sgdUpdate, weightPenalty and momentumUpdate are evaluated in float64 exactly as the reference
+// writes them (the rates and momentum are float64, and momentum's w update uses the unrounded
+// velocity), so they equal it bit for bit. The float64 halves (promote, shuffle, demote) make them ~3× slower
 // than a float32 loop would be, still faster than the reference, on a kernel that runs once per
 // parameter per step.
 // adamUpdate has two divisions and a square root per element: in float64 lanes it measured 3.5×
@@ -25,6 +25,34 @@ export function sgdUpdate(w: usize, g: usize, n: i32, lr: f64): void {
     v128.store(w + i, demote4(f64x2.add(lo64(wv), f64x2.mul(av, lo64(gv))), f64x2.add(hi64(wv), f64x2.mul(av, hi64(gv)))));
   }
   for (; i < end; i += 4) store<f32>(w + i, <f32>(<f64>load<f32>(w + i) + a * <f64>load<f32>(g + i)));
+}
+
+/**
+ * `g[i] ← g[i] + l1·sign(w[i]) + l2·w[i]`, i < n, sign(±0) = sign(NaN) = 0: the gradient of the
+ * weight penalty, added before an optimizer step. Float64 in the reference's order (the penalty
+ * term first, then the sum), rounded once, so it equals the reference bit for bit.
+ */
+export function weightPenalty(w: usize, g: usize, n: i32, l1: f64, l2: f64): void {
+  if (n <= 0) return;
+  const l1v = f64x2.splat(l1), l2v = f64x2.splat(l2), one = f64x2.splat(1), zero = f64x2.splat(0);
+  const end4 = <usize>(n & ~3) << 2, end = <usize>n << 2;
+  let i: usize = 0;
+  for (; i < end4; i += 16) {
+    const wv = v128.load(w + i), gv = v128.load(g + i);
+    const w0 = lo64(wv), w1 = hi64(wv);
+    // sign from two comparisons (false on NaN): 1 − 0, 0 − 1 or 0 − 0
+    const s0 = f64x2.sub(v128.and(f64x2.gt(w0, zero), one), v128.and(f64x2.lt(w0, zero), one));
+    const s1 = f64x2.sub(v128.and(f64x2.gt(w1, zero), one), v128.and(f64x2.lt(w1, zero), one));
+    v128.store(g + i, demote4(
+      f64x2.add(lo64(gv), f64x2.add(f64x2.mul(l1v, s0), f64x2.mul(l2v, w0))),
+      f64x2.add(hi64(gv), f64x2.add(f64x2.mul(l1v, s1), f64x2.mul(l2v, w1))),
+    ));
+  }
+  for (; i < end; i += 4) {
+    const wi = <f64>load<f32>(w + i);
+    const s: f64 = wi > 0 ? 1 : wi < 0 ? -1 : 0;
+    store<f32>(g + i, <f32>(<f64>load<f32>(g + i) + (l1 * s + l2 * wi)));
+  }
 }
 
 /**

@@ -612,6 +612,14 @@ function checkOptimizers() {
         K.sgdUpdate(W.ptr, G.ptr, n, lr);
         compare('sgdUpdate', W.view(), wr, { tol: 0, ctx: `${ctx} lr=${lr}` });
         checkGuards('sgdUpdate', ctx); unchanged('sgdUpdate', G, g, ctx);
+        for (const [l1, l2] of [[0.01, 0], [0, lr], [1e-3, lr]]) {
+          reset();
+          const WP = place(w0), GP = place(g);
+          const gr = g.slice(); ts.weightPenalty(w0, gr, l1, l2);
+          K.weightPenalty(WP.ptr, GP.ptr, n, l1, l2);
+          compare('weightPenalty', GP.view(), gr, { tol: 0, ctx: `${ctx} l1=${l1} l2=${l2}` });
+          checkGuards('weightPenalty', ctx); unchanged('weightPenalty', WP, w0, ctx);
+        }
         for (const nesterov of [false, true]) {
           for (const mu of [0.9, 0]) {
             reset();
@@ -787,6 +795,7 @@ function timeAll() {
     row('mseBackward', () => K.mseBackward(X, G, dl.w.ptr, O, n, rows), () => ts.mseBackward(x.js, g.js, dl.js, o.js, rows));
     // optimizers update in place: w drifts a little over the repetitions, which costs nothing extra
     row('sgdUpdate', () => K.sgdUpdate(O2, G, n, 1e-3), () => ts.sgdUpdate(o2.js, g.js, 1e-3));
+    row('weightPenalty', () => K.weightPenalty(X, O2, n, 1e-4, 1e-3), () => ts.weightPenalty(x.js, o2.js, 1e-4, 1e-3));
     row('momentumUpdate', () => K.momentumUpdate(O2, G, m.w.ptr, n, 1e-3, 0.9, 0), () => ts.momentumUpdate(o2.js, g.js, m.js, 1e-3, 0.9, false));
     row('adamUpdate', () => K.adamUpdate(O2, G, m.w.ptr, v.w.ptr, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, 10), () => ts.adamUpdate(o2.js, g.js, m.js, v.js, 1e-3, 0.9, 0.999, 1e-8, 0.01, 10));
     row('sumSquares', () => K.sumSquares(X, n), () => ts.sumSquares(x.js));

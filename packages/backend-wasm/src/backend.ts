@@ -96,6 +96,7 @@ export function createWasmBackend(parts: WasmBackendParts): Backend {
     sumRows: exportOf('sumRows'),
     sumSquaredDiff: exportOf('sumSquaredDiff'),
     sumSquares: exportOf('sumSquares'),
+    weightPenalty: exportOf('weightPenalty'),
   };
 
   const matmulPointers: MatmulPointers = (a, b, out, m, n, k, transA, transB, accumulate) => {
@@ -217,6 +218,7 @@ export function createWasmBackend(parts: WasmBackendParts): Backend {
     // The mask is drawn from the node's generator in JavaScript; it is written straight into the view.
     dropoutMask: (rng, rate, mask) => ts.dropoutMask(rng, rate, mask),
     sgdUpdate: (w, g, lr) => (on(w, g) ? void ex.sgdUpdate(ptr(w), ptr(g), w.length, lr) : ts.sgdUpdate(w, g, lr)),
+    weightPenalty: (w, g, l1, l2) => (on(w, g) ? void ex.weightPenalty(ptr(w), ptr(g), g.length, l1, l2) : ts.weightPenalty(w, g, l1, l2)),
     momentumUpdate: (w, g, v, lr, momentum, nesterov) =>
       on(w, g, v) ? void ex.momentumUpdate(ptr(w), ptr(g), ptr(v), w.length, lr, momentum, nesterov ? 1 : 0) : ts.momentumUpdate(w, g, v, lr, momentum, nesterov),
     adamUpdate: (w, g, m, v, lr, beta1, beta2, epsilon, weightDecay, t) =>

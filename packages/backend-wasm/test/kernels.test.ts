@@ -84,6 +84,7 @@ describe('the wasm backend against the TypeScript reference', () => {
           const loss = o(1); b.mse(y, x, loss, rows); r.mse = loss;
           const dLoss = o(1); b.fill(dLoss, 0.5); const dp = o(); b.mseBackward(y, x, dLoss, dp, rows); r.mseBackward = dp;
           const w = o(); w.set(y); b.sgdUpdate(w, x, 0.1); r.sgd = w;
+          const pg = o(); pg.set(y); b.weightPenalty(x, pg, 0.01, 0.1); r.weightPenalty = pg;
           return r;
         };
         const xs = buffer(wasm, n, rng, -3, 3, true);

@@ -51,6 +51,7 @@ export {
   scale,
   sgdUpdate,
   sumRows,
+  weightPenalty,
 } from './kernels/generated.js';
 export { firstNonFinite, sumSquares } from './kernels/reduce.js';
 export { softmaxCrossEntropy, softmaxCrossEntropyBackward, softmaxRows, softmaxRowsBackward } from './kernels/softmax.js';

@@ -12,6 +12,7 @@ import {
   sumRows,
   sumSquares,
   unaryKernels,
+  weightPenalty,
   type DType,
   type TypedArray,
 } from '../src/index.js';
@@ -87,6 +88,14 @@ describe.each(dtypes)('elementwise kernels (%s)', (dtype) => {
     const g = make(dtype, [4, -8, 0.5]);
     withInputsUnchanged([g], () => sgdUpdate(w, g, 0.25));
     expect(Array.from(w)).toEqual([0, 4, 2.875]);
+  });
+
+  it('weightPenalty: g += l1 · sign(w) + l2 · w in place, sign(±0) = 0, leaving w alone', () => {
+    const w = make(dtype, [2, 0, -4, -0]);
+    const g = make(dtype, [1, 1, 1, -0.5]);
+    withInputsUnchanged([w], () => weightPenalty(w, g, 0.5, 0.25));
+    // 1 + 0.5 + 0.5, 1 + 0, 1 − 0.5 − 1, −0.5 + 0
+    expect(Array.from(g)).toEqual([2, 1, -0.5, -0.5]);
   });
 
   it('copy and fill write every element of their output', () => {

@@ -39,6 +39,32 @@ export interface FitOptions {
   readonly batchSize?: number;
   /** Default `sgd({ lr: 0.01 })`. */
   readonly optimizer?: Optimizer;
+  /**
+   * L1 and L2 weight regularization: the training objective becomes the data loss plus the penalty
+   * `l1·Σ|w| + (l2/2)·Σw²`, summed over every parameter named `weight` — the weight matrices and
+   * kernels of `linear`, `dense`, `conv2d` and `embedding`, the input weights of `lstm` and `gru`
+   * (parameters named otherwise, such as their `recurrentWeight` or attention's `queryWeight`,
+   * are not penalized); never biases, normalization scales and shifts, or state. Both rates are
+   * finite numbers ≥ 0 (default 0: no penalty and no work). As PyTorch's `weight_decay` (for
+   * `l2`) and TensorFlow Playground, each step adds the penalty's gradient `l1·sign(w) + l2·w`
+   * (sign(0) = 0) to each such parameter's gradient after backward and before the optimizer's
+   * update, so momentum and Adam see it (unlike `adamw`'s `weightDecay`, which shrinks weights
+   * apart from the gradient).
+   *
+   * The reported `loss` of `batch` and `epoch` events stays the data loss, without the penalty, as
+   * TensorFlow Playground shows it: training and validation losses stay comparable, and changing
+   * the rates does not move the curve by itself. Likewise `gradNorms` and `gradients` are those of
+   * the data loss. The `setRegularization` command changes the rates while the run trains (also in
+   * a run started without this option); a checkpoint keeps the rates current when it was taken, and
+   * a run resumed from it continues with those.
+   *
+   * @example
+   * ```ts
+   * import type { FitOptions } from '@gradstream/trainer';
+   * const options: FitOptions = { epochs: 50, regularization: { l2: 1e-4 } };
+   * ```
+   */
+  readonly regularization?: { readonly l1?: number; readonly l2?: number };
   /** Seed of the shuffling order (default 0). The model's initial weights come from its own seed. */
   readonly seed?: number;
   /** Reshuffle the samples every epoch (default true; streams are never shuffled). */

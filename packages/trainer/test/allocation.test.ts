@@ -71,6 +71,30 @@ for (const options of BACKENDS) {
       expect(during).toBe(0);
     });
 
+    it('fit with L1 and L2 regularization on, weights large enough for the backend\'s own kernel: 1,000 steps', async () => {
+      // 96 hidden units: each weight has more elements than the calls written in place (64).
+      const wide = sequential([linear({ inFeatures: 1, outFeatures: 96 }), sigmoid(), linear({ inFeatures: 96, outFeatures: 1 })], { inputShape: [1], loss: mse(), seed: 1, ...options });
+      let counting = false;
+      let during = -1;
+      await lastValueFrom(
+        fit(wide, sine(60), { epochs: 200, batchSize: 8, optimizer: adam({ lr: 0.01 }), regularization: { l1: 1e-4, l2: 1e-3 }, sliceMs: 1e9 }).pipe(
+          filter((e): e is BatchEvent => e.type === 'batch'),
+          filter((e) => {
+            if (e.step === 16 && !counting) {
+              counting = true;
+              startCounting();
+            } else if (e.step === 1016 && counting) {
+              during = stopCounting();
+              counting = false;
+            }
+            return e.step >= 1016;
+          }),
+          take(1),
+        ),
+      );
+      expect(during).toBe(0);
+    });
+
     it('compiled plan with products large enough to be split across threads: 200 steps of a 784-128-10 MLP with Adam', () => {
       const m = sequential([linear({ inFeatures: 784, outFeatures: 128 }), relu(), linear({ inFeatures: 128, outFeatures: 10 })], {
         inputShape: [784],
@@ -99,8 +123,9 @@ for (const options of BACKENDS) {
 }
 
 describe('a steady-state step through fit allocates nothing on the heap beyond the events it emits', () => {
-  for (const options of BACKENDS) {
-    it(`the lesson's 1-1-1 network, batch 1, awaited through end$: under 1 byte per step (${JSON.stringify(options)})`, async () => {
+  for (const [options, regularization] of BACKENDS.flatMap((b) => [[b, undefined], [b, { l1: 1e-4, l2: 1e-3 }]] as const)) {
+    const named = `${JSON.stringify(options)}${regularization === undefined ? '' : ', with L1 and L2 regularization'}`;
+    it(`the lesson's 1-1-1 network, batch 1, awaited through end$: under 1 byte per step (${named})`, async () => {
       const constant = (value: number) => ({ type: 'constant', value }) as const;
       const model = sequential(
         [
@@ -116,7 +141,7 @@ describe('a steady-state step through fit allocates nothing on the heap beyond t
       // slice's setup) are spread over them; what is left is what each step allocates.
       const optimizer = sgd({ lr: 0.1 });
       const train = async (): Promise<void> => {
-        const end = await lastValueFrom(end$(fit(model, data, { epochs: 1, batchSize: 1, shuffle: false, optimizer, metrics: [] })));
+        const end = await lastValueFrom(end$(fit(model, data, { epochs: 1, batchSize: 1, shuffle: false, optimizer, metrics: [], ...(regularization === undefined ? {} : { regularization }) })));
         expect(end).toMatchObject({ reason: 'completed', steps });
       };
       // Warm: measured on optimized code (the first runs also see the plans compiled and the

@@ -63,6 +63,8 @@ export interface Kernels extends ImageKernels, NormKernels, SequenceKernels, Att
   dropoutMask(rng: Rng, rate: number, mask: TypedArray): void;
   /** `w ← w − lr·g`. */
   sgdUpdate(w: TypedArray, g: TypedArray, lr: number): void;
+  /** `g ← g + l1·sign(w) + l2·w` (sign(±0) = 0): the gradient of the penalty `l1·Σ|w| + (l2/2)·Σw²` added in place. */
+  weightPenalty(w: TypedArray, g: TypedArray, l1: number, l2: number): void;
   /** Momentum (optionally Nesterov) step, as PyTorch's SGD. */
   momentumUpdate(w: TypedArray, g: TypedArray, v: TypedArray, lr: number, momentum: number, nesterov: boolean): void;
   /** Adam step (AdamW when `weightDecay` > 0), `t` counting from 1. */
@@ -120,6 +122,7 @@ export const KERNEL_NAMES = Object.freeze([
   'mseBackward',
   'dropoutMask',
   'sgdUpdate',
+  'weightPenalty',
   'momentumUpdate',
   'adamUpdate',
   'sumSquares',

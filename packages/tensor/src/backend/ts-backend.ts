@@ -16,6 +16,7 @@ import {
   scale,
   sgdUpdate,
   sumRows,
+  weightPenalty,
 } from '../kernels/generated.js';
 import { matmul } from '../kernels/matmul.js';
 import { IMAGE_TS_KERNELS } from '../kernels/image.js';
@@ -63,6 +64,7 @@ const kernels: Kernels = {
   mseBackward,
   dropoutMask,
   sgdUpdate,
+  weightPenalty,
   momentumUpdate,
   adamUpdate,
   sumSquares,

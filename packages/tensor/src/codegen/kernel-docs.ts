@@ -112,6 +112,17 @@ import { sgdUpdate } from '@gradstream/tensor';
 const w = new Float32Array([1]);
 sgdUpdate(w, new Float32Array([2]), 0.1); // w = [0.8]
 \`\`\``,
+  weightPenalty: `Adds the gradient of the weight penalty \`l1·Σ|w| + (l2/2)·Σw²\` (L1 and L2 regularization) to a
+parameter's gradient, in place: \`g[i] ← g[i] + l1·sign(w[i]) + l2·w[i]\`, with sign(±0) = 0. An optimizer
+step after it descends the penalized objective; with \`l1\` = 0 it is the L2 penalty of PyTorch's
+\`weight_decay\`.
+
+@example
+\`\`\`ts
+import { weightPenalty } from '@gradstream/tensor';
+const g = new Float32Array([1, 1, 1]);
+weightPenalty(new Float32Array([2, 0, -4]), g, 0.5, 0.25); // g = [2, 1, -0.5]
+\`\`\``,
   momentumUpdate: `Gradient descent with momentum on one parameter, in place, as PyTorch's \`SGD(momentum=μ)\`:
 \`v ← μ·v + g\`, then \`w ← w − lr·v\`, or with Nesterov's look-ahead \`w ← w − lr·(g + μ·v)\`.
 

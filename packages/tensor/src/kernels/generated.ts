@@ -176,6 +176,24 @@ export function sgdUpdate(w: TypedArray, g: TypedArray, lr: number): void {
 }
 
 /**
+ * Adds the gradient of the weight penalty `l1·Σ|w| + (l2/2)·Σw²` (L1 and L2 regularization) to a
+ * parameter's gradient, in place: `g[i] ← g[i] + l1·sign(w[i]) + l2·w[i]`, with sign(±0) = 0. An optimizer
+ * step after it descends the penalized objective; with `l1` = 0 it is the L2 penalty of PyTorch's
+ * `weight_decay`.
+ *
+ * @example
+ * ```ts
+ * import { weightPenalty } from '@gradstream/tensor';
+ * const g = new Float32Array([1, 1, 1]);
+ * weightPenalty(new Float32Array([2, 0, -4]), g, 0.5, 0.25); // g = [2, 1, -0.5]
+ * ```
+ */
+export function weightPenalty(w: TypedArray, g: TypedArray, l1: number, l2: number): void {
+  const n = g.length;
+  for (let i = 0; i < n; i++) { const wi = w[i]; g[i] = g[i] + (l1 * (wi > 0 ? 1 : wi < 0 ? -1 : 0) + l2 * wi); }
+}
+
+/**
  * Gradient descent with momentum on one parameter, in place, as PyTorch's `SGD(momentum=μ)`:
  * `v ← μ·v + g`, then `w ← w − lr·v`, or with Nesterov's look-ahead `w ← w − lr·(g + μ·v)`.
  *

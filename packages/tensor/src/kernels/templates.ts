@@ -95,6 +95,13 @@ export const TEMPLATES: Readonly<Record<string, KernelTemplate>> = {
     lengths: { n: 'w' },
     body: (v) => `const a = -${v.lr}; for (let i = 0; i < ${v.n}; i++) ${v.w}[i] = ${v.w}[i] + a * ${v.g}[i];`,
   },
+  weightPenalty: {
+    params: ['w: TypedArray', 'g: TypedArray', 'l1: number', 'l2: number'],
+    lengths: { n: 'g' },
+    // sign(w) from two comparisons: 0 for ±0 and NaN, where Math.sign would give −0 or NaN.
+    body: (v) =>
+      `for (let i = 0; i < ${v.n}; i++) { const wi = ${v.w}[i]; ${v.g}[i] = ${v.g}[i] + (${v.l1} * (wi > 0 ? 1 : wi < 0 ? -1 : 0) + ${v.l2} * wi); }`,
+  },
   momentumUpdate: {
     params: ['w: TypedArray', 'g: TypedArray', 'v: TypedArray', 'lr: number', 'momentum: number', 'nesterov: boolean'],
     lengths: { n: 'w' },

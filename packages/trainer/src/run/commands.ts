@@ -11,6 +11,7 @@ import { GradstreamError } from '@gradstream/tensor';
  * | `{ type: 'step', count? }` | while paused: trains `count` (a positive integer, default 1) more batches, then pauses again |
  * | `{ type: 'stop', reason? }` | ends the run before the next update (`end` with reason `stopped` and `message: reason`) |
  * | `{ type: 'setLr', lr }` | the learning rate (finite, ≥ 0) of every following step |
+ * | `{ type: 'setRegularization', l1?, l2? }` | the rates (finite, ≥ 0) of the weight penalty of every following step (see `FitOptions.regularization`); an omitted rate keeps its value |
  * | `{ type: 'keepParams' }` | keeps a copy of the parameters as they are now (one slot, replaced by the next `keepParams`) |
  * | `{ type: 'earlyStop', monitor, bestEpoch, best, restore? }` | ends the run (`early-stop`); with `restore`, the kept parameters are written back first |
  * | `{ type: 'diverge', where, node? }` | ends the run as diverged at the current step (`where` says what crossed) |
@@ -33,6 +34,7 @@ export type CommandObject =
   | { readonly type: 'step'; readonly count?: number }
   | { readonly type: 'stop'; readonly reason?: string }
   | { readonly type: 'setLr'; readonly lr: number }
+  | { readonly type: 'setRegularization'; readonly l1?: number; readonly l2?: number }
   | { readonly type: 'keepParams' }
   | { readonly type: 'earlyStop'; readonly monitor: string; readonly bestEpoch: number; readonly best: number; readonly restore?: boolean }
   | { readonly type: 'diverge'; readonly where: string; readonly node?: string }
@@ -61,7 +63,7 @@ const SHORT = new Set(['pause', 'resume', 'step', 'stop', 'keepParams', 'checkpo
 
 const EXPECTED =
   "'pause', 'resume', 'step', 'stop', 'keepParams', 'checkpoint', or an object { type } of one of those or of " +
-  "'setLr' (lr), 'earlyStop' (monitor, bestEpoch, best, restore?), 'diverge' (where, node?), 'saveState' (state)";
+  "'setLr' (lr), 'setRegularization' (l1?, l2?), 'earlyStop' (monitor, bestEpoch, best, restore?), 'diverge' (where, node?), 'saveState' (state)";
 
 const NON_FINITE = '\u2063number:';
 const NON_FINITE_QUOTED = /"\u2063number:(-?\w+)"/g;
@@ -120,6 +122,7 @@ function isJson(v: unknown, depth = 0): boolean {
 }
 const isFinite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+const isRate = (v: unknown): boolean => isFinite(v) && (v as number) >= 0;
 
 /**
  * Checks a command and returns it in object form; anything else is an `INVALID_COMMAND` error
@@ -143,7 +146,11 @@ export function checkCommand(c: unknown): CommandObject {
       field(c, 'reason', false, 'a string', isString);
       break;
     case 'setLr':
-      field(c, 'lr', true, 'a finite number ≥ 0', (v) => isFinite(v) && (v as number) >= 0);
+      field(c, 'lr', true, 'a finite number ≥ 0', isRate);
+      break;
+    case 'setRegularization':
+      field(c, 'l1', false, 'a finite number ≥ 0', isRate);
+      field(c, 'l2', false, 'a finite number ≥ 0', isRate);
       break;
     case 'earlyStop':
       field(c, 'monitor', true, 'a string', isString);

@@ -42,6 +42,12 @@ export interface RunState {
   readonly totals: { readonly loss: number; readonly samples: number; readonly metrics: readonly (readonly number[])[] };
   /** A learning rate a command set that the next step or epoch takes up (`null`: none). */
   readonly lr: number | null;
+  /**
+   * The rates of the weight penalty the next step uses (see `FitOptions.regularization`); a resumed
+   * run continues with them. Absent in checkpoints of runs that predate the option: the resumed
+   * run's own option holds then.
+   */
+  readonly regularization?: { readonly l1: number; readonly l2: number };
   /** The state each policy last reported with a `saveState` command, in the order of `policies` (`null`: none). */
   readonly policies: readonly JsonValue[];
   /** Each node's own generator (dropout masks and the like), by node name. */
@@ -92,6 +98,12 @@ export const runStateSchema = {
       properties: { loss: { type: 'number' }, samples: integer, metrics: { type: 'array', items: { ...numbers, minItems: 2, maxItems: 2 } } },
     },
     lr: { type: ['number', 'null'], minimum: 0 },
+    regularization: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['l1', 'l2'],
+      properties: { l1: { type: 'number', minimum: 0 }, l2: { type: 'number', minimum: 0 } },
+    },
     policies: { type: 'array' },
     generators: { type: 'object', additionalProperties: generator },
     kept: { oneOf: [{ type: 'array', items: numbers }, { type: 'null' }] },

@@ -12,7 +12,7 @@ import type { Policy } from '../policies/policy.js';
 import { ArraySource } from './array-source.js';
 import type { BatchSource } from './batch-source.js';
 import { checkCommand, describeCommand, type CommandObject } from './commands.js';
-import { describeValue } from '../check-option.js';
+import { describeValue, knownOptions, numberOption, optionReader } from '../check-option.js';
 import type { Interest } from './interest.js';
 import { laterTurn } from './macrotask.js';
 import { checkRunState, checkSameData, type RunState } from './run-state.js';
@@ -98,6 +98,9 @@ export class Run {
   private paused = false;
   private permits = 0;
   private pendingLr: number | undefined;
+  /** Rates of the weight penalty a `setRegularization` command set, taken up by the next step. */
+  private pendingL1: number | undefined;
+  private pendingL2: number | undefined;
   private policiesReadBatch = false;
   private epoch = 0;
   private epochOpen = false;
@@ -203,6 +206,8 @@ export class Run {
     if (sliceMs !== undefined && !(typeof sliceMs === 'number' && sliceMs >= 0)) {
       throw new GradstreamError('INVALID_OPTION', `fit: sliceMs must be a number ≥ 0, got ${describeValue(sliceMs)}`, { sliceMs });
     }
+    const { l1, l2 } = checkRegularization(this.options.regularization);
+    this.engine.setRegularization(l1, l2);
     const validation: unknown = this.options.validation;
     if (validation !== undefined && (typeof validation !== 'object' || validation === null)) {
       throw new GradstreamError('INVALID_OPTION', `fit: validation must be arrays { x, y } or { split }, got ${describeValue(validation)}`, { option: 'validation' });
@@ -225,8 +230,8 @@ export class Run {
   /**
    * Continues from a checkpoint (`resume`): the optimizer's state, then where the run stood —
    * counters, the data order and position, the epoch's running totals, a pending rate, the
-   * policies' states, the nodes' generators, kept parameters. Everything is checked before
-   * anything is changed but the optimizer.
+   * weight penalty's rates, the policies' states, the nodes' generators, kept parameters.
+   * Everything is checked before anything is changed but the optimizer.
    */
   private restore(policyCount: number): { readonly step: number; readonly epoch: number } | undefined {
     const resume = this.options.resume;
@@ -254,6 +259,9 @@ export class Run {
           nodes: missing,
         });
       }
+      // The schema lets Infinity through (as JSON never holds it, only a state built by hand can).
+      const rates = saved.regularization;
+      if (rates !== undefined) for (const k of ['l1', 'l2'] as const) numberOption('fit', `resume.run/regularization/${k}`, rates[k], { atLeast: 0 });
     }
     // A checkpoint event's own checkpoint keeps the buffers in base64; decoded here (and checked), any optimizer gets numbers.
     if (resume.optimizer !== undefined) this.engine.optimizer.setState(decodeOptimizerState(resume.optimizer, 'resume.optimizer') as unknown as OptimizerState);
@@ -269,6 +277,7 @@ export class Run {
     this.trained = saved.trained;
     this.lastEpochLoss = saved.lastEpochLoss ?? Number.NaN;
     this.pendingLr = saved.lr ?? undefined;
+    if (saved.regularization !== undefined) this.engine.setRegularization(saved.regularization.l1, saved.regularization.l2);
     this.policyStates = [...saved.policies];
     if (this.source instanceof ArraySource) this.source.resume(saved.order, saved.epochOpen, saved.trained);
     else if (saved.epochOpen) (this.stream as StreamSource).skip(saved.trained);
@@ -291,6 +300,7 @@ export class Run {
       order: source instanceof ArraySource ? source.orderState(this.epochOpen) : null,
       totals: this.engine.totals(),
       lr: this.pendingLr ?? null,
+      regularization: this.regularization(),
       policies: [...this.policyStates],
       generators: Object.fromEntries(this.model.nodes.map((n) => [n.name, n.rng.state()])),
       kept: this.engine.keptValues(),
@@ -467,6 +477,7 @@ export class Run {
   private trainBatch(c: CompiledBatch): void {
     const engine = this.engine;
     this.applyPendingLr();
+    this.applyPendingRegularization();
     engine.compute(c);
     const loss = c.plan.loss;
     const step = this.step + 1;
@@ -532,6 +543,20 @@ export class Run {
     if (this.pendingLr === undefined) return;
     this.engine.optimizer.lr = this.pendingLr;
     this.pendingLr = undefined;
+  }
+
+  /** The rates of the weight penalty the next step uses: those set, then any a command asked for since. */
+  private regularization(): { readonly l1: number; readonly l2: number } {
+    const now = this.engine.regularization();
+    return { l1: this.pendingL1 ?? now.l1, l2: this.pendingL2 ?? now.l2 };
+  }
+
+  private applyPendingRegularization(): void {
+    if (this.pendingL1 === undefined && this.pendingL2 === undefined) return;
+    const { l1, l2 } = this.regularization();
+    this.engine.setRegularization(l1, l2);
+    this.pendingL1 = undefined;
+    this.pendingL2 = undefined;
   }
 
   // ---- commands ----
@@ -616,6 +641,11 @@ export class Run {
         break;
       case 'setLr':
         this.pendingLr = c.lr;
+        break;
+      case 'setRegularization':
+        // An omitted rate keeps its value (the one set, or one asked for earlier at this boundary).
+        if (c.l1 !== undefined) this.pendingL1 = c.l1;
+        if (c.l2 !== undefined) this.pendingL2 = c.l2;
         break;
       case 'keepParams':
         this.engine.keepParams();
@@ -750,6 +780,19 @@ function checkMetrics(metrics: unknown): readonly MetricName[] {
     throw new GradstreamError('INVALID_OPTION', `fit: metrics must be a list of metric names such as ['accuracy'], got ${describeValue(metrics)}`, { option: 'metrics' });
   }
   return metrics as MetricName[];
+}
+
+/** The regularization option: an object of two rates, each finite and ≥ 0 (default 0). */
+function checkRegularization(regularization: unknown): { readonly l1: number; readonly l2: number } {
+  if (regularization === undefined) return { l1: 0, l2: 0 };
+  if (typeof regularization !== 'object' || regularization === null || Array.isArray(regularization)) {
+    throw new GradstreamError('INVALID_OPTION', `fit: regularization must be an object { l1?, l2? } of rates ≥ 0, got ${describeValue(regularization)}`, {
+      option: 'regularization',
+    });
+  }
+  knownOptions('fit: regularization', regularization, ['l1', 'l2']);
+  const read = optionReader('fit', regularization, 'regularization.');
+  return { l1: read.number('l1', { atLeast: 0 }, 0), l2: read.number('l2', { atLeast: 0 }, 0) };
 }
 
 /** The optimizer option: what the run calls on it must be there. */

@@ -6,6 +6,7 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 import type { RunState } from './run-state.js';
 import { snapshotAll, snapshotTensor } from '../snapshot.js';
 import { SMALL, firstNonFinite } from './finite.js';
+import { weightPenaltyFor, type PreparedPenalty } from './weight-penalty.js';
 
 /** A plan and its parameter gradients aligned with the model's parameter order. */
 export interface CompiledBatch {
@@ -13,6 +14,8 @@ export interface CompiledBatch {
   /** Samples in the batch. */
   readonly size: number;
   readonly grads: readonly Tensor[];
+  /** The weight penalty over these gradients, prepared on the first step that has one. */
+  penalty: PreparedPenalty | undefined;
 }
 
 
@@ -24,8 +27,8 @@ export const WAIT_FOR_DATA = Symbol('wait for data');
 
 /**
  * The work of one training step, shared by every data source: forward, backward, finiteness
- * check, optimizer update, and the running loss and metrics of the epoch. It keeps one plan per
- * batch size for the run, so steps allocate no buffers.
+ * check, weight penalty, optimizer update, and the running loss and metrics of the epoch. It
+ * keeps one plan per batch size for the run, so steps allocate no buffers.
  */
 export class StepEngine {
   /** The trainable parameters: what the optimizer updates and gradient norms are taken of. */
@@ -46,6 +49,10 @@ export class StepEngine {
   private readonly ids: readonly string[];
   private readonly normsTemplate: Readonly<Record<string, number>>;
   private kept: (Float32Array | Float64Array)[] | undefined;
+  /** Indices in {@link StepEngine.refs} of the parameters the weight penalty covers: those named `weight`. */
+  private readonly penalized: readonly number[];
+  /** `[l1, l2]`, the rates of the weight penalty `l1·Σ|w| + (l2/2)·Σw²` (both 0: none); in an array, read without boxing. */
+  private readonly rates = new Float64Array(2);
   /** Time every node and the optimizer (set before the first step). */
   profiling = false;
 
@@ -64,6 +71,18 @@ export class StepEngine {
     this.norms = new Float64Array(this.refs.length);
     this.ids = this.refs.map((p) => p.id);
     this.normsTemplate = Object.fromEntries(this.ids.map((id) => [id, 0]));
+    this.penalized = this.refs.flatMap((p, i) => (p.name === 'weight' ? [i] : []));
+  }
+
+  /** Sets the rates of the weight penalty for the following updates (checked by the caller). */
+  setRegularization(l1: number, l2: number): void {
+    this.rates[0] = l1;
+    this.rates[1] = l2;
+  }
+
+  /** The rates of the weight penalty the next update uses. */
+  regularization(): { readonly l1: number; readonly l2: number } {
+    return { l1: this.rates[0] as number, l2: this.rates[1] as number };
   }
 
   /** The compiled plan for a batch size, created on first use. */
@@ -72,7 +91,7 @@ export class StepEngine {
     if (c === undefined) {
       const plan = this.model.plan(size, 'train');
       if (this.profiling) plan.enableProfiling();
-      c = { plan, size, grads: this.refs.map((p) => plan.paramGrads.get(p.id) as Tensor) };
+      c = { plan, size, grads: this.refs.map((p) => plan.paramGrads.get(p.id) as Tensor), penalty: undefined };
       this.plans.set(size, c);
     }
     return c;
@@ -168,12 +187,26 @@ export class StepEngine {
     this.lossSum += c.plan.loss * size;
     this.samples += size;
     if (!this.profiling) {
+      this.penalize(c);
       this.optimizer.step(this.params, c.grads, this.model.backend);
       return;
     }
     const t0 = performance.now();
+    this.penalize(c);
     this.optimizer.step(this.params, c.grads, this.model.backend);
     this.optimizerMs += performance.now() - t0;
+  }
+
+  /**
+   * Adds the weight penalty's gradient `l1·sign(w) + l2·w` to the gradients of the penalized
+   * parameters, in place (after the finiteness check and the batch event, which see the data
+   * loss's gradients; before the update, which descends the penalized objective).
+   */
+  private penalize(c: CompiledBatch): void {
+    const rates = this.rates;
+    if (rates[0] === 0 && rates[1] === 0) return;
+    const penalty = c.penalty ?? (c.penalty = weightPenaltyFor(c.plan, this.model.backend, this.params, c.grads, this.penalized));
+    penalty(rates);
   }
 
   /** Time per node summed over every plan of the run, plus the optimizer's (as `optimizer`). */
