@@ -7,3 +7,4 @@
  */
 export type { Labeled } from './labeled.js';
 export { circles, moons, sine, spirals, xor, xorCloud, type ToyOptions } from './toy.js';
+export { gaussians, plane } from './regression.js';
