@@ -8,8 +8,10 @@ describe('UpdateBatcher', () => {
     b.batch(1, 0.5);
     b.batch(2, 0.25);
     b.norms(2, [1, 2]);
-    b.epoch({ epoch: 1, step: 2, loss: 0.4, accuracy: 0.5 });
-    b.epoch({ epoch: 2, step: 4, loss: 0.3, accuracy: 0.75 });
+    b.epoch({ epoch: 1, step: 2, loss: 0.4, accuracy: 0.5, testLoss: 0.45, testAccuracy: 0.5 });
+    b.epoch({ epoch: 2, step: 4, loss: 0.3, accuracy: 0.75, testLoss: 0.35, testAccuracy: 0.7 });
+    b.testLoss(2, 0.45);
+    b.testLoss(4, 0.35);
     b.state('running');
     b.state('ended', 'completed');
     const u = b.take();
@@ -19,6 +21,8 @@ describe('UpdateBatcher', () => {
     expect(Array.from(u.normSteps)).toEqual([2]);
     expect(u.norms.map((n) => Array.from(n))).toEqual([[1], [2]]);
     expect(u.epoch?.epoch).toBe(2);
+    expect(Array.from(u.testSteps)).toEqual([2, 4]);
+    expect(Array.from(u.testLosses)).toEqual([0.45, 0.35]);
     expect(u.state).toBe('ended');
     expect(u.reason).toBe('completed');
     expect('boundary' in u).toBe(false);
@@ -27,10 +31,15 @@ describe('UpdateBatcher', () => {
   it('starts afresh after each take', () => {
     const b = new UpdateBatcher(1, 1);
     b.batch(1, 1);
+    b.testLoss(1, 0.5);
     b.take();
     expect(b.empty).toBe(true);
+    b.testLoss(2, 0.4);
+    expect(b.empty).toBe(false);
+    b.take();
     const u = b.take();
     expect(u.steps).toHaveLength(0);
+    expect(u.testSteps).toHaveLength(0);
     expect(u.norms).toHaveLength(1);
     expect(u.state).toBeUndefined();
   });

@@ -1,10 +1,11 @@
-import type { Boundary, Domain, PointCloud } from '../shared/protocol.js';
-import { CLASS_COLORS, probabilityColor } from './colors.js';
+import type { Boundary, Domain, PointCloud, Problem } from '../shared/protocol.js';
+import { CLASS_COLORS, divergingColor, probabilityColor } from './colors.js';
 
 /**
- * The decision boundary: the model's probability of class 1 over the plane as a heat map
- * (orange → grey → blue), the training points on top. The heat map is painted at the grid's
- * resolution and scaled up smoothly, as TensorFlow Playground does.
+ * The model's output over the plane as a heat map, the points on top: in classification the
+ * probability of class 1 (orange → grey → blue), in regression the predicted value (orange −1,
+ * blue +1). The heat map is painted at the grid's resolution and scaled up smoothly, as TensorFlow
+ * Playground does. Training points are filled; test points, when shown, are outlined in black.
  */
 export class BoundaryView {
   private readonly ctx: CanvasRenderingContext2D;
@@ -12,6 +13,8 @@ export class BoundaryView {
   private points: PointCloud | undefined;
   private domain: Domain = { min: -1, max: 1 };
   private boundary: Boundary | undefined;
+  private problem: Problem = 'classification';
+  private withTest = false;
   private dirty = false;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
@@ -22,10 +25,17 @@ export class BoundaryView {
     }).observe(canvas);
   }
 
-  reset(points: PointCloud, domain: Domain, boundary: Boundary): void {
+  reset(points: PointCloud, domain: Domain, boundary: Boundary, problem: Problem): void {
     this.points = points;
     this.domain = domain;
+    this.problem = problem;
     this.update(boundary);
+  }
+
+  /** Draws the test points too (outlined), or only the training points. */
+  showTest(show: boolean): void {
+    this.withTest = show;
+    this.dirty = true;
   }
 
   update(boundary: Boundary): void {
@@ -35,7 +45,8 @@ export class BoundaryView {
     this.cells.height = n;
     const cctx = this.cells.getContext('2d') as CanvasRenderingContext2D;
     const image = cctx.createImageData(n, n);
-    for (let i = 0; i < n * n; i++) probabilityColor(boundary.values[i] as number, image.data, i * 4);
+    if (this.problem === 'classification') for (let i = 0; i < n * n; i++) probabilityColor(boundary.values[i] as number, image.data, i * 4);
+    else for (let i = 0; i < n * n; i++) divergingColor(boundary.values[i] as number, 1, image.data, i * 4);
     cctx.putImageData(image, 0, 0);
     this.dirty = true;
   }
@@ -73,15 +84,28 @@ export class BoundaryView {
     if (points === undefined) return;
     const r = Math.max(2.5, size / 140);
     ctx.lineWidth = ratio;
-    ctx.strokeStyle = '#ffffff';
+    const swatch = new Uint8ClampedArray(4);
+    let shown = 0;
     for (let i = 0; i < points.labels.length; i++) {
+      const test = points.test[i] === 1;
+      if (test && !this.withTest) continue;
+      shown++;
       const x = toPx(points.xy[2 * i] as number);
       const y = size - toPx(points.xy[2 * i + 1] as number);
-      ctx.fillStyle = CLASS_COLORS[points.labels[i] as 0 | 1];
+      const label = points.labels[i] as number;
+      if (this.problem === 'classification') {
+        ctx.fillStyle = CLASS_COLORS[label >= 0.5 ? 1 : 0];
+      } else {
+        // The point's target, saturated so it stands out from the paler map.
+        divergingColor(label, 0.6, swatch, 0);
+        ctx.fillStyle = `rgb(${swatch[0]}, ${swatch[1]}, ${swatch[2]})`;
+      }
+      ctx.strokeStyle = test ? '#000000' : '#ffffff';
       ctx.beginPath();
       ctx.arc(x, y, r, 0, 2 * Math.PI);
       ctx.fill();
       ctx.stroke();
     }
+    canvas.dataset.points = String(shown);
   }
 }

@@ -20,6 +20,27 @@ export function probabilityColor(p: number, out: Uint8ClampedArray, offset: numb
   out[offset + 3] = 255;
 }
 
+/** The ends of the units' diverging scale: the class colours at full strength, as in TensorFlow Playground. */
+export const DIVERGING_NEGATIVE = [245, 147, 34] as const;
+export const DIVERGING_POSITIVE = [8, 119, 189] as const;
+
+/**
+ * Colour of a value on the units' diverging scale: orange at −`scale` and below, the heat map's
+ * light grey at 0, blue at `scale` and above, linear in between. A missing value (NaN) or a
+ * scale that is not positive (a unit that outputs 0 everywhere) is neutral. Written into `out`
+ * at `offset` as RGBA, like {@link probabilityColor}.
+ */
+export function divergingColor(v: number, scale: number, out: Uint8ClampedArray, offset: number): void {
+  const r = scale > 0 ? v / scale : 0;
+  const t = Number.isNaN(r) ? 0 : Math.min(1, Math.max(-1, r));
+  const to = t < 0 ? DIVERGING_NEGATIVE : DIVERGING_POSITIVE;
+  const u = Math.abs(t);
+  out[offset] = HEAT_GREY[0] + (to[0] - HEAT_GREY[0]) * u;
+  out[offset + 1] = HEAT_GREY[1] + (to[1] - HEAT_GREY[1]) * u;
+  out[offset + 2] = HEAT_GREY[2] + (to[2] - HEAT_GREY[2]) * u;
+  out[offset + 3] = 255;
+}
+
 /** A distinct colour for the k-th series of a chart (layers input side first). */
 export function seriesColor(k: number): string {
   const palette = ['#7b3294', '#1b7837', '#e08214', '#2166ac', '#b2182b', '#35978f'];

@@ -2,6 +2,7 @@ import uPlot from 'uplot';
 import { Downsampler } from '../shared/downsampler.js';
 import { fitChart } from './chart-size.js';
 import { seriesColor } from './colors.js';
+import { formatCount, formatValue } from './format.js';
 import { logTick } from './log-tick.js';
 
 const CAPACITY = 1000;
@@ -33,10 +34,19 @@ export class NormsChart {
         height: 200,
         scales: { x: { time: false }, y: { distr: 3 } },
         series: [
-          { label: 'step' },
-          ...layers.map((name, k) => ({ label: `‖∂L/∂z‖ ${name}`, stroke: seriesColor(k), width: 2, points: { show: false } })),
+          { label: 'step', value: (_u: uPlot, v: number) => formatCount(v) ?? '–' },
+          ...layers.map((name, k) => ({
+            label: `‖∂L/∂z‖ ${name}`,
+            stroke: seriesColor(k),
+            width: 2,
+            points: { show: false },
+            value: (_u: uPlot, v: number) => formatValue(v),
+          })),
         ],
-        axes: [{ label: 'step', size: 40, labelSize: 18 }, { size: 56, values: (_u, splits) => splits.map((v) => logTick(v)) }],
+        axes: [
+          { label: 'step', size: 40, labelSize: 18, values: (_u: uPlot, splits: number[]) => splits.map((v) => formatCount(v)) },
+          { size: 56, values: (_u: uPlot, splits: number[]) => splits.map((v) => logTick(v)) },
+        ],
         legend: { live: false },
         cursor: { drag: { x: false, y: false } },
       },

@@ -10,7 +10,7 @@ export const packageDir = fileURLToPath(new URL('../../', import.meta.url));
 const require = createRequire(import.meta.url);
 
 /**
- * Resolves `@gradstream/x` to the TypeScript source of that package's browser entry (its
+ * Resolves `@gradstream/x` (and `@gradstream/x/entry`) to the TypeScript source of that package's browser entry (its
  * `exports` under the `browser` condition, else its main one), found through its installed
  * `package.json`, so the page is always built from the current code and needs no `dist` of the
  * libraries. Browser entries load no backend and no schema compiler of their own: the worker
@@ -19,9 +19,12 @@ const require = createRequire(import.meta.url);
 const gradstreamSources: Plugin = {
   name: 'gradstream-sources',
   setup(b) {
-    b.onResolve({ filter: /^@gradstream\/[a-z-]+$/ }, (args) => {
-      const manifest = require.resolve(`${args.path}/package.json`);
-      const entry = (require(manifest) as { exports: { '.': { browser?: string; default: string } } }).exports['.'];
+    b.onResolve({ filter: /^@gradstream\/[a-z-]+(\/[a-z-]+)?$/ }, (args) => {
+      const [scope, name, subpath] = args.path.split('/');
+      const manifest = require.resolve(`${scope}/${name}/package.json`);
+      const exports = (require(manifest) as { exports: Record<string, { browser?: string; default: string } | undefined> }).exports;
+      const entry = exports[subpath === undefined ? '.' : `./${subpath}`];
+      if (entry === undefined) return { errors: [{ text: `${args.path}: its package exports no such entry` }] };
       const built = entry.browser ?? entry.default;
       return { path: join(dirname(manifest), built.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts')) };
     });

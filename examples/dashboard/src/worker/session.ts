@@ -1,15 +1,18 @@
 import { Tensor } from '@gradstream/tensor';
-import { backendSummary, type Model } from '@gradstream/graph';
+import type { Model } from '@gradstream/graph';
 import { fit, gradients$, signalNorms$, type TrainCommand, type TrainEvent } from '@gradstream/trainer';
 import { Subject, startWith, throttleTime, type Observable, type Subscription } from 'rxjs';
+import { featureRows } from '../shared/features.js';
 import { boundaryGrid, classOneProbability, squareDomain } from '../shared/grid.js';
 import type { Boundary, Domain, FromWorker, NetworkSnapshot, RunSettings, Topology } from '../shared/protocol.js';
 import { Pacer } from './pacer.js';
 import { UpdateBatcher } from './update-batcher.js';
-import { buildNetwork, buildOptimizer, toyData, topologyOf } from './network.js';
+import { buildNetwork, buildOptimizer, regularizationRates, toyData, topologyOf, type ToyData } from './network.js';
 
 /** Cells per side of the decision-boundary heat map. */
 const RESOLUTION = 100;
+/** Cells per side of each unit's small map in the network drawing. */
+const UNIT_RESOLUTION = 24;
 /** Longest wait before collected events go to the page. */
 const FLUSH_MS = 40;
 /** Shortest time between two decision boundaries (a few epochs of a toy set). */
@@ -18,19 +21,27 @@ const BOUNDARY_MS = 200;
 const NORMS_MS = 50;
 const NETWORK_MS = 100;
 /** Long enough that a person stops the run before it ends. */
-const EPOCHS = 20_000;
+const EPOCHS = 1_000_000;
+
+/** A grid of the plane as the network's input rows, and the plan that predicts it. */
+interface Probe {
+  readonly resolution: number;
+  readonly input: Tensor;
+}
 
 /**
- * One prepared run in the worker: the toy set, a freshly initialised model and the grid its
- * decision boundary is sampled on. {@link Session.start} trains it with `fit`, fed by a control
- * Subject that the page's buttons drive; what the run reports is collected and posted in batches.
+ * One prepared run in the worker: the toy set split into training and test points, a freshly
+ * initialised model and the grids its output is sampled on. {@link Session.start} trains it with
+ * `fit`, fed by a control Subject that the page's buttons drive; what the run reports is collected
+ * and posted in batches.
  */
 export class Session {
-  private readonly model: Model;
-  private readonly data: ReturnType<typeof toyData>;
+  readonly model: Model;
+  private readonly data: ToyData;
   private readonly topology: Topology;
   private readonly domain: Domain;
-  private readonly grid: Tensor;
+  private readonly grid: Probe;
+  private readonly unitGrid: Probe;
   private readonly control = new Subject<TrainCommand>();
   private readonly batcher: UpdateBatcher;
   private readonly subs: Subscription[] = [];
@@ -54,23 +65,30 @@ export class Session {
   ) {
     this.data = toyData(settings);
     this.model = buildNetwork(settings);
-    this.topology = topologyOf(this.model);
+    this.topology = topologyOf(this.model, settings);
     this.domain = squareDomain(this.data.points.xy);
-    this.grid = new Tensor([RESOLUTION * RESOLUTION, 2], boundaryGrid(this.domain, RESOLUTION));
+    this.grid = this.probe(RESOLUTION);
+    this.unitGrid = this.probe(UNIT_RESOLUTION);
     this.batcher = new UpdateBatcher(run, this.topology.linear.length);
   }
 
   /** The message that shows the prepared run: its data, network and untrained boundary. */
   prepared(): FromWorker {
+    const features = this.settings.features.length;
+    // The unit grid's input rows are the features' values there: the input column's maps.
+    const featureMaps = new Float32Array(features * UNIT_RESOLUTION ** 2);
+    const rows = this.unitGrid.input.data;
+    for (let f = 0; f < features; f++) for (let c = 0; c < UNIT_RESOLUTION ** 2; c++) featureMaps[f * UNIT_RESOLUTION ** 2 + c] = rows[c * features + f] as number;
+    const { points } = this.data;
     return {
       type: 'prepared',
       run: this.run,
       settings: this.settings,
       topology: this.topology,
-      points: { xy: this.data.points.xy.slice(), labels: this.data.points.labels.slice() },
+      points: { xy: points.xy.slice(), labels: points.labels.slice(), test: points.test.slice() },
       domain: this.domain,
       boundary: this.boundary(),
-      backend: backendSummary(this.model.backend),
+      featureMaps,
     };
   }
 
@@ -83,13 +101,16 @@ export class Session {
     if (this.started) return;
     this.started = true;
     const control$: Observable<TrainCommand> = this.control.pipe(startWith<TrainCommand>('pause'));
+    const classification = this.settings.problem === 'classification';
     // One shared run: every subscriber below joins it in this turn, before it starts.
-    const run$: Observable<TrainEvent> = fit(this.model, { x: this.data.x, y: this.data.y }, {
+    const run$: Observable<TrainEvent> = fit(this.model, this.data.train, {
       epochs: EPOCHS,
       batchSize: this.settings.batchSize,
       optimizer: buildOptimizer(this.settings),
+      regularization: regularizationRates(this.settings),
       seed: this.settings.seed,
-      metrics: ['accuracy'],
+      metrics: classification ? ['accuracy'] : [],
+      validation: this.data.test,
       control: control$,
       sliceMs: 16,
     });
@@ -140,6 +161,11 @@ export class Session {
     if (this.started && !this.ended) this.control.next({ type: 'setLr', lr });
   }
 
+  /** The penalty's rates from the next step on (the run starts with those of its settings). */
+  setRegularization(l1: number, l2: number): void {
+    if (this.started && !this.ended) this.control.next({ type: 'setRegularization', l1, l2 });
+  }
+
   /** Batches per second while running (null: as fast as it goes); takes effect at once. */
   setSpeed(stepsPerSecond: number | null): void {
     this.speed = stepsPerSecond;
@@ -173,7 +199,16 @@ export class Session {
       this.batcher.batch(e.step, e.loss);
       this.lastStep = e.step;
     } else if (e.type === 'epoch') {
-      this.batcher.epoch({ epoch: e.epoch, step: e.step, loss: e.loss, accuracy: e.metrics.accuracy ?? Number.NaN });
+      const testLoss = e.validation?.loss ?? Number.NaN;
+      this.batcher.testLoss(e.step, testLoss);
+      this.batcher.epoch({
+        epoch: e.epoch,
+        step: e.step,
+        loss: e.loss,
+        accuracy: e.metrics.accuracy ?? Number.NaN,
+        testLoss,
+        testAccuracy: e.validation?.metrics.accuracy ?? Number.NaN,
+      });
     } else if (e.type === 'end') {
       this.ended = true;
       this.running = false;
@@ -210,12 +245,40 @@ export class Session {
     }
     if (!this.batcher.empty) this.post(this.batcher.take());
     // While paused nothing else would flush again: come back for the boundary of the last steps.
-    if (this.lastStep !== this.boundaryStep) this.schedule(Math.max(FLUSH_MS, BOUNDARY_MS - (now - this.boundaryAt)));
+    // (While running, the next batch flushes within FLUSH_MS: a later timer here would hold it back.)
+    if (!this.running && this.lastStep !== this.boundaryStep) this.schedule(Math.max(FLUSH_MS, BOUNDARY_MS - (now - this.boundaryAt)));
   }
 
+  private probe(resolution: number): Probe {
+    const xy = boundaryGrid(this.domain, resolution);
+    const rows = featureRows(xy, this.settings.features);
+    return { resolution, input: new Tensor([resolution * resolution, this.settings.features.length], rows) };
+  }
+
+  /**
+   * The model's output over the fine grid, and every hidden unit's over the coarse one, each from
+   * one batch through the model's inference plan (compiled once per grid, kept by the model).
+   */
   private boundary(): Boundary {
-    const logits = this.model.predict(this.grid);
-    return { step: this.lastStep, resolution: RESOLUTION, values: classOneProbability(logits.data, RESOLUTION * RESOLUTION) };
+    const cells = RESOLUTION * RESOLUTION;
+    const plan = this.model.plan(cells, 'infer');
+    plan.setInput(this.grid.input);
+    plan.predict();
+    const out = (plan.values.get(this.model.output) as Tensor).data;
+    const values = this.settings.problem === 'classification' ? classOneProbability(out, cells) : Float32Array.from(out);
+    const unitCells = UNIT_RESOLUTION * UNIT_RESOLUTION;
+    const unitPlan = this.model.plan(unitCells, 'infer');
+    unitPlan.setInput(this.unitGrid.input);
+    unitPlan.predict();
+    const units = this.topology.hidden.map((name) => {
+      const v = (unitPlan.values.get(name) as Tensor).data;
+      const width = v.length / unitCells;
+      // From [cell, unit] rows to one map per unit.
+      const maps = new Float32Array(v.length);
+      for (let c = 0; c < unitCells; c++) for (let u = 0; u < width; u++) maps[u * unitCells + c] = v[c * width + u] as number;
+      return maps;
+    });
+    return { step: this.lastStep, resolution: RESOLUTION, values, unitResolution: UNIT_RESOLUTION, units };
   }
 
   private snapshot(step: number, gradients: Readonly<Record<string, { readonly values: readonly number[] }>>): NetworkSnapshot {

@@ -1,7 +1,7 @@
 import type { Boundary, EpochSummary, NetworkSnapshot, RunState, Update } from '../shared/protocol.js';
 
 /**
- * Collects what a run reports between two messages to the page: every batch loss, sampled
+ * Collects what a run reports between two messages to the page: every batch loss, every epoch's test loss, sampled
  * gradient norms, and only the newest of the epoch summary, network snapshot, boundary and state
  * (older ones would be drawn over at once). The page then gets one message per flush, not one
  * per batch.
@@ -9,6 +9,8 @@ import type { Boundary, EpochSummary, NetworkSnapshot, RunState, Update } from '
 export class UpdateBatcher {
   private steps: number[] = [];
   private losses: number[] = [];
+  private testSteps: number[] = [];
+  private testLosses: number[] = [];
   private normSteps: number[] = [];
   private normValues: number[][];
   private epochValue: EpochSummary | undefined;
@@ -27,6 +29,7 @@ export class UpdateBatcher {
   get empty(): boolean {
     return (
       this.steps.length === 0 &&
+      this.testSteps.length === 0 &&
       this.normSteps.length === 0 &&
       this.epochValue === undefined &&
       this.networkValue === undefined &&
@@ -38,6 +41,12 @@ export class UpdateBatcher {
   batch(step: number, loss: number): void {
     this.steps.push(step);
     this.losses.push(loss);
+  }
+
+  /** The loss on the test points after the epoch that ended at `step`. */
+  testLoss(step: number, loss: number): void {
+    this.testSteps.push(step);
+    this.testLosses.push(loss);
   }
 
   /** One sampled step's gradient-signal norm per linear layer, input side first. */
@@ -70,6 +79,8 @@ export class UpdateBatcher {
       run: this.run,
       steps: Float64Array.from(this.steps),
       losses: Float64Array.from(this.losses),
+      testSteps: Float64Array.from(this.testSteps),
+      testLosses: Float64Array.from(this.testLosses),
       normSteps: Float64Array.from(this.normSteps),
       norms: this.normValues.map((v) => Float64Array.from(v)),
       ...(this.epochValue ? { epoch: this.epochValue } : {}),
@@ -79,6 +90,8 @@ export class UpdateBatcher {
     };
     this.steps = [];
     this.losses = [];
+    this.testSteps = [];
+    this.testLosses = [];
     this.normSteps = [];
     this.normValues = Array.from({ length: this.layers }, () => []);
     this.epochValue = undefined;
