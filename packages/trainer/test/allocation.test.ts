@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { filter, lastValueFrom, take } from 'rxjs';
+import { filter, lastValueFrom, take, type Observable } from 'rxjs';
 import { sequential } from '@gradstream/graph';
 import { linear, mse, relu, sigmoid, softmaxCrossEntropy } from '@gradstream/ops';
-import { adam, end$, fit, sgd, type BatchEvent, type Optimizer } from '../src/index.js';
+import { adam, end$, fit, sgd, type BatchEvent, type Optimizer, type TrainEvent } from '../src/index.js';
 import { sine } from './fixtures.js';
 import { startCountingAllocations as startCounting, stopCountingAllocations as stopCounting } from '../../../test/support/allocations.js';
 import { sampledAllocationBytes } from '../../../test/support/heap-sampling.js';
@@ -10,6 +10,32 @@ import { sampledAllocationBytes } from '../../../test/support/heap-sampling.js';
 afterEach(() => {
   stopCounting();
 });
+
+/**
+ * Typed arrays a run allocates over 1,000 steps, counted after its first two epochs (which compile
+ * the plans: 8 steps an epoch here).
+ */
+async function allocationsOverSteps(run: Observable<TrainEvent>): Promise<number> {
+  let counting = false;
+  let during = -1;
+  await lastValueFrom(
+    run.pipe(
+      filter((e): e is BatchEvent => e.type === 'batch'),
+      filter((e) => {
+        if (e.step === 16 && !counting) {
+          counting = true;
+          startCounting();
+        } else if (e.step === 1016 && counting) {
+          during = stopCounting();
+          counting = false;
+        }
+        return e.step >= 1016;
+      }),
+      take(1),
+    ),
+  );
+  return during;
+}
 
 const BACKENDS = [{ backend: 'ts' }, { backend: 'wasm', threads: 1 }, { backend: 'wasm', threads: 2 }] as const;
 
@@ -48,51 +74,14 @@ for (const options of BACKENDS) {
 
     it('fit: 1,000 steps with event emission, including a smaller last batch every epoch', async () => {
       // 60 samples in batches of 8: 7 full batches and one of 4 per epoch
-      const data = sine(60);
-      let counting = false;
-      let during = -1;
-      await lastValueFrom(
-        fit(model(), data, { epochs: 200, batchSize: 8, optimizer: sgd({ lr: 0.1 }), sliceMs: 1e9 }).pipe(
-          filter((e): e is BatchEvent => e.type === 'batch'),
-          filter((e) => {
-            // the first epoch compiles both plans; count over the next 1,000 steps
-            if (e.step === 16 && !counting) {
-              counting = true;
-              startCounting();
-            } else if (e.step === 1016 && counting) {
-              during = stopCounting();
-              counting = false;
-            }
-            return e.step >= 1016;
-          }),
-          take(1),
-        ),
-      );
-      expect(during).toBe(0);
+      expect(await allocationsOverSteps(fit(model(), sine(60), { epochs: 200, batchSize: 8, optimizer: sgd({ lr: 0.1 }), sliceMs: 1e9 }))).toBe(0);
     });
 
     it('fit with L1 and L2 regularization on, weights large enough for the backend\'s own kernel: 1,000 steps', async () => {
       // 96 hidden units: each weight has more elements than the calls written in place (64).
       const wide = sequential([linear({ inFeatures: 1, outFeatures: 96 }), sigmoid(), linear({ inFeatures: 96, outFeatures: 1 })], { inputShape: [1], loss: mse(), seed: 1, ...options });
-      let counting = false;
-      let during = -1;
-      await lastValueFrom(
-        fit(wide, sine(60), { epochs: 200, batchSize: 8, optimizer: adam({ lr: 0.01 }), regularization: { l1: 1e-4, l2: 1e-3 }, sliceMs: 1e9 }).pipe(
-          filter((e): e is BatchEvent => e.type === 'batch'),
-          filter((e) => {
-            if (e.step === 16 && !counting) {
-              counting = true;
-              startCounting();
-            } else if (e.step === 1016 && counting) {
-              during = stopCounting();
-              counting = false;
-            }
-            return e.step >= 1016;
-          }),
-          take(1),
-        ),
-      );
-      expect(during).toBe(0);
+      const run = fit(wide, sine(60), { epochs: 200, batchSize: 8, optimizer: adam({ lr: 0.01 }), regularization: { l1: 1e-4, l2: 1e-3 }, sliceMs: 1e9 });
+      expect(await allocationsOverSteps(run)).toBe(0);
     });
 
     it('compiled plan with products large enough to be split across threads: 200 steps of a 784-128-10 MLP with Adam', () => {
