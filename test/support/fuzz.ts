@@ -22,6 +22,8 @@ const CODE_TABLE: Record<ErrorCode, true> = {
   GRADIENT_SHAPE: true,
   GRADIENT_MISMATCH: true,
   BACKEND_UNAVAILABLE: true,
+  DEVICE_LOST: true,
+  OUT_OF_MEMORY: true,
   TOO_LARGE: true,
   DIVERGED: true,
   MODEL_BUSY: true,

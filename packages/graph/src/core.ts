@@ -25,6 +25,7 @@ export { backendSummary, type BackendChoice } from './model/select-backend.js';
 export { Plan, type PlanKind } from './exec/plan.js';
 export { Tape, localGradients, runNode, type RunOptions, type TapeEntry, type TapeGradients } from './exec/tape.js';
 export { modelOperator, nodeOperator, type Batch, type ForwardResult } from './exec/operators.js';
+export { backendParity, type ParityEntry, type ParityOptions, type ParityReport } from './check/backend-parity.js';
 export { checkGradients, gradcheck, type CheckGradientsOptions, type GradcheckEntry, type GradcheckOptions, type GradcheckReport, type GradientReport } from './check/gradcheck.js';
 export { SPEC_LIMITS, specSchema } from './model/spec-schema.js';
 export { fromSpec, toSpec, validateSpec } from './io/spec-io.js';

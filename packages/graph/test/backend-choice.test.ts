@@ -32,7 +32,7 @@ describe('choosing a model’s backend', () => {
     const err = catchGradstream(() => build({ backend: 'wasm', dtype: 'float64' }));
     expect(err.code).toBe('INVALID_OPTION');
     expect(err.message).toBe("backend 'wasm' computes in float32; this model is float64 (use backend 'ts' or 'auto')");
-    expect(catchGradstream(() => build({ backend: 'gpu' })).message).toMatch(/backend must be 'auto', 'ts', 'wasm' or a Backend, got "gpu"/);
+    expect(catchGradstream(() => build({ backend: 'gpu' })).message).toMatch(/backend must be 'auto', 'ts', 'wasm', 'webgpu' or a Backend, got "gpu"/);
     expect(catchGradstream(() => build({ backend: 'wasm', threads: 0 })).message).toMatch(/threads must be a positive integer, got 0/);
   });
 

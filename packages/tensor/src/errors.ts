@@ -17,6 +17,8 @@
  * | `GRADIENT_SHAPE` | a plugin's backward returned a gradient whose shape differs from its input |
  * | `GRADIENT_MISMATCH` | a plugin's backward disagrees with finite differences (`checkGradients`) |
  * | `BACKEND_UNAVAILABLE` | the backend asked for cannot run on this platform (the message says why) |
+ * | `DEVICE_LOST` | the GPU device a WebGPU backend computes on was lost (driver reset, device destroyed); `details.reason` |
+ * | `OUT_OF_MEMORY` | the GPU device ran out of memory for a buffer (`details.bytes`) |
  * | `TOO_LARGE` | a model, plan or buffer needs more memory than the backend may hold |
  * | `DIVERGED` | training produced a non-finite loss or gradient |
  * | `MODEL_BUSY` | a training run was started on a model that another run is training |
@@ -51,6 +53,8 @@ export type ErrorCode =
   | 'GRADIENT_SHAPE'
   | 'GRADIENT_MISMATCH'
   | 'BACKEND_UNAVAILABLE'
+  | 'DEVICE_LOST'
+  | 'OUT_OF_MEMORY'
   | 'TOO_LARGE'
   | 'DIVERGED'
   | 'MODEL_BUSY'

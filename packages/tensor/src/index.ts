@@ -28,7 +28,7 @@ export {
 } from './math/expr.js';
 export { UNARY_NAMES, UNARY_OPS, type UnaryDefinition, type UnaryName } from './math/unary-ops.js';
 export { KERNEL_NAMES, READING_KERNELS, type KernelName, type Kernels } from './backend/kernels.js';
-export type { Backend, KernelCall, MemoryCeiling } from './backend/backend.js';
+export type { Backend, DeviceSync, KernelCall, MemoryCeiling } from './backend/backend.js';
 export { IMAGE_KERNEL_NAMES, type ImageKernels } from './backend/kernels-image.js';
 export { NORM_KERNEL_NAMES, type NormKernels } from './backend/kernels-norm.js';
 export { SEQUENCE_KERNEL_NAMES, type SequenceKernels } from './backend/kernels-sequence.js';

@@ -1,5 +1,5 @@
-import type { Model } from '@gradstream/graph';
-import type { Tensor } from '@gradstream/tensor';
+import type { Model, Plan } from '@gradstream/graph';
+import { GradstreamError, type Tensor } from '@gradstream/tensor';
 import { Dataset, type ArrayData } from './dataset.js';
 import type { Scores } from './events.js';
 import { createMetric, type Metric, type MetricName } from './metrics.js';
@@ -60,23 +60,63 @@ export class Evaluator {
 
   /** Loss, MSE and the requested metrics over the dataset. */
   run(): Evaluation {
-    const n = this.data.size;
-    let lossSum = 0;
+    if (this.model.backend.sync !== undefined) {
+      throw new GradstreamError('INVALID_USAGE', `evaluate: the ${this.model.backend.name} backend's results come back asynchronously: use await evaluateAsync(…) (or Evaluator.runAsync)`, {
+        backend: this.model.backend.name,
+      });
+    }
+    this.begin();
+    for (let start = 0; start < this.data.size; start += this.batchSize) this.score(this.forward(start));
+    return this.result();
+  }
+
+  /**
+   * {@link Evaluator.run} on any backend: on a device backend (WebGPU) each batch's loss and
+   * predictions are read back in one transfer.
+   */
+  async runAsync(): Promise<Evaluation> {
+    const sync = this.model.backend.sync;
+    this.begin();
+    for (let start = 0; start < this.data.size; start += this.batchSize) {
+      const plan = this.forward(start);
+      if (sync !== undefined) await sync.download([(plan.values.get(this.model.lossNode.name) as Tensor).data, (plan.values.get(this.model.output) as Tensor).data]);
+      this.score(plan);
+    }
+    return this.result();
+  }
+
+  private lossSum = 0;
+
+  private begin(): void {
+    this.lossSum = 0;
     for (const m of this.metrics) m.reset();
     this.mse.reset();
-    for (let start = 0; start < n; start += this.batchSize) {
-      const size = Math.min(this.batchSize, n - start);
-      // Forward-only plans from the model's one cache: evaluation allocates no gradient.
-      const plan = this.model.plan(size, 'infer');
-      this.data.gather(this.order, start, size, plan.x, plan.y);
-      lossSum += plan.forward(false) * size;
-      const pred = (plan.values.get(this.model.output) as Tensor).data;
-      this.mse.add(pred, plan.y.data, size * this.rows, this.width);
-      for (const m of this.metrics) m.add(pred, plan.y.data, size * this.rows, this.width);
-    }
+  }
+
+  /** The batch from `start` gathered into its plan (sent to the device, if any) and run forward. */
+  private forward(start: number): Plan {
+    const size = Math.min(this.batchSize, this.data.size - start);
+    // Forward-only plans from the model's one cache: evaluation allocates no gradient.
+    const plan = this.model.plan(size, 'infer');
+    this.data.gather(this.order, start, size, plan.x, plan.y);
+    this.model.backend.sync?.upload([plan.x.data, plan.y.data]);
+    plan.forward(false);
+    return plan;
+  }
+
+  private score(plan: Plan): void {
+    const size = plan.batchSize;
+    this.lossSum += plan.loss * size;
+    const pred = (plan.values.get(this.model.output) as Tensor).data;
+    this.mse.add(pred, plan.y.data, size * this.rows, this.width);
+    for (const m of this.metrics) m.add(pred, plan.y.data, size * this.rows, this.width);
+  }
+
+  private result(): Evaluation {
     const metrics: Record<string, number> = {};
     for (const m of this.metrics) metrics[m.name] = m.value();
-    return { loss: lossSum / n, mse: this.mse.value(), metrics, samples: n };
+    const n = this.data.size;
+    return { loss: this.lossSum / n, mse: this.mse.value(), metrics, samples: n };
   }
 }
 
@@ -91,4 +131,18 @@ export class Evaluator {
  */
 export function evaluate(model: Model, data: ArrayData, metrics: readonly MetricName[] = [], batchSize = 256): Evaluation {
   return new Evaluator(model, Dataset.from(data, model), metrics, batchSize).run();
+}
+
+/**
+ * {@link evaluate} on any backend: on the WebGPU one, each batch's results are read back from the
+ * device before they are scored.
+ *
+ * @example
+ * ```ts
+ * import { evaluateAsync } from '@gradstream/trainer';
+ * // const { metrics } = await evaluateAsync(model, { x: testX, y: testY }, ['accuracy']);
+ * ```
+ */
+export function evaluateAsync(model: Model, data: ArrayData, metrics: readonly MetricName[] = [], batchSize = 256): Promise<Evaluation> {
+  return new Evaluator(model, Dataset.from(data, model), metrics, batchSize).runAsync();
 }

@@ -36,7 +36,7 @@ export { runStateSchema, type RunState } from './run/run-state.js';
 export type { CommandObject, TrainCommand } from './run/commands.js';
 export { definePolicy, type Policy, type PolicyContext } from './policies/policy.js';
 export { Dataset, samplesToArrays, type ArrayData, type Rows, type Sample } from './dataset.js';
-export { Evaluator, evaluate, type Evaluation } from './evaluate.js';
+export { Evaluator, evaluate, evaluateAsync, type Evaluation } from './evaluate.js';
 export { createMetric, type Metric, type MetricName } from './metrics.js';
 export type { Optimizer, OptimizerState } from './optimizers/optimizer.js';
 export { sgd, type SgdOptions } from './optimizers/sgd.js';

@@ -40,6 +40,12 @@ export class PlanCache {
     return plan;
   }
 
+  /** Frees every plan now and forgets them (the model is being released). */
+  clear(): void {
+    for (const p of this.entries.values()) p.free();
+    this.entries.clear();
+  }
+
   stats(): { plans: number; bytes: number } {
     let bytes = 0;
     for (const p of this.entries.values()) bytes += p.bytes;

@@ -122,14 +122,24 @@ export class Plan {
     this.setInput(x);
     if (y !== undefined) {
       this.checkIncoming(TARGET, y, this.y.shape);
-      this.model.backend.copy(y.data, this.y.data);
+      this.write(y.data, this.y.data);
     }
   }
 
   /** Copies an input batch into {@link Plan.x}; see {@link Plan.setBatch}. */
   setInput(x: Tensor): void {
     this.checkIncoming(INPUT, x, this.x.shape);
-    this.model.backend.copy(x.data, this.x.data);
+    this.write(x.data, this.x.data);
+  }
+
+  /** Host values into one of the plan's buffers: copied by the backend, or sent up to its device. */
+  private write(from: TypedArray, to: TypedArray): void {
+    const sync = this.model.backend.sync;
+    if (sync === undefined) this.model.backend.copy(from, to);
+    else {
+      to.set(from);
+      sync.upload([to]);
+    }
   }
 
   /**

@@ -508,7 +508,9 @@ function base64Bytes(text: string, path: string, problems: string[]): Uint8Array
 }
 
 function copyParams(model: Model, decoded: ReadonlyMap<string, Uint8Array>): void {
-  for (const p of savedTensors(model)) readLittleEndian(decoded.get(p.id) as Uint8Array, p.value.data);
+  const saved = savedTensors(model);
+  for (const p of saved) readLittleEndian(decoded.get(p.id) as Uint8Array, p.value.data);
+  model.backend.sync?.upload(saved.map((p) => p.value.data));
 }
 
 /**

@@ -300,6 +300,8 @@ function wireModel(spec: ModelSpec, options: BuildOptions, measure: BufferNeed[]
     dtype,
   });
   if (measure !== undefined) return undefined;
+  // A device backend's arrays start as zeros on the device: the initial values go up once, here.
+  backend.sync?.upload(w.nodes.flatMap((n) => [...Object.values(n.params), ...Object.values(n.state)].map((t) => t.data)));
   return new Model(normalised, layers, w.nodes, outputNode, predShape.slice(1), registry, backend, options.planCacheSize ?? 8, memoryLimit);
 }
 

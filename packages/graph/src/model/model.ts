@@ -1,4 +1,4 @@
-import { GradstreamError, Tensor, type Backend, type DType, type Shape } from '@gradstream/tensor';
+import { GradstreamError, Tensor, type Backend, type DType, type Shape, type TypedArray } from '@gradstream/tensor';
 import type { RegisteredPlugin, Registry } from '../contract/registry.js';
 import { Plan, type PlanKind } from '../exec/plan.js';
 import { PlanCache } from '../exec/plan-cache.js';
@@ -80,6 +80,9 @@ export interface MemoryOptions {
   readonly optimizerSlots?: number;
 }
 
+/** Gives a collected model's buffers back to its backend. */
+const reclaimModel = new FinalizationRegistry<{ backend: Backend; buffers: TypedArray[] }>(({ backend, buffers }) => backend.free(buffers));
+
 /**
  * A network: op nodes in topological order, reading the input `x`, ending in a loss node that
  * compares the prediction with the target `y`. Build one with {@link sequential} or {@link buildModel}.
@@ -126,6 +129,9 @@ export class Model {
   private readonly plans: PlanCache;
   /** What {@link Model.requireMemory} found to fit, by batch size and optimizer slots. */
   private readonly trainingMemory = new Map<string, MemoryEstimate>();
+  /** The parameters' and the state's buffers, given back by {@link Model.release} or when the model is collected. */
+  private readonly ownBuffers: TypedArray[];
+  private released = false;
 
   /** @internal Use {@link buildModel} or {@link sequential}. */
   constructor(
@@ -155,6 +161,32 @@ export class Model {
       Object.freeze(nodes.flatMap((n) => Object.entries(of(n)).map(([name, value]) => Object.freeze({ id: `${n.name}.${name}`, node: n.name, name, value }))));
     this.paramRefs = refs((n) => n.params);
     this.stateRefs = refs((n) => n.state);
+    this.ownBuffers = [...this.paramRefs, ...this.stateRefs].map((r) => r.value.data);
+    // A device backend (a GPU's memory, which the collector does not see) gets the buffers back
+    // when the model is collected: nobody has to call release to keep memory flat. Only there:
+    // the host copies a caller may still hold stay valid when their device buffers go.
+    if (backend.sync !== undefined) reclaimModel.register(this, { backend, buffers: this.ownBuffers }, this);
+  }
+
+  /**
+   * Gives every buffer of the model back to its backend now — its plans', its parameters' and
+   * its state's — instead of when the model is garbage-collected (which does the same). The
+   * model must not be used afterwards.
+   *
+   * @example
+   * ```ts
+   * import { sequential } from '@gradstream/graph';
+   * import { linear, mse } from '@gradstream/ops';
+   * const model = sequential([linear({ inFeatures: 2, outFeatures: 1 })], { inputShape: [2], loss: mse() });
+   * model.release();
+   * ```
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.plans.clear();
+    reclaimModel.unregister(this);
+    this.backend.free(this.ownBuffers);
   }
 
   /**
@@ -318,12 +350,40 @@ export class Model {
    * @param x - a `[batch, ...inputShape]` tensor or nested rows
    */
   predict(x: Tensor | readonly (readonly number[])[]): Tensor {
+    if (this.backend.sync !== undefined) {
+      throw new GradstreamError('INVALID_USAGE', `predict: the ${this.backend.name} backend's results come back asynchronously: use await model.predictAsync(x)`, {
+        backend: this.backend.name,
+      });
+    }
+    return this.predictOn(x).clone();
+  }
+
+  /**
+   * {@link Model.predict} on any backend, the WebGPU one included: the prediction is read back from
+   * the device (one transfer) before the promise resolves.
+   *
+   * @param x - a `[batch, ...inputShape]` tensor or nested rows
+   * @example
+   * ```ts
+   * import { sequential } from '@gradstream/graph';
+   * import { linear, mse } from '@gradstream/ops';
+   * const model = sequential([linear({ inFeatures: 2, outFeatures: 1 })], { inputShape: [2], loss: mse() });
+   * const y = await model.predictAsync([[0, 1]]);
+   * ```
+   */
+  async predictAsync(x: Tensor | readonly (readonly number[])[]): Promise<Tensor> {
+    const out = this.predictOn(x);
+    await this.backend.sync?.download([out.data]);
+    return out.clone();
+  }
+
+  private predictOn(x: Tensor | readonly (readonly number[])[]): Tensor {
     const input = x instanceof Tensor ? x : Tensor.from(x as number[][], { dtype: this.dtype });
     const batchSize = input.shape[0] ?? 0;
     // Not lent: the plan is not kept past this call, so the cache frees it as soon as it drops it.
     const plan = this.plans.get(batchSize, 'infer', () => this.compile(batchSize, { kind: 'infer' }), false);
     plan.setInput(input);
     plan.predict();
-    return (plan.values.get(this.output) as Tensor).clone();
+    return plan.values.get(this.output) as Tensor;
   }
 }

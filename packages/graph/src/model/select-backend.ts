@@ -3,7 +3,9 @@ import { GradstreamError, backendProvider, tsBackend, type Backend, type Backend
 /**
  * How a model's backend is chosen: a {@link Backend} object, or by name — `'ts'` (the TypeScript
  * reference, float32 and float64), `'wasm'` (WebAssembly SIMD on all cores, float32), `'auto'` (the
- * default: wasm where it can run and the model is float32, else ts). Named backends other than
+ * default: wasm where it can run and the model is float32, else ts), `'webgpu'` (WGSL compute
+ * shaders on the GPU, float32; once `loadWebGpuBackend()` of `@gradstream/backend-webgpu` has
+ * resolved — `'auto'` never picks it). Named backends other than
  * `'ts'` come from the packages that register them (see {@link @gradstream/tensor!registerBackendProvider}):
  * in Node `@gradstream/graph` loads the wasm one itself; in a browser build, import
  * `@gradstream/backend-wasm` (or the bundle's `gradstream-wasm.js`) to have it.
@@ -14,7 +16,7 @@ import { GradstreamError, backendProvider, tsBackend, type Backend, type Backend
  * const choice: BackendChoice = 'ts';
  * ```
  */
-export type BackendChoice = Backend | 'auto' | 'ts' | 'wasm';
+export type BackendChoice = Backend | 'auto' | 'ts' | 'wasm' | 'webgpu';
 
 /** Why `'auto'` chose what it chose, kept for `--verbose` and the `start` event. */
 const reasons = new WeakMap<Backend, string>();
@@ -51,6 +53,22 @@ export function selectBackend(choice: BackendChoice, dtype: DType, threads: numb
       }
       return wasmProvider().create(threads === undefined ? {} : { threads });
     }
+    case 'webgpu': {
+      if (dtype !== 'float32') {
+        throw new GradstreamError('INVALID_OPTION', `backend 'webgpu' computes in float32; this model is ${dtype} (use backend 'ts' or 'auto')`, {
+          option: 'backend',
+          dtype,
+        });
+      }
+      const webgpu = backendProvider('webgpu');
+      if (webgpu === undefined) {
+        throw new GradstreamError('BACKEND_UNAVAILABLE', "webgpu backend not loaded: import { loadWebGpuBackend } from '@gradstream/backend-webgpu' and await it first", {
+          backend: 'webgpu',
+          tried: ["backendProvider('webgpu'): not registered"],
+        });
+      }
+      return webgpu.create({});
+    }
     case 'auto': {
       if (dtype !== 'float32') return tsBackend;
       const wasm = backendProvider('wasm');
@@ -67,7 +85,7 @@ export function selectBackend(choice: BackendChoice, dtype: DType, threads: numb
       return explained(`wasm unavailable: ${why}`);
     }
     default:
-      throw new GradstreamError('INVALID_OPTION', `backend must be 'auto', 'ts', 'wasm' or a Backend, got ${JSON.stringify(choice)}`, { option: 'backend' });
+      throw new GradstreamError('INVALID_OPTION', `backend must be 'auto', 'ts', 'wasm', 'webgpu' or a Backend, got ${JSON.stringify(choice)}`, { option: 'backend' });
   }
 }
 

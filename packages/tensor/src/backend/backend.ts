@@ -40,6 +40,37 @@ export interface MemoryCeiling {
 }
 
 /**
+ * How the host and a backend whose kernels run on a device (a GPU) exchange values. Such a
+ * backend's arrays are `Float32Array`s in host memory paired with device buffers: the kernels
+ * read and write the device's copy, queued; the host's copy holds what the host wrote before an
+ * {@link DeviceSync.upload}, or what the last {@link DeviceSync.download} brought back. The
+ * graph uploads what the host writes (initial parameters, batches, loaded checkpoints) and the
+ * trainer downloads what a subscriber reads (the loss every step; parameters and gradients only
+ * when asked for); everything else stays on the device.
+ *
+ * @example
+ * ```ts
+ * import type { DeviceSync } from '@gradstream/tensor';
+ * async function readBack(sync: DeviceSync, loss: Float32Array): Promise<number> {
+ *   await sync.download([loss]);
+ *   return loss[0] as number;
+ * }
+ * ```
+ */
+export interface DeviceSync {
+  /** Copies the arrays' host values to the device, after the work already queued (which still sees the old ones). */
+  upload(arrays: readonly TypedArray[]): void;
+  /** Runs what is queued and brings the arrays' device values into their host copies, in one transfer. */
+  download(arrays: readonly TypedArray[]): Promise<void>;
+  /** `out[index] = Σ x²` computed on the device (the gradient norms' squares, read back with the loss). */
+  sumSquaresInto(x: TypedArray, out: TypedArray, index: number): void;
+  /** `out[index]` = 1 when `x` holds a NaN or ±Infinity, else 0, computed on the device. */
+  nonFiniteInto(x: TypedArray, out: TypedArray, index: number): void;
+  /** Buffers mapped for reading so far (each {@link DeviceSync.download} maps one). */
+  readonly downloads: number;
+}
+
+/**
  * A backend: a kernel set, the memory its kernels work in, and how its kernel calls are written
  * into generated passes. The TypeScript backend ({@link tsBackend}) is the reference and works
  * everywhere; `@gradstream/backend-wasm` is the WebAssembly SIMD one. A model computes every
@@ -55,8 +86,13 @@ export interface MemoryCeiling {
  * ```
  */
 export interface Backend extends Kernels {
-  /** `'ts'` or `'wasm'` (what `--backend` takes). */
+  /** `'ts'`, `'wasm'` or `'webgpu'` (what `--backend` takes). */
   readonly name: string;
+  /**
+   * Present when the kernels run on a device and their results reach the host only when asked
+   * for (the WebGPU backend); absent when they compute in host memory.
+   */
+  readonly sync?: DeviceSync;
   /** One line for logs and the `start` event, e.g. `WebAssembly SIMD128, 2 threads`. */
   readonly description: string;
   /** Threads its large kernels run on (1 for the TypeScript backend). */

@@ -41,6 +41,9 @@ export function createOptimizer<S extends Settings>(rule: UpdateRule<S>, options
   return new RuleOptimizer(rule, options);
 }
 
+/** Gives a collected optimizer's slot buffers back to their backend. */
+const reclaimSlots = new FinalizationRegistry<{ backend: Backend; buffers: TypedArray[] }>(({ backend, buffers }) => backend.free(buffers));
+
 class RuleOptimizer<S extends Settings> implements Optimizer {
   readonly name: string;
   readonly slots: readonly string[];
@@ -134,6 +137,10 @@ class RuleOptimizer<S extends Settings> implements Optimizer {
     return { name: this.name, ...this.configJson() };
   }
 
+  slotArrays(): readonly TypedArray[] {
+    return this.buffers?.flat() ?? [];
+  }
+
   state(): OptimizerState {
     const slots: Record<string, number[][]> = {};
     this.rule.slots.forEach((slot, k) => {
@@ -203,6 +210,11 @@ class RuleOptimizer<S extends Settings> implements Optimizer {
         return b;
       }),
     );
+    // On a device backend (a GPU's memory, which the collector does not see) the slots are given
+    // back when the optimizer is collected: memory stays flat without a dispose call.
+    if (backend.sync !== undefined) reclaimSlots.register(this, { backend, buffers: buffers.flat() });
+    // A device backend's buffers start as zeros there: restored values go up once.
+    if (restored !== undefined) backend.sync?.upload(buffers.flat());
     this.buffers = buffers;
     this.restored = undefined;
     return buffers;

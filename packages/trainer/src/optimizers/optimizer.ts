@@ -1,4 +1,4 @@
-import type { Backend, Tensor } from '@gradstream/tensor';
+import type { Backend, Tensor, TypedArray } from '@gradstream/tensor';
 
 /**
  * An optimizer's state as plain JSON (for checkpoints): its name, its settings, how many steps it
@@ -58,6 +58,11 @@ export interface Optimizer {
   step(params: readonly Tensor[], grads: readonly Tensor[], backend?: Backend): void;
   /** The optimizer's settings as a plain object (for the `start` event). */
   config(): Readonly<Record<string, unknown>>;
+  /**
+   * The buffers of its slots, once made (for a device backend, which reads them back before a
+   * checkpoint); empty before the first step, or for an optimizer that keeps none.
+   */
+  slotArrays?(): readonly TypedArray[];
   /**
    * A JSON copy of everything needed to continue bit-identically (settings, step count, buffers as
    * number arrays; see {@link OptimizerState} for how a checkpoint stores them).

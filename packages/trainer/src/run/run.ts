@@ -1,8 +1,8 @@
 import { Subject, isObservable, type Observable, type Subscriber, type Subscription } from 'rxjs';
 import { backendSummary, decodeOptimizerState, toCheckpoint, type JsonValue, type Model } from '@gradstream/graph';
-import { GradstreamError } from '@gradstream/tensor';
+import { GradstreamError, type DeviceSync, type TypedArray } from '@gradstream/tensor';
 import { Dataset, samplesToArrays, type ArrayData, type Sample } from '../dataset.js';
-import { Evaluator } from '../evaluate.js';
+import { Evaluator, type Evaluation } from '../evaluate.js';
 import type { BatchEvent, Divergence, EndEvent, RunConfig, Scores, TrainEvent, TrainEventType } from '../events.js';
 import type { FitOptions, TrainData } from '../fit-options.js';
 import type { MetricName } from '../metrics.js';
@@ -96,6 +96,10 @@ export class Run {
   private stopRequest: Ending | undefined;
   private failure: { readonly error: unknown } | undefined;
   private paused = false;
+  /** True while a device backend's step, validation or final read is in flight: the loop waits for it. */
+  private awaiting = false;
+  /** Set once the parameters have been read back from a device backend at the end of the run. */
+  private heldRead = false;
   private permits = 0;
   private pendingLr: number | undefined;
   /** Rates of the weight penalty a `setRegularization` command set, taken up by the next step. */
@@ -434,15 +438,12 @@ export class Run {
 
   /** One unit of work: an epoch's start or end (EDGE), a step (STEP), or WAIT when the run must wait or has ended. */
   private advance(): Unit {
+    if (this.awaiting) return WAIT;
     this.takeUpPending();
-    if (this.ended || this.ending !== undefined) return WAIT;
+    if (this.awaiting || this.ended || this.ending !== undefined) return WAIT;
     if (this.stopRequest !== undefined) {
       // An epoch whose every batch has run is still reported; a diverged run ends where it diverged.
-      if (this.epochOpen && this.stopRequest.reason !== 'diverged' && (this.source as BatchSource).epochDone()) {
-        this.closeEpoch();
-        this.epochOpen = false;
-        return EDGE;
-      }
+      if (this.epochOpen && this.stopRequest.reason !== 'diverged' && (this.source as BatchSource).epochDone()) return this.endEpoch();
       this.finish(this.stopRequest);
       return WAIT;
     }
@@ -463,14 +464,52 @@ export class Run {
     if (this.paused && this.permits === 0) return WAIT;
     const next = (this.source as BatchSource).next(this.engine);
     if (next === WAIT_FOR_DATA) return WAIT;
-    if (next === END_OF_EPOCH) {
-      this.closeEpoch();
+    if (next === END_OF_EPOCH) return this.endEpoch();
+    if (this.paused) this.permits--;
+    const sync = this.model.backend.sync;
+    if (sync === undefined) {
+      this.trainBatch(next);
+      return STEP;
+    }
+    this.waitFor(this.trainBatchOnDevice(next, sync));
+    return WAIT;
+  }
+
+  /** Closes the open epoch; on a device backend with validation data, once the validation has been read back. */
+  private endEpoch(): Unit {
+    const sync = this.model.backend.sync;
+    const paramsEvent = this.options.params === 'epoch' && this.interest.wants('params');
+    if (sync === undefined || (this.validator === undefined && !paramsEvent)) {
+      this.closeEpoch(this.validator?.run());
       this.epochOpen = false;
       return EDGE;
     }
-    if (this.paused) this.permits--;
-    this.trainBatch(next);
-    return STEP;
+    const validator = this.validator;
+    this.waitFor(
+      (async () => {
+        const scores = await validator?.runAsync();
+        if (paramsEvent) await sync.download(this.engine.heldArrays());
+        this.closeEpoch(scores);
+        this.epochOpen = false;
+      })(),
+    );
+    return WAIT;
+  }
+
+  /** The loop waits for `work` (a device's transfer), then goes on at the next turn; a failure fails the run. */
+  private waitFor(work: Promise<void>): void {
+    this.awaiting = true;
+    work.then(
+      () => {
+        this.awaiting = false;
+        if (this.failure !== undefined) this.failNow(this.failure.error);
+        else if (!this.ended && this.scheduled === undefined) this.schedule();
+      },
+      (e: unknown) => {
+        this.awaiting = false;
+        this.failNow(e);
+      },
+    );
   }
 
   /** One step on the batch already in the plan's buffers. */
@@ -480,34 +519,91 @@ export class Run {
     this.applyPendingRegularization();
     engine.compute(c);
     const loss = c.plan.loss;
-    const step = this.step + 1;
-    const batch = this.batch + 1;
     // A batch event carries every gradient's norm; without one, finiteness is all the step needs.
-    const batchEvent = this.policiesReadBatch || this.interest.wants('batch');
+    const batchEvent = this.wantsBatchEvent();
     const gradientsFinite = batchEvent ? engine.computeNorms(c) : engine.gradientsFinite(c);
     if (!(loss - loss === 0) || !gradientsFinite) {
-      const divergence = engine.divergence(c, loss, gradientsFinite, step, this.epoch);
-      if (divergence !== undefined) {
-        this.stopRequest = { reason: 'diverged', divergence };
-        return;
-      }
+      if (this.diverged(c, loss, gradientsFinite)) return;
     }
-    if (batchEvent) {
-      this.batchStep = step;
-      this.emit(this.batchEvent(c, loss, step, batch));
-      // A stop asked while the batch event was handled (a guard, a stop button) skips the update.
-      this.takeUpPending();
-      this.batchStep = 0;
-      if (this.stopRequest !== undefined || this.ended || this.ending !== undefined) return;
+    if (!this.reportBatch(c, batchEvent)) return;
+    const step = this.commit(c);
+    if (this.paramsDue(step)) this.emit({ type: 'params', epoch: this.epoch, step, params: engine.snapshotParams() });
+  }
+
+  /**
+   * One step on a device backend (WebGPU): the batch goes up, forward, backward and the checks are
+   * queued, and the loss comes back with the checks in one transfer (the gradients and a trace
+   * too, when a subscriber reads them); then the step goes on as {@link Run.trainBatch} does. The
+   * loop waits meanwhile, and resumes on the next turn.
+   */
+  private async trainBatchOnDevice(c: CompiledBatch, sync: DeviceSync): Promise<void> {
+    const engine = this.engine;
+    this.applyPendingLr();
+    this.applyPendingRegularization();
+    sync.upload([c.plan.x.data, c.plan.y.data]);
+    engine.compute(c);
+    const batchEvent = this.wantsBatchEvent();
+    const extra: TypedArray[] = [];
+    // Clipping by the global norm reads every gradient on the host before the update.
+    const clips = (engine.optimizer.config() as { clipNorm?: number }).clipNorm !== undefined;
+    if (clips || (batchEvent && (this.options.gradients === true || this.interest.wantsGradients()))) extra.push(...c.grads.map((g) => g.data));
+    if (batchEvent && (this.options.trace === true || this.interest.wantsTrace())) extra.push(...engine.valuesAndGradients(c));
+    await sync.download(engine.deviceReads(c, sync, batchEvent, extra));
+    if (this.ended || this.ending !== undefined) return;
+    const loss = c.plan.loss;
+    const gradientsFinite = engine.deviceChecksPassed(c, batchEvent);
+    if (!(loss - loss === 0) || !gradientsFinite) {
+      // Where it broke is found on the host: every value and gradient of the step comes back.
+      await sync.download(engine.valuesAndGradients(c));
+      if (this.diverged(c, loss, gradientsFinite)) return;
     }
-    engine.apply(c);
-    this.step = step;
-    this.batch = batch;
+    if (!this.reportBatch(c, batchEvent)) return;
+    const step = this.commit(c);
+    if (!this.paramsDue(step)) return;
+    await sync.download(engine.heldArrays());
+    this.emit({ type: 'params', epoch: this.epoch, step, params: engine.snapshotParams() });
+  }
+
+  /** Whether this step's batch event is read (by a subscriber or a policy). */
+  private wantsBatchEvent(): boolean {
+    return this.policiesReadBatch || this.interest.wants('batch');
+  }
+
+  /** True (and the run asked to stop) when the step's loss or gradients are not finite. */
+  private diverged(c: CompiledBatch, loss: number, gradientsFinite: boolean): boolean {
+    const divergence = this.engine.divergence(c, loss, gradientsFinite, this.step + 1, this.epoch);
+    if (divergence === undefined) return false;
+    this.stopRequest = { reason: 'diverged', divergence };
+    return true;
+  }
+
+  /**
+   * Emits the batch event when it is read; false when a stop asked while it was handled skips the
+   * update. (The loss is read from the plan here: passed in, a number would be boxed every step.)
+   */
+  private reportBatch(c: CompiledBatch, batchEvent: boolean): boolean {
+    if (!batchEvent) return true;
+    this.batchStep = this.step + 1;
+    this.emit(this.batchEvent(c, c.plan.loss, this.step + 1, this.batch + 1));
+    // A stop asked while the batch event was handled (a guard, a stop button) skips the update.
+    this.takeUpPending();
+    this.batchStep = 0;
+    return !(this.stopRequest !== undefined || this.ended || this.ending !== undefined);
+  }
+
+  /** The optimizer's update, and the step counted; returns the step's number. */
+  private commit(c: CompiledBatch): number {
+    this.engine.apply(c);
+    this.step++;
+    this.batch++;
     this.trained += c.size;
+    return this.step;
+  }
+
+  /** Whether a `params` event follows this step. */
+  private paramsDue(step: number): boolean {
     const every = this.options.params;
-    if (typeof every === 'number' && step % every === 0 && this.interest.wants('params')) {
-      this.emit({ type: 'params', epoch: this.epoch, step, params: engine.snapshotParams() });
-    }
+    return typeof every === 'number' && step % every === 0 && this.interest.wants('params');
   }
 
   private batchEvent(c: CompiledBatch, loss: number, step: number, batch: number): BatchEvent {
@@ -527,9 +623,9 @@ export class Run {
     return event;
   }
 
-  private closeEpoch(): void {
+  private closeEpoch(evaluation: Evaluation | undefined): void {
     const { loss, metrics } = this.engine.closeEpoch();
-    const validation: Scores | undefined = this.validator ? pickScores(this.validator.run()) : undefined;
+    const validation: Scores | undefined = evaluation === undefined ? undefined : pickScores(evaluation);
     this.epochsDone = this.epoch;
     this.lastEpochLoss = loss;
     const epoch = this.epoch;
@@ -607,8 +703,17 @@ export class Run {
         const p = this.pending.shift() as PendingCommand;
         this.apply(p.command, p.from);
       }
-      if (this.batchStep !== 0 || this.ended || this.checkpointRequests.length === 0) return;
-      this.emitCheckpoint(this.checkpointRequests.shift() as CheckpointRequest);
+      if (this.batchStep !== 0 || this.ended || this.awaiting || this.checkpointRequests.length === 0) return;
+      const request = this.checkpointRequests.shift() as CheckpointRequest;
+      const sync = this.model.backend.sync;
+      if (sync === undefined) {
+        this.emitCheckpoint(request);
+        continue;
+      }
+      // A device's parameters, state and optimizer slots come back first; the loop waits for them.
+      const arrays = [...this.engine.heldArrays(), ...(this.engine.optimizer.slotArrays?.() ?? [])];
+      this.waitFor(sync.download(arrays).then(() => this.emitCheckpoint(request)));
+      return;
     }
   }
 
@@ -685,6 +790,13 @@ export class Run {
 
   /** Ends the run: policies finish first (a checkpoint write in flight), then `end` and completion. */
   private finish(ending: Ending): void {
+    const sync = this.model.backend.sync;
+    if (sync !== undefined && !this.heldRead) {
+      // The run's last values come back from the device once, so the model on the host is current.
+      this.heldRead = true;
+      this.waitFor(sync.download(this.engine.heldArrays()).then(() => this.finish(ending)));
+      return;
+    }
     this.ending = ending.reason === 'diverged' ? ending : (this.brokenParameter() ?? ending);
     for (const p of this.policies) p.input.complete();
     this.endWhenPoliciesDone();

@@ -1,5 +1,5 @@
 import type { Model, ParamRef, Plan } from '@gradstream/graph';
-import { GradstreamError, type Tensor } from '@gradstream/tensor';
+import { GradstreamError, type DeviceSync, type Tensor, type TypedArray } from '@gradstream/tensor';
 import type { Divergence, NodeTrace, TensorSnapshot } from '../events.js';
 import { createMetric, type Metric, type MetricName } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -16,6 +16,11 @@ export interface CompiledBatch {
   readonly grads: readonly Tensor[];
   /** The weight penalty over these gradients, prepared on the first step that has one. */
   penalty: PreparedPenalty | undefined;
+  /**
+   * On a device backend: each gradient's non-finite flag, then each one's sum of squares, computed
+   * on the device and read back with the loss (allocated on the first step).
+   */
+  checks: TypedArray | undefined;
 }
 
 
@@ -91,7 +96,7 @@ export class StepEngine {
     if (c === undefined) {
       const plan = this.model.plan(size, 'train');
       if (this.profiling) plan.enableProfiling();
-      c = { plan, size, grads: this.refs.map((p) => plan.paramGrads.get(p.id) as Tensor), penalty: undefined };
+      c = { plan, size, grads: this.refs.map((p) => plan.paramGrads.get(p.id) as Tensor), penalty: undefined, checks: undefined };
       this.plans.set(size, c);
     }
     return c;
@@ -137,6 +142,53 @@ export class StepEngine {
     const grads = c.grads;
     for (let i = 0; i < grads.length; i++) if (firstNonFinite((grads[i] as Tensor).data, backend) >= 0) return false;
     return true;
+  }
+
+  /**
+   * On a device backend, after {@link StepEngine.compute}: queues the step's checks on the device
+   * (each gradient's finiteness, and its sum of squares when `norms`) and returns what the host
+   * must read back to finish the step — the loss, the checks, the predictions when metrics score
+   * them, and what `extra` adds (gradients, a trace) — all in one transfer.
+   */
+  deviceReads(c: CompiledBatch, sync: DeviceSync, norms: boolean, extra: readonly TypedArray[]): TypedArray[] {
+    const n = c.grads.length;
+    const checks = (c.checks ??= this.model.backend.allocate('float32', 2 * n));
+    for (let i = 0; i < n; i++) {
+      const g = (c.grads[i] as Tensor).data;
+      sync.nonFiniteInto(g, checks, i);
+      if (norms) sync.sumSquaresInto(g, checks, n + i);
+    }
+    const reads = [(c.plan.values.get(this.model.lossNode.name) as Tensor).data, checks, ...extra];
+    if (this.metrics.length > 0) reads.push((c.plan.values.get(this.model.output) as Tensor).data);
+    return reads;
+  }
+
+  /** After the reads of {@link StepEngine.deviceReads}: true when every gradient is finite; the norms filled in when `norms`. */
+  deviceChecksPassed(c: CompiledBatch, norms: boolean): boolean {
+    const checks = c.checks as TypedArray;
+    const n = c.grads.length;
+    let finite = true;
+    for (let i = 0; i < n; i++) {
+      if (checks[i] !== 0) finite = false;
+      if (norms) this.norms[i] = Math.sqrt(checks[n + i] as number);
+    }
+    return finite;
+  }
+
+  /** Every array a divergence report or a trace reads: each node's output and incoming gradient. */
+  valuesAndGradients(c: CompiledBatch): TypedArray[] {
+    const out: TypedArray[] = [];
+    for (const n of this.model.nodes) {
+      out.push((c.plan.values.get(n.name) as Tensor).data);
+      const g = c.plan.grads.get(n.name);
+      if (g !== undefined) out.push(g.data);
+    }
+    return out;
+  }
+
+  /** The arrays of the parameters and the state (what a `params` event and a checkpoint read). */
+  heldArrays(): TypedArray[] {
+    return this.held.map((p) => p.value.data);
   }
 
   /** The norms of the last batch as a record by parameter id (for a batch event). */
@@ -302,6 +354,13 @@ export class StepEngine {
    */
   keepParams(): void {
     const held = this.held;
+    const backend = this.model.backend;
+    if (backend.sync !== undefined) {
+      // On a device the copies stay there too: kept and put back by the device's copy kernel.
+      this.kept ??= held.map((p) => backend.allocate('float32', p.value.size) as Float32Array);
+      for (let i = 0; i < held.length; i++) backend.copy((held[i] as ParamRef).value.data, this.kept[i] as Float32Array);
+      return;
+    }
     this.kept ??= held.map((p) => p.value.data.slice());
     for (let i = 0; i < held.length; i++) (this.kept[i] as Float32Array).set((held[i] as ParamRef).value.data);
   }
@@ -310,12 +369,17 @@ export class StepEngine {
   restoreKept(): boolean {
     if (this.kept === undefined) return false;
     const held = this.held;
-    for (let i = 0; i < held.length; i++) (held[i] as ParamRef).value.data.set(this.kept[i] as Float32Array);
+    const backend = this.model.backend;
+    if (backend.sync !== undefined) for (let i = 0; i < held.length; i++) backend.copy(this.kept[i] as Float32Array, (held[i] as ParamRef).value.data);
+    else for (let i = 0; i < held.length; i++) (held[i] as ParamRef).value.data.set(this.kept[i] as Float32Array);
     return true;
   }
 
   /** Drops the run's plans and their buffers. */
   release(): void {
+    const backend = this.model.backend;
+    for (const c of this.plans.values()) if (c.checks !== undefined) backend.free([c.checks]);
+    if (backend.sync !== undefined && this.kept !== undefined) backend.free(this.kept);
     this.plans.clear();
   }
 }
