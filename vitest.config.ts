@@ -18,6 +18,8 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     testTimeout: 60_000,
+    // The WebGPU tests' adapter: SwiftShader, set up before the test processes start.
+    globalSetup: ['test/support/webgpu-env.ts'],
     reporters: jsonReport ? ['default', ['json', { outputFile: jsonReport }]] : ['default'],
   },
 });

@@ -10,6 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { constants, tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,6 +42,21 @@ const importMetaUrlPlugin: Plugin = {
       const text = await readFile(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
       return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * Packages that find a native binary next to their own file (`webgpu`'s Dawn): left out of the
+ * bundle, imported from where they are installed, by absolute path.
+ */
+const NATIVE_PACKAGES: Readonly<Record<string, string>> = { webgpu: 'packages/backend-webgpu' };
+const nativePackagesPlugin: Plugin = {
+  name: 'gradstream-native-packages',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${Object.keys(NATIVE_PACKAGES).join('|')})$`) }, (args) => {
+      const from = join(root, NATIVE_PACKAGES[args.path] as string, 'package.json');
+      return { path: pathToFileURL(createRequire(from).resolve(args.path)).href, external: true };
     });
   },
 };
@@ -83,7 +99,7 @@ export async function runBlock(file: string, index: number): Promise<BlockRun> {
       logLevel: 'silent',
       // CommonJS dependencies bundled into ESM still `require` Node's built-ins.
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-      plugins: [packageSourcesPlugin(root), importMetaUrlPlugin],
+      plugins: [nativePackagesPlugin, packageSourcesPlugin(root), importMetaUrlPlugin],
     });
     const cwd = join(dir, 'cwd');
     await mkdir(cwd);
