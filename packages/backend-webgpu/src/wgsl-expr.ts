@@ -1,4 +1,4 @@
-import type { Expr, ExprFunction, ExprVar } from '@gradstream/tensor';
+import { renderExpr, type Expr, type ExprDialect, type ExprFunction, type ExprVar } from '@gradstream/tensor';
 
 /**
  * A number as a WGSL f32 expression. WGSL has no literal for NaN or the infinities, and its
@@ -26,6 +26,14 @@ const WGSL_FUNCTIONS: Readonly<Record<ExprFunction, (a: string) => string>> = {
   tanh: (a) => `gs_tanh(${a})`,
 };
 
+const WGSL: ExprDialect = {
+  number: wgslNumber,
+  call: (fn, a) => WGSL_FUNCTIONS[fn](a),
+  binary: (op, a, b) => `(${a} ${op} ${b})`,
+  select: (cmp, a, b, then, otherwise) => `select(${otherwise}, ${then}, ${a} ${cmp} ${b})`,
+  bind: (id, value) => `let ${id} = ${value};`,
+};
+
 /**
  * Renders one of the op definitions' expressions (`UNARY_OPS`) as WGSL: `let` statements for its
  * named intermediates, then the value. The CPU backends render the same expressions as JavaScript
@@ -33,36 +41,6 @@ const WGSL_FUNCTIONS: Readonly<Record<ExprFunction, (a: string) => string>> = {
  * variable to the WGSL it reads (`'x[i]'`); `prefix` keeps the intermediates' names apart.
  */
 export function renderWgsl(e: Expr, vars: Readonly<Partial<Record<ExprVar, string>>>, prefix: string): { statements: string; value: string } {
-  const statements: string[] = [];
-  const locals = new Map<string, string>();
-  const go = (n: Expr): string => {
-    switch (n.kind) {
-      case 'num':
-        return wgslNumber(n.value);
-      case 'var': {
-        const v = vars[n.name];
-        if (v === undefined) throw new RangeError(`expression reads ${n.name}, which is not given`);
-        return v;
-      }
-      case 'local': {
-        const v = locals.get(n.name);
-        if (v === undefined) throw new RangeError(`expression reads ${n.name} before its let`);
-        return v;
-      }
-      case 'call':
-        return WGSL_FUNCTIONS[n.fn](go(n.arg));
-      case 'binary':
-        return `(${go(n.a)} ${n.op} ${go(n.b)})`;
-      case 'select':
-        return `select(${go(n.else)}, ${go(n.then)}, ${go(n.a)} ${n.cmp} ${go(n.b)})`;
-      case 'let': {
-        const id = `${prefix}${n.name}`;
-        statements.push(`let ${id} = ${go(n.value)};`);
-        locals.set(n.name, id);
-        return go(n.body);
-      }
-    }
-  };
-  const value = go(e);
+  const { statements, value } = renderExpr(e, vars, prefix, WGSL);
   return { statements: statements.join('\n  '), value };
 }

@@ -17,7 +17,9 @@ export { littleEndianBytes, readLittleEndian } from './little-endian.js';
 export { initialize, initSpecSchema, type InitSpec } from './initializers.js';
 export {
   expr,
+  renderExpr,
   type Expr,
+  type ExprDialect,
   type ExprComparison,
   type ExprCondition,
   type ExprFunction,

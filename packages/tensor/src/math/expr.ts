@@ -185,28 +185,61 @@ export function numberLiteral(v: number): string {
   return v < 0 ? `(${String(v)})` : String(v);
 }
 
-const JS_FUNCTIONS: Readonly<Record<ExprFunction, (a: string) => string>> = {
-  neg: (a) => `(-${a})`,
-  abs: (a) => `Math.abs(${a})`,
-  exp: (a) => `Math.exp(${a})`,
-  log: (a) => `Math.log(${a})`,
-  log1p: (a) => `Math.log1p(${a})`,
-  sqrt: (a) => `Math.sqrt(${a})`,
-  tanh: (a) => `Math.tanh(${a})`,
-};
+/**
+ * How a target language writes an expression's parts: what {@link renderExpr} needs to render the
+ * op definitions (`UNARY_OPS`) as that language's code. A backend in another language (WGSL,
+ * AssemblyScript) supplies one, so every backend computes each op from its one definition.
+ *
+ * @example
+ * ```ts
+ * import type { ExprDialect } from '@gradstream/tensor';
+ * const lisp: ExprDialect = {
+ *   number: String,
+ *   call: (fn, a) => `(${fn} ${a})`,
+ *   binary: (op, a, b) => `(${op} ${a} ${b})`,
+ *   select: (cmp, a, b, then, otherwise) => `(if (${cmp} ${a} ${b}) ${then} ${otherwise})`,
+ *   bind: (id, value) => `(define ${id} ${value})`,
+ * };
+ * ```
+ */
+export interface ExprDialect {
+  /** A number literal (or an expression making it, where the language has no literal for it). */
+  number(v: number): string;
+  /** One of the expressions' functions applied to an argument. */
+  call(fn: ExprFunction, arg: string): string;
+  /** An arithmetic operation. */
+  binary(op: ExprOperator, a: string, b: string): string;
+  /** `a cmp b ? then : otherwise`. */
+  select(cmp: ExprComparison, a: string, b: string, then: string, otherwise: string): string;
+  /** The statement naming an intermediate value. */
+  bind(id: string, value: string): string;
+}
 
 /**
- * Renders an expression as JavaScript: statements declaring its named intermediates, then the
- * value. `vars` maps each variable to the JavaScript expression it reads (`'x[i]'`); `prefix`
- * keeps the intermediates' names apart from the surrounding code's.
+ * Renders an expression in a target language: statements naming its intermediates, then the
+ * value. `vars` maps each variable to the code it reads (`'x[i]'`); `prefix` keeps the
+ * intermediates' names apart from the surrounding code's.
+ *
+ * @example
+ * ```ts
+ * import { UNARY_OPS, renderExpr, type ExprDialect } from '@gradstream/tensor';
+ * const c: ExprDialect = {
+ *   number: (v) => `${v}f`,
+ *   call: (fn, a) => `${fn}f(${a})`,
+ *   binary: (op, a, b) => `(${a} ${op} ${b})`,
+ *   select: (cmp, a, b, t, e) => `(${a} ${cmp} ${b} ? ${t} : ${e})`,
+ *   bind: (id, v) => `const float ${id} = ${v};`,
+ * };
+ * console.log(renderExpr(UNARY_OPS.relu.forward, { x: 'x[i]' }, 'r_').value);
+ * ```
  */
-export function renderJs(e: Expr, vars: Readonly<Partial<Record<ExprVar, string>>>, prefix: string): { statements: string; value: string } {
+export function renderExpr(e: Expr, vars: Readonly<Partial<Record<ExprVar, string>>>, prefix: string, dialect: ExprDialect): { statements: string[]; value: string } {
   const statements: string[] = [];
   const locals = new Map<string, string>();
   const go = (n: Expr): string => {
     switch (n.kind) {
       case 'num':
-        return numberLiteral(n.value);
+        return dialect.number(n.value);
       case 'var': {
         const v = vars[n.name];
         if (v === undefined) throw new RangeError(`expression reads ${n.name}, which is not given`);
@@ -218,20 +251,48 @@ export function renderJs(e: Expr, vars: Readonly<Partial<Record<ExprVar, string>
         return v;
       }
       case 'call':
-        return JS_FUNCTIONS[n.fn](go(n.arg));
+        return dialect.call(n.fn, go(n.arg));
       case 'binary':
-        return `(${go(n.a)} ${n.op} ${go(n.b)})`;
+        return dialect.binary(n.op, go(n.a), go(n.b));
       case 'select':
-        return `(${go(n.a)} ${n.cmp} ${go(n.b)} ? ${go(n.then)} : ${go(n.else)})`;
+        return dialect.select(n.cmp, go(n.a), go(n.b), go(n.then), go(n.else));
       case 'let': {
         const id = `${prefix}${n.name}`;
-        statements.push(`const ${id} = ${go(n.value)};`);
+        statements.push(dialect.bind(id, go(n.value)));
         locals.set(n.name, id);
         return go(n.body);
       }
     }
   };
   const value = go(e);
+  return { statements, value };
+}
+
+const JS_FUNCTIONS: Readonly<Record<ExprFunction, (a: string) => string>> = {
+  neg: (a) => `(-${a})`,
+  abs: (a) => `Math.abs(${a})`,
+  exp: (a) => `Math.exp(${a})`,
+  log: (a) => `Math.log(${a})`,
+  log1p: (a) => `Math.log1p(${a})`,
+  sqrt: (a) => `Math.sqrt(${a})`,
+  tanh: (a) => `Math.tanh(${a})`,
+};
+
+const JS_DIALECT: ExprDialect = {
+  number: numberLiteral,
+  call: (fn, a) => JS_FUNCTIONS[fn](a),
+  binary: (op, a, b) => `(${a} ${op} ${b})`,
+  select: (cmp, a, b, then, otherwise) => `(${a} ${cmp} ${b} ? ${then} : ${otherwise})`,
+  bind: (id, value) => `const ${id} = ${value};`,
+};
+
+/**
+ * Renders an expression as JavaScript: statements declaring its named intermediates, then the
+ * value. `vars` maps each variable to the JavaScript expression it reads (`'x[i]'`); `prefix`
+ * keeps the intermediates' names apart from the surrounding code's.
+ */
+export function renderJs(e: Expr, vars: Readonly<Partial<Record<ExprVar, string>>>, prefix: string): { statements: string; value: string } {
+  const { statements, value } = renderExpr(e, vars, prefix, JS_DIALECT);
   return { statements: statements.join(' '), value };
 }
 
