@@ -1,6 +1,6 @@
 import { DIGIT_COUNT } from '@gradstream/datasets/digits';
 import { backendSummary } from '@gradstream/graph';
-import { formatConfusion, parseDigitsArgs, progress, type DigitsArgs } from '@gradstream/example-digits';
+import { backendOf, formatConfusion, parseDigitsArgs, progress, type DigitsArgs } from '@gradstream/example-digits';
 import { trainDigitsCnn } from './train.js';
 
 let args: DigitsArgs;
@@ -10,13 +10,14 @@ try {
   console.error((e as Error).message);
   process.exit(2);
 }
+const backend = await backendOf(args);
 const train = args.quick ? 2000 : 8000;
 const test = 2000;
 const epochs = args.epochs ?? (args.quick ? 2 : 25);
 
 console.log(`Handwritten digits, convolutional: ${train} training and ${test} held-out images of the ${DIGIT_COUNT} in the mnist package.`);
 const started = performance.now();
-const result = await trainDigitsCnn({ train, test, epochs, profile: args.profile, report: progress({ samplesPerEpoch: train }) });
+const result = await trainDigitsCnn({ train, test, epochs, profile: args.profile, report: progress({ samplesPerEpoch: train }), ...backend });
 const total = (performance.now() - started) / 1000;
 
 console.log(`\nHeld-out accuracy: ${(100 * result.accuracy).toFixed(2)}% of ${result.testSamples} digits never trained on.`);

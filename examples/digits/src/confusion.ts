@@ -7,7 +7,7 @@ import { Dataset } from '@gradstream/trainer';
  * Counts of (true digit, predicted digit) over a labelled set, predicted in evaluation mode
  * (dropout off): `matrix[t][p]` is how many images of digit `t` the model called `p`.
  */
-export function confusionMatrix(model: Model, data: Labeled, batchSize = 500): number[][] {
+export async function confusionMatrix(model: Model, data: Labeled, batchSize = 500): Promise<number[][]> {
   const set = Dataset.from(data, model);
   const classes = model.outputShape[0] as number;
   const matrix = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
@@ -21,8 +21,11 @@ export function confusionMatrix(model: Model, data: Labeled, batchSize = 500): n
       plans.set(size, plan);
     }
     set.gather(order, start, size, plan.x, plan.y);
+    // On a device backend (WebGPU) the batch goes up and the logits come back.
+    model.backend.sync?.upload([plan.x.data]);
     plan.forward(false);
     const logits = (plan.values.get(model.output) as Tensor).data;
+    await model.backend.sync?.download([logits]);
     const targets = plan.y.data;
     for (let r = 0; r < size; r++) {
       const row = matrix[argmax(targets, r * classes, classes)] as number[];

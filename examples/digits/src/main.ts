@@ -1,6 +1,7 @@
 import { DIGIT_COUNT } from '@gradstream/datasets/digits';
 import { backendSummary } from '@gradstream/graph';
 import { parseDigitsArgs, type DigitsArgs } from './args.js';
+import { backendOf } from './backend.js';
 import { formatConfusion } from './confusion.js';
 import { progress } from './progress.js';
 import { trainDigits } from './train.js';
@@ -12,13 +13,14 @@ try {
   console.error((e as Error).message);
   process.exit(2);
 }
+const backend = await backendOf(args);
 const train = args.quick ? 2000 : 8000;
 const test = 2000;
 const epochs = args.epochs ?? (args.quick ? 2 : 16);
 
 console.log(`Handwritten digits: ${train} training and ${test} held-out images of the ${DIGIT_COUNT} in the mnist package.`);
 const started = performance.now();
-const result = await trainDigits({ train, test, epochs, profile: args.profile, report: progress({ samplesPerEpoch: train }) });
+const result = await trainDigits({ train, test, epochs, profile: args.profile, report: progress({ samplesPerEpoch: train }), ...backend });
 const total = (performance.now() - started) / 1000;
 
 console.log(`\nHeld-out accuracy: ${(100 * result.accuracy).toFixed(2)}% of ${result.testSamples} digits never trained on.`);

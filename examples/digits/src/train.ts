@@ -96,7 +96,7 @@ export async function trainDigitsModel(model: Model, options: DigitsRunOptions =
     const why = end.type === 'end' ? (end.reason === 'diverged' ? end.divergence.where : end.reason) : end.type;
     throw new GradstreamError('DIVERGED', `${name}: training ended before epoch ${epochs}: ${why}`, { epochs, event: end.type });
   }
-  const confusion = confusionMatrix(model, test);
+  const confusion = await confusionMatrix(model, test);
   return {
     accuracy: accuracyOf(confusion),
     confusion,
