@@ -3,6 +3,7 @@ import { gradstreamBackends } from './peers/gradstream.js';
 import { initTfjs, type TfInfo } from './peers/tfjs.js';
 import { RATIOS, RATIO_KEYS, type RatioKey, type Ratios, type Workload } from './results.js';
 import type { Measurement, TimingOptions } from './stats.js';
+import { workloadTimer } from './workload-timer.js';
 import { cnnWorkload, type CnnOptions, type CnnResult } from './workloads/cnn.js';
 import { digitsFitWorkload, type DigitsFitOptions, type DigitsFitResult } from './workloads/digits-fit.js';
 import { lessonWorkload, type LessonOptions, type LessonResult } from './workloads/lesson.js';
@@ -87,15 +88,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   const tfjs = await initTfjs();
   const gradstream = gradstreamBackends();
   log(`gradstream default: ${gradstream.default}`);
-  const workloadSeconds = {} as Record<Workload, number>;
-  const timed = async <T>(workload: Workload, what: string, work: () => Promise<T>): Promise<T> => {
-    log(`${workload}: ${what}`);
-    const t0 = performance.now();
-    const out = await work();
-    workloadSeconds[workload] = Math.round((performance.now() - t0) / 100) / 10;
-    log(`${workload}: done in ${workloadSeconds[workload]} s`);
-    return out;
-  };
+  const { seconds: workloadSeconds, run: timed } = workloadTimer<Workload>(log);
   const lesson = await timed('lesson', `1-1-1 network, ${options.lesson.reps} reps`, () => lessonWorkload(options.lesson));
   const m = options.mlp;
   const mlp = await timed('mlp', `784-${m.hidden}-10, batch ${m.batchSize}, ${m.samples} digits, ${m.timing.reps} reps`, () => mlpWorkload(m, m.timing));

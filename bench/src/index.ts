@@ -1,6 +1,11 @@
 export { FULL, QUICK, runBench, type BenchOptions, type BenchResult } from './bench.js';
 export { formatReport } from './report.js';
 export { RATIOS, RATIO_KEYS, TARGET_RATIO_KEYS, WORKLOADS, writeJsonAtomic, type RatioKey, type Ratios, type Workload } from './results.js';
-export { median, measureInterleaved, type Candidate, type Measurement, type RowInfo, type TimingOptions } from './stats.js';
+export { median, measureInterleaved, msPer, type Candidate, type Measurement, type RowInfo, type TimingOptions } from './stats.js';
 export { LESSON } from './nets.js';
 export { tfjsTensorCount } from './peers/tfjs.js';
+export { WEBGPU_FULL, WEBGPU_QUICK, runWebGpuBench, type WebGpuBenchOptions, type WebGpuBenchResult } from './webgpu-bench.js';
+export { adapterLine, formatWebGpuReport } from './webgpu-report.js';
+export { onSwiftShader } from './swiftshader.js';
+export { matmulTolerance } from './workloads/webgpu-matmul.js';
+export { tfjsWebGpuRow } from './workloads/webgpu-rows.js';

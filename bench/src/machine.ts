@@ -37,10 +37,10 @@ const PACKAGES = [
   'mnist',
 ] as const;
 
-/** The installed version of every library compared, read from its package.json. */
-export function versions(): Record<string, string> {
+/** The installed version of every library compared (and of `extra` packages), read from its package.json. */
+export function versions(extra: readonly string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of PACKAGES) out[name] = (require(`${name}/package.json`) as { version: string }).version;
+  for (const name of [...PACKAGES, ...extra]) out[name] = (require(`${name}/package.json`) as { version: string }).version;
   // The wasm backend is a dependency of @gradstream/graph, not of the bench: resolved from there.
   const fromGraph = createRequire(require.resolve('@gradstream/graph/package.json'));
   out['@gradstream/backend-wasm'] = (fromGraph('@gradstream/backend-wasm/package.json') as { version: string }).version;

@@ -2,7 +2,8 @@ import type { BenchResult } from './bench.js';
 import { RATIOS, RATIO_KEYS, TARGET_RATIO_KEYS } from './results.js';
 import type { Measurement } from './stats.js';
 
-const num = (v: number): string => {
+/** A figure for a table: thousands separated from 100 on, three significant digits below. */
+export const num = (v: number): string => {
   if (!Number.isFinite(v)) return String(v);
   if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
   return v.toPrecision(3);
@@ -11,7 +12,7 @@ const num = (v: number): string => {
 const loss = (v: number | undefined): string => (v === undefined ? '' : v.toPrecision(7));
 
 /** Columns padded to their widest cell; `right` columns are right-aligned. */
-function table(head: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number>): string[] {
+export function table(head: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number>): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: readonly string[]): string => `  ${cells.map((c, i) => (right.has(i) ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ')}`.trimEnd();
   return [line(head), ...rows.map(line)];

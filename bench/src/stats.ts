@@ -41,6 +41,17 @@ export interface Measurement extends RowInfo {
   readonly chunk: number;
   /** What one iteration is (`step`, `epoch of 8000 samples`, `multiply`). */
   readonly iteration: string;
+  /** Units (samples, GFLOP) per iteration: with a rate, it gives the time of one iteration. */
+  readonly perIteration: number;
+}
+
+/**
+ * Milliseconds a measurement's row took per `units` of its work (default: per iteration; e.g. 64
+ * samples for one training step): the median over its repetitions, and their range.
+ */
+export function msPer(m: Measurement, units: number = m.perIteration): { readonly median: number; readonly min: number; readonly max: number } {
+  const ms = m.reps.map((rate) => (1000 * units) / rate);
+  return { median: median(ms), min: Math.min(...ms), max: Math.max(...ms) };
 }
 
 /** How long and how often to measure. */
@@ -117,6 +128,7 @@ export async function measureInterleaved(candidates: readonly Candidate[], optio
       path: c.path,
       unit: c.unit,
       iteration: c.iteration ?? 'step',
+      perIteration: c.perIteration,
       median: median(reps),
       reps,
       chunk: chunks.get(c) as number,

@@ -29,8 +29,17 @@ export const GRADSTREAM_CONFIGS = [
   { key: 'ts', suffix: '-ts', options: { backend: 'ts' } },
 ] as const satisfies readonly { key: string; suffix: string; options: Pick<BuildOptions, 'backend' | 'threads'> }[];
 
-/** One of {@link GRADSTREAM_CONFIGS}. */
-export type GradstreamConfig = (typeof GRADSTREAM_CONFIGS)[number];
+/**
+ * The WebGPU backend (`backend: 'webgpu'`), measured only by `pnpm bench --backend webgpu`, after
+ * `loadGradstreamWebGpu()` has loaded it: `gradstream-webgpu-fit`, `gradstream-webgpu-kernel`.
+ */
+export const WEBGPU_CONFIG = { key: 'webgpu', suffix: '-webgpu', options: { backend: 'webgpu' } } as const;
+
+/** The TypeScript reference configuration: what the WebGPU rows' results are checked against. */
+export const TS_CONFIG = GRADSTREAM_CONFIGS[2];
+
+/** One of {@link GRADSTREAM_CONFIGS}, or {@link WEBGPU_CONFIG}. */
+export type GradstreamConfig = (typeof GRADSTREAM_CONFIGS)[number] | typeof WEBGPU_CONFIG;
 
 /** A tiny model's backend in a configuration: where the matmul workload gets its kernels and its buffers. */
 function backendOf(config: GradstreamConfig): Backend {
@@ -60,6 +69,9 @@ function setParams(model: Model, values: readonly Float32Array[]): Model {
     if (v.length !== p.value.size) throw new Error(`setParams: ${p.id} holds ${p.value.size} values, got ${v.length}`);
     p.value.data.set(v);
   });
+  // A device backend (WebGPU) computes on its own copies, uploaded when the model was built: these
+  // host writes reach the device only through its sync.
+  model.backend.sync?.upload(params.map((p) => p.value.data));
   return model;
 }
 
@@ -170,7 +182,7 @@ function weightsOf(model: Model, hidden: number): MlpWeights {
 
 /** The MLP's initial parameters as gradstream initialises them (Glorot-uniform weights, zero biases) from `seed`. */
 export function gradstreamMlpInit(hidden: number, seed: number): MlpWeights {
-  return weightsOf(mlpModel(GRADSTREAM_CONFIGS[2], hidden, seed), hidden);
+  return weightsOf(mlpModel(TS_CONFIG, hidden, seed), hidden);
 }
 
 /** Batch `b` of a task, as views. */
@@ -200,8 +212,11 @@ export function gradstreamMlpPlan(config: GradstreamConfig, task: MlpTask): Trai
   return planTrainer(model, task.batchSize, sgd({ lr: task.lr }), fill, () => batchLoss(model, first.x, first.y, task.batchSize));
 }
 
-/** The MLP through `fit`: one `run(n)` trains n epochs over the task's first `batches` batches, in order. */
-export function gradstreamMlpFit(config: GradstreamConfig, task: MlpTask, batches = task.batches): Trainer {
+/**
+ * The MLP through `fit`: one `run(n)` trains n epochs over the task's first `batches` batches, in
+ * order; `lastEpochLoss()` is the last run's final epoch loss, as its `end` event reports it.
+ */
+export function gradstreamMlpFit(config: GradstreamConfig, task: MlpTask, batches = task.batches): Trainer & { lastEpochLoss: () => number } {
   const model = mlpModel(config, task.init.hidden, 0, task.init);
   const { x, y } = taskTensors(task, batches * task.batchSize);
   const first = batchOf(task, 0);
@@ -217,7 +232,7 @@ function digitsModel(config: GradstreamConfig, hidden: number, seed: number, ini
 
 /** The digits network's initial parameters as gradstream initialises them from `seed`. */
 export function gradstreamDigitsInit(hidden: number, seed: number): MlpWeights {
-  return weightsOf(digitsModel(GRADSTREAM_CONFIGS[2], hidden, seed), hidden);
+  return weightsOf(digitsModel(TS_CONFIG, hidden, seed), hidden);
 }
 
 /** What the digits-fit check reads from a trained network. */
@@ -292,7 +307,7 @@ function cnnModel(config: GradstreamConfig, padding: CnnPadding, seed: number, i
  * (each layer's `weight` and `bias`, layers in model order).
  */
 export function gradstreamCnnInit(padding: CnnPadding, seed: number): CnnWeights {
-  const model = cnnModel(GRADSTREAM_CONFIGS[2], padding, seed);
+  const model = cnnModel(TS_CONFIG, padding, seed);
   const layers = [...new Set(model.parameters().map((p) => p.node))].map((node) => {
     const of = (name: string): Float32Array => {
       const p = model.parameters().find((q) => q.node === node && q.name === name);
@@ -384,17 +399,31 @@ export function matmulOperands(size: number, seed: number): { a: Float32Array; b
 /**
  * The `matmul` kernel of a configuration's backend on `size³`, the operands and the product in
  * buffers from that backend's `allocate` (views into the wasm memory for the wasm backends; a
- * plain Float32Array would make them fall back to the TypeScript kernel), allocated once.
+ * plain Float32Array would make them fall back to the TypeScript kernel), allocated once. On a
+ * device backend (WebGPU) the operands go up once, here, and every multiply is followed by
+ * `await sync.download([out])`, so a timed multiply is the dispatch plus the product's read-back,
+ * as TF.js's is `tf.matMul` plus reading the product.
  */
 export function gradstreamMatmul(config: GradstreamConfig, a: Float32Array, b: Float32Array, size: number) {
   const backend = backendOf(config);
   const [ba, bb, out] = [0, 1, 2].map(() => backend.allocate('float32', size * size) as Float32Array) as [Float32Array, Float32Array, Float32Array];
   ba.set(a);
   bb.set(b);
+  const sync = backend.sync;
+  sync?.upload([ba, bb]);
+  const multiply = (): void => backend.matmul(ba, bb, out, size, size, size, false, false);
   return {
-    run(n: number) {
-      for (let i = 0; i < n; i++) backend.matmul(ba, bb, out, size, size, size, false, false);
-    },
+    run:
+      sync === undefined
+        ? (n: number): void => {
+            for (let i = 0; i < n; i++) multiply();
+          }
+        : async (n: number): Promise<void> => {
+            for (let i = 0; i < n; i++) {
+              multiply();
+              await sync.download([out]);
+            }
+          },
     result: () => out,
     dispose: () => backend.free([ba, bb, out]),
   };

@@ -18,8 +18,11 @@ const tf = require('@tensorflow/tfjs-core') as typeof TfCore;
 require('@tensorflow/tfjs-backend-cpu');
 const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof TfWasm;
 
-/** The TF.js backends compared: the pure-JS `cpu` and the WebAssembly (XNNPACK) `wasm`. */
-export type TfBackend = 'cpu' | 'wasm';
+/**
+ * The TF.js backends compared: the pure-JS `cpu` and the WebAssembly (XNNPACK) `wasm`, and with
+ * `--backend webgpu` the `webgpu` one, registered by `initTfjsWebGpu` (peers/tfjs-webgpu.ts).
+ */
+export type TfBackend = 'cpu' | 'wasm' | 'webgpu';
 
 /** What the TF.js setup ended up with, for the results file. */
 export interface TfInfo {
@@ -259,7 +262,7 @@ const twoLayers = (init: MlpWeights, hidden: DenseSpec['activation']): DenseSpec
 ];
 
 /** The MLP as a `tf.sequential` (dense sigmoid, dense), ½-MSE, SGD, trained by `model.fit` over the first `batches` batches in order. */
-export async function tfjsMlpFit(backend: TfBackend, task: MlpTask, batches = task.batches): Promise<Trainer> {
+export async function tfjsMlpFit(backend: TfBackend, task: MlpTask, batches = task.batches): Promise<Trainer & { lastEpochLoss: () => number }> {
   await use(backend);
   const layers = layersModel(twoLayers(task.init, 'sigmoid'), halfSquaredError, tf.train.sgd(task.lr));
   const [x, y] = digitTensors(task.data, batches * task.batchSize);
@@ -403,7 +406,11 @@ export async function tfjsCnnPredict(backend: TfBackend, task: CnnTask): Promise
   };
 }
 
-/** `tf.matMul` on the given operands, read back with `dataSync` so the work is done and not merely queued. */
+/**
+ * `tf.matMul` on the given operands, read back so the work is done and not merely queued: with
+ * `dataSync` on the CPU backends, with `await data()` on webgpu (whose `dataSync` draws through an
+ * OffscreenCanvas, which Node lacks).
+ */
 export async function tfjsMatmul(backend: TfBackend, a: Float32Array, b: Float32Array, size: number) {
   await use(backend);
   const ta = tf.tensor2d(a, [size, size]);
@@ -411,13 +418,22 @@ export async function tfjsMatmul(backend: TfBackend, a: Float32Array, b: Float32
   let last: Float32Array = new Float32Array(0);
   return {
     prepare: () => use(backend),
-    run(n: number) {
-      for (let i = 0; i < n; i++) {
-        const c = tf.matMul(ta, tb);
-        last = c.dataSync() as Float32Array;
-        c.dispose();
-      }
-    },
+    run:
+      backend === 'webgpu'
+        ? async (n: number): Promise<void> => {
+            for (let i = 0; i < n; i++) {
+              const c = tf.matMul(ta, tb);
+              last = (await c.data()) as Float32Array;
+              c.dispose();
+            }
+          }
+        : (n: number): void => {
+            for (let i = 0; i < n; i++) {
+              const c = tf.matMul(ta, tb);
+              last = c.dataSync() as Float32Array;
+              c.dispose();
+            }
+          },
     result: () => last,
     dispose() {
       ta.dispose();

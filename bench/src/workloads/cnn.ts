@@ -70,6 +70,54 @@ const CONFIGS = GRADSTREAM_CONFIGS.filter((c) => c.key !== 'ts');
 const PREDICT_PATH = 'model.predict';
 
 /**
+ * What every library trains and classifies: the first `fitBatches · batchSize` seeded digits, the
+ * `heldOut` digits after them, and gradstream's initial weights (seed `options.seed`).
+ */
+export function cnnTask(options: Pick<CnnOptions, 'padding' | 'batchSize' | 'lr' | 'seed' | 'fitBatches' | 'heldOut'>): CnnTask {
+  const samples = options.fitBatches * options.batchSize;
+  const [data, heldOut] = split(loadDigits(samples + options.heldOut, options.seed), samples);
+  return { data, heldOut, batchSize: options.batchSize, lr: options.lr, init: gradstreamCnnInit(options.padding, options.seed) };
+}
+
+/** A training row: `stepLosses(k)` trains one epoch of the first k batches and returns each step's loss. */
+export type CnnFitRow = Row & { trainer: Trainer & { stepLosses: (k: number) => Promise<number[]> } };
+
+/** How a training row's iterations count: one epoch of `batches` batches, and what that is. */
+export function fitSlice(options: Pick<CnnOptions, 'batchSize' | 'fitBatches'>, batches: number): Pick<Row, 'perIteration' | 'iteration'> {
+  const samples = batches * options.batchSize;
+  return {
+    perIteration: samples,
+    iteration: batches === options.fitBatches ? `epoch of ${samples} samples` : `epoch of the first ${batches} batches (${samples} samples)`,
+  };
+}
+
+/**
+ * A training row's check, from the initial weights: the losses of its first `checkSteps` steps.
+ * Then untimed calls until `fitWarmupMs` have passed since the check began (the check's call
+ * counts as warm-up).
+ */
+export async function checkFitRow(r: CnnFitRow, options: Pick<CnnOptions, 'checkSteps' | 'fitWarmupMs'>): Promise<number[]> {
+  await r.trainer.prepare?.();
+  const t0 = performance.now();
+  const losses = await r.trainer.stepLosses(options.checkSteps);
+  while (performance.now() - t0 < options.fitWarmupMs) await r.trainer.run(1);
+  return losses;
+}
+
+/** Whether every row's first `checkSteps` losses are within `lossTolerance` (relative) of `base`'s. */
+export function stepLossesAgree(stepLosses: Record<string, readonly number[]>, base: readonly number[], options: Pick<CnnOptions, 'checkSteps' | 'lossTolerance'>): boolean {
+  return Object.values(stepLosses).every(
+    (losses) => losses.length === options.checkSteps && losses.every((l, i) => relDiff(l, base[i] ?? Number.NaN) <= options.lossTolerance),
+  );
+}
+
+/** The training rows' timed `fit` calls, interleaved: one call (one epoch) per repetition. */
+export function timeFitRows(rows: readonly CnnFitRow[], options: Pick<CnnOptions, 'fitReps' | 'fitMaxMs'>): Promise<Record<string, Measurement>> {
+  const timing: TimingOptions = { reps: options.fitReps, minMs: 0, chunk: 1, warmupMs: 0, ...(options.fitMaxMs === undefined ? {} : { maxMs: options.fitMaxMs }) };
+  return measureInterleaved(candidates(rows, 'samples/s'), timing);
+}
+
+/**
  * The comparison CNN trained through each library's public call from gradstream's
  * initial weights, the digits in order: gradstream `fit` per configuration, TF.js `model.fit` on
  * its cpu backend (its wasm backend has no convolution gradients). Then prediction of the
@@ -78,43 +126,29 @@ const PREDICT_PATH = 'model.predict';
  * the timed repetitions, interleaved.
  */
 export async function cnnWorkload(options: CnnOptions): Promise<CnnResult> {
-  const { batchSize, fitBatches, tfjsFitBatches, checkSteps } = options;
+  const { fitBatches, tfjsFitBatches, checkSteps } = options;
   if (tfjsFitBatches > fitBatches || checkSteps > fitBatches) {
     throw new RangeError(`cnn: tfjsFitBatches (${tfjsFitBatches}) and checkSteps (${checkSteps}) must not exceed fitBatches (${fitBatches})`);
   }
-  const samples = fitBatches * batchSize;
-  const [data, heldOut] = split(loadDigits(samples + options.heldOut, options.seed), samples);
-  const task: CnnTask = { data, heldOut, batchSize, lr: options.lr, init: gradstreamCnnInit(options.padding, options.seed) };
+  const task = cnnTask(options);
+  const { heldOut, batchSize } = task;
 
   // Training: the check (each row's first steps from the initial weights), warm-up, then timing.
-  const slice = (batches: number) => ({
-    perIteration: batches * batchSize,
-    iteration: batches === fitBatches ? `epoch of ${batches * batchSize} samples` : `epoch of the first ${batches} batches (${batches * batchSize} samples)`,
-  });
-  const fitRows: (Row & { trainer: Trainer & { stepLosses: (k: number) => Promise<number[]> } })[] = [
+  const fitRows: CnnFitRow[] = [
     ...CONFIGS.map((c) => ({
       name: `gradstream${c.suffix}-fit`,
       library: 'gradstream',
       backend: backendLabel(c),
       path: PATHS.fit,
       trainer: gradstreamCnnFit(c, task, fitBatches),
-      ...slice(fitBatches),
+      ...fitSlice(options, fitBatches),
     })),
-    { name: 'tfjs-cpu-fit', library: 'tfjs', backend: 'cpu', path: PATHS.modelFit, trainer: await tfjsCnnFit('cpu', task, tfjsFitBatches), ...slice(tfjsFitBatches) },
+    { name: 'tfjs-cpu-fit', library: 'tfjs', backend: 'cpu', path: PATHS.modelFit, trainer: await tfjsCnnFit('cpu', task, tfjsFitBatches), ...fitSlice(options, tfjsFitBatches) },
   ];
   const stepLosses: Record<string, number[]> = {};
-  for (const r of fitRows) {
-    await r.trainer.prepare?.();
-    const t0 = performance.now();
-    stepLosses[r.name] = await r.trainer.stepLosses(checkSteps);
-    while (performance.now() - t0 < options.fitWarmupMs) await r.trainer.run(1);
-  }
-  const base = stepLosses['gradstream-fit'] ?? [];
-  const lossesAgree = Object.values(stepLosses).every(
-    (losses) => losses.length === checkSteps && losses.every((l, i) => relDiff(l, base[i] ?? Number.NaN) <= options.lossTolerance),
-  );
-  const fitTiming = { reps: options.fitReps, minMs: 0, chunk: 1, warmupMs: 0, ...(options.fitMaxMs === undefined ? {} : { maxMs: options.fitMaxMs }) };
-  const fitRaw = await measureInterleaved(candidates(fitRows, 'samples/s'), fitTiming);
+  for (const r of fitRows) stepLosses[r.name] = await checkFitRow(r, options);
+  const lossesAgree = stepLossesAgree(stepLosses, stepLosses['gradstream-fit'] ?? [], options);
+  const fitRaw = await timeFitRows(fitRows, options);
   disposeRows(fitRows);
 
   // Prediction: every row from the same initial weights, so the logits must agree.

@@ -13,23 +13,59 @@ export interface MatmulResult {
   readonly maxAbsDiff: Record<string, number>;
 }
 
-const maxAbsDiff = (a: Float32Array, b: Float32Array): number => {
+/** Largest |a − b| over two products (infinite when their lengths differ). */
+export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) return Number.POSITIVE_INFINITY;
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
   return m;
-};
+}
 
 const REFERENCE = 'gradstream-ts-kernel';
 
-/** A multiply of one library in one configuration: `run(n)` multiplies n times, `result()` is the last product. */
-interface KernelRow {
+/**
+ * A multiply of one library in one configuration: `run(n)` multiplies n times (a device row reads
+ * each product back, hence the promise), `result()` is the last product.
+ */
+export interface KernelRow {
   readonly name: string;
   readonly library: string;
   readonly backend: string;
-  readonly kernel: { run: (n: number) => void; result: () => Float32Array; prepare?: () => Promise<void>; dispose: () => void };
+  readonly kernel: { run: (n: number) => void | Promise<void>; result: () => Float32Array; prepare?: () => Promise<void>; dispose: () => void };
 }
 const TFJS_BACKENDS: readonly TfBackend[] = ['cpu', 'wasm'];
+
+/** One multiply by each row, each product copied out, by row name. */
+export async function kernelProducts(rows: readonly KernelRow[]): Promise<Map<string, Float32Array>> {
+  const products = new Map<string, Float32Array>();
+  for (const r of rows) {
+    await r.kernel.prepare?.();
+    await r.kernel.run(1);
+    products.set(r.name, Float32Array.from(r.kernel.result()));
+  }
+  return products;
+}
+
+/** The rows' multiplies timed, interleaved, in GFLOP/s (2·size³ operations per multiply). */
+export function timeKernels(rows: readonly KernelRow[], size: number, timing: TimingOptions): Promise<Record<string, Measurement>> {
+  const gflop = (2 * size ** 3) / 1e9;
+  return measureInterleaved(
+    rows.map(
+      (r): Candidate => ({
+        name: r.name,
+        library: r.library,
+        backend: r.backend,
+        path: PATHS.kernel,
+        unit: 'GFLOP/s',
+        perIteration: gflop,
+        iteration: `${size}³ multiply`,
+        run: r.kernel.run,
+        ...(r.kernel.prepare ? { prepare: r.kernel.prepare } : {}),
+      }),
+    ),
+    timing,
+  );
+}
 
 /**
  * Multiplies the same two random matrices with each row, 2·size³ floating-point operations each:
@@ -47,32 +83,11 @@ export async function matmulWorkload(size: number, seed: number, timing: TimingO
   for (const backend of TFJS_BACKENDS) {
     rows.push({ name: `tfjs-${backend}-kernel`, library: 'tfjs', backend, kernel: await tfjsMatmul(backend, a, b, size) });
   }
-  const products = new Map<string, Float32Array>();
-  for (const r of rows) {
-    await r.kernel.prepare?.();
-    r.kernel.run(1);
-    products.set(r.name, Float32Array.from(r.kernel.result()));
-  }
+  const products = await kernelProducts(rows);
   const reference = products.get(REFERENCE) as Float32Array;
   const diffs: Record<string, number> = {};
   for (const [name, p] of products) if (name !== REFERENCE) diffs[name] = maxAbsDiff(reference, p);
-  const gflop = (2 * size ** 3) / 1e9;
-  const raw = await measureInterleaved(
-    rows.map(
-      (r): Candidate => ({
-        name: r.name,
-        library: r.library,
-        backend: r.backend,
-        path: PATHS.kernel,
-        unit: 'GFLOP/s',
-        perIteration: gflop,
-        iteration: `${size}³ multiply`,
-        run: r.kernel.run,
-        ...(r.kernel.prepare ? { prepare: r.kernel.prepare } : {}),
-      }),
-    ),
-    timing,
-  );
+  const raw = await timeKernels(rows, size, timing);
   for (const r of rows) r.kernel.dispose();
   return { size, raw, reference: REFERENCE, maxAbsDiff: diffs };
 }

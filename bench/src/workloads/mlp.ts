@@ -53,18 +53,26 @@ async function batchedRows(task: MlpTask, fitBatches: number): Promise<Row[]> {
   return rows;
 }
 
-/** Loads the digits, takes gradstream's initial weights for everyone, checks losses, then times. */
-export async function mlpWorkload(options: MlpOptions, timing: TimingOptions): Promise<MlpResult> {
+/**
+ * What every library trains on the MLP workload: the seeded digits cut into whole batches, and
+ * gradstream's initial weights (seed `options.seed`) for everyone.
+ */
+export function mlpTask(options: MlpOptions): MlpTask {
   const batches = Math.floor(options.samples / options.batchSize);
   if (batches < 1) throw new RangeError(`mlp: ${options.samples} samples make no batch of ${options.batchSize}`);
   if (options.lossSteps > batches) throw new RangeError(`mlp: lossSteps (${options.lossSteps}) exceeds the ${batches} batches`);
-  const task: MlpTask = {
+  return {
     data: loadDigits(options.samples, options.seed),
     batchSize: options.batchSize,
     batches,
     lr: options.lr,
     init: gradstreamMlpInit(options.hidden, options.seed),
   };
+}
+
+/** Loads the digits, takes gradstream's initial weights for everyone, checks losses, then times. */
+export async function mlpWorkload(options: MlpOptions, timing: TimingOptions): Promise<MlpResult> {
+  const task = mlpTask(options);
   const initialLoss: Record<string, number> = {};
   const losses: Record<string, number> = {};
   // The check's `fit` rows train one epoch of exactly `lossSteps` batches.
@@ -77,7 +85,7 @@ export async function mlpWorkload(options: MlpOptions, timing: TimingOptions): P
   }
   disposeRows(fresh);
   const rows: Row[] = [
-    ...(await batchedRows(task, batches)),
+    ...(await batchedRows(task, task.batches)),
     // brain.js has no batches: one of its iterations is one sample, one update.
     { name: 'brain.js-per-sample', library: 'brain.js', backend: 'js', path: PATHS.perSample, trainer: brainMlp(task), perIteration: 1, iteration: 'sample (one update)' },
   ];
