@@ -1,7 +1,7 @@
 /**
- * Headless Chromium for the end-to-end tests (the dashboard's, browser storage's): the Chromium
- * shipped inside the `@sparticuz/chromium` npm package, extracted to the temp directory on first
- * use, so a test needs nothing but `pnpm install`; CHROMIUM_PATH picks another binary.
+ * Headless Chromium for the end-to-end tests (the dashboard's, browser storage's, WebGPU's): the
+ * Chromium shipped inside the `@sparticuz/chromium` npm package, extracted to the temp directory on
+ * first use, so a test needs nothing but `pnpm install`; CHROMIUM_PATH picks another binary.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
@@ -23,6 +23,14 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-sync',
 ];
 
+/**
+ * What a WebGPU test adds to {@link CHROMIUM_ARGS}: WebGPU on, served by the SwiftShader Vulkan
+ * driver shipped beside the packaged Chromium, so a machine without a GPU still gets an adapter
+ * (`google swiftshader`). Their `--disable-gpu` can stay: with it, the packaged Chromium still gives
+ * WebGPU this adapter. `navigator.gpu` exists only in a secure context: serve the page from 127.0.0.1.
+ */
+export const WEBGPU_CHROMIUM_ARGS: readonly string[] = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'];
+
 /** The longest one extraction may hold the lock; a lock older than this was left by a killed run. */
 const LOCK_STALE_MS = 120_000;
 
@@ -41,15 +49,21 @@ export function chromiumPath(): Promise<string> {
 }
 
 /**
- * Launches headless Chromium. A missing binary throws here, inside the test, so it counts as a
- * failed test rather than a broken file; `who` names the test in that message.
+ * Launches headless Chromium with `args` (by default {@link CHROMIUM_ARGS}). A missing binary
+ * throws here, inside the test, so it counts as a failed test rather than a broken file; `who`
+ * names the test in that message.
+ *
+ * @example
+ * ```ts
+ * const browser = await launchChromium('the WebGPU page test', [...CHROMIUM_ARGS, ...WEBGPU_CHROMIUM_ARGS]);
+ * ```
  */
-export async function launchChromium(who: string): Promise<Browser> {
+export async function launchChromium(who: string, args: readonly string[] = CHROMIUM_ARGS): Promise<Browser> {
   const executablePath = await chromiumPath();
   if (!existsSync(executablePath)) {
     throw new Error(`${who} found no Chromium at ${executablePath}: unset CHROMIUM_PATH to use the one @sparticuz/chromium ships, or point it at a Chromium binary`);
   }
-  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
+  return chromium.launch({ executablePath, args: [...args] });
 }
 
 /**

@@ -1,13 +1,14 @@
 // Bundles the library for pages with esbuild, then minifies with terser (whose compression and
 // frequency-ordered names gzip a few kB smaller than esbuild's own minification), as ES modules
 // with source maps that lead back to the TypeScript sources:
-//   dist/bundle/gradstream.js       tensor, graph, ops and trainer;
-//   dist/bundle/gradstream-wasm.js  the WebAssembly backend, which takes everything of
-//                                   @gradstream/tensor from ./gradstream.js, so that a page
-//                                   loading both has one backend table and one GradstreamError.
+//   dist/bundle/gradstream.js         tensor, graph, ops and trainer;
+//   dist/bundle/gradstream-wasm.js    the WebAssembly backend;
+//   dist/bundle/gradstream-webgpu.js  the WebGPU backend.
+// The two backends take everything of @gradstream/tensor from ./gradstream.js, so that a page
+// loading them has one backend table and one GradstreamError, and the core stays free of both.
 // The packages resolve through their `exports` with the `browser` condition: @gradstream/graph's
 // browser entry registers no backend and installs no schema compiler, so gradstream.js holds
-// neither the wasm backend nor ajv's compiler. Run after `tsc -b` (it reads the packages' dist/).
+// neither backend nor ajv's compiler. Run after `tsc -b` (it reads the packages' dist/).
 import { build } from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -39,21 +40,26 @@ const common = {
 
 // Split: what is loaded on first use (IndexedDB's module) comes as a chunk of its own.
 const core = await build({ ...common, entryPoints: { gradstream: 'src/index.ts' }, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
-const wasm = await build({
-  ...common,
-  entryPoints: { 'gradstream-wasm': 'src/wasm.ts' },
-  plugins: [
-    {
-      name: 'tensor-from-core',
-      setup(b) {
-        b.onResolve({ filter: /^@gradstream\/tensor$/ }, () => ({ path: './gradstream.js', external: true }));
+/** A backend's bundle: its own code, with @gradstream/tensor taken from the core at run time. */
+const backendBundle = (name, entry) =>
+  build({
+    ...common,
+    entryPoints: { [name]: entry },
+    plugins: [
+      {
+        name: 'tensor-from-core',
+        setup(b) {
+          b.onResolve({ filter: /^@gradstream\/tensor$/ }, () => ({ path: './gradstream.js', external: true }));
+        },
       },
-    },
-  ],
-});
+    ],
+  });
+const wasm = await backendBundle('gradstream-wasm', 'src/wasm.ts');
+const webgpu = await backendBundle('gradstream-webgpu', 'src/webgpu.ts');
+const outputs = [...core.outputFiles, ...wasm.outputFiles, ...webgpu.outputFiles];
 
-for (const js of [...core.outputFiles, ...wasm.outputFiles].filter((f) => f.path.endsWith('.js'))) {
-  const map = [...core.outputFiles, ...wasm.outputFiles].find((f) => f.path === `${js.path}.map`);
+for (const js of outputs.filter((f) => f.path.endsWith('.js'))) {
+  const map = outputs.find((f) => f.path === `${js.path}.map`);
   const name = js.path.slice(outdir.length + 1);
   mkdirSync(dirname(js.path), { recursive: true });
   const out = await minify(js.text, {
@@ -71,5 +77,5 @@ for (const js of [...core.outputFiles, ...wasm.outputFiles].filter((f) => f.path
 
 // What each file holds, by source: for size reviews (`GRADSTREAM_BUNDLE_META=meta.json`).
 if (process.env.GRADSTREAM_BUNDLE_META) {
-  writeFileSync(process.env.GRADSTREAM_BUNDLE_META, JSON.stringify({ core: core.metafile, wasm: wasm.metafile }));
+  writeFileSync(process.env.GRADSTREAM_BUNDLE_META, JSON.stringify({ core: core.metafile, wasm: wasm.metafile, webgpu: webgpu.metafile }));
 }

@@ -1,8 +1,10 @@
 /**
  * The page bundles as built (`pnpm test` builds them first): within the size budget, self-contained,
  * mapped back to the TypeScript sources, and working — imported as they are, gradstream.js trains
- * XOR on the TypeScript backend and gradstream-wasm.js adds the WebAssembly one. That they train
- * under a strict Content-Security-Policy in Chromium is test/browser-bundle.e2e.test.ts.
+ * XOR on the TypeScript backend and gradstream-wasm.js adds the WebAssembly one; gradstream-webgpu.js
+ * registers WebGPU's and, in Node with no GPU given, says why it cannot load. That they train under a
+ * strict Content-Security-Policy in Chromium is test/browser-bundle.e2e.test.ts; WebGPU in Chromium,
+ * test/webgpu-page.e2e.test.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -42,7 +44,8 @@ describe('the page bundles', () => {
     const core = file('gradstream.js');
     const gzipped = gzipSync(core, { level: 9 }).length;
     const wasm = gzipSync(file('gradstream-wasm.js'), { level: 9 }).length;
-    recordFigure({ kind: 'bundle', coreBytes: core.length, coreGzip: gzipped, wasmGzip: wasm });
+    const webgpu = gzipSync(file('gradstream-webgpu.js'), { level: 9 }).length;
+    recordFigure({ kind: 'bundle', coreBytes: core.length, coreGzip: gzipped, wasmGzip: wasm, webgpuGzip: webgpu });
     expect(gzipped).toBeLessThanOrEqual(CORE_BUDGET);
     expect(importsOf(core.toString('utf8'))).toEqual([]);
   });
@@ -57,14 +60,14 @@ describe('the page bundles', () => {
     }
   });
 
-  it('gradstream-wasm.js takes everything else from gradstream.js, so a page has one backend table and one error class', () => {
-    const imports = importsOf(file('gradstream-wasm.js').toString('utf8'));
+  it.each(['gradstream-wasm.js', 'gradstream-webgpu.js'])('%s takes everything else from gradstream.js, so a page has one backend table and one error class', (name) => {
+    const imports = importsOf(file(name).toString('utf8'));
     expect(imports.length).toBeGreaterThan(0);
     expect(new Set(imports)).toEqual(new Set(['./gradstream.js']));
   });
 
   it('carries source maps that lead to the TypeScript sources, with their text', () => {
-    for (const name of ['gradstream.js', 'gradstream-wasm.js']) {
+    for (const name of ['gradstream.js', 'gradstream-wasm.js', 'gradstream-webgpu.js']) {
       expect(file(name).toString('utf8').trimEnd().endsWith(`//# sourceMappingURL=${name}.map`)).toBe(true);
       const map = JSON.parse(file(`${name}.map`).toString('utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
       // Relative to the map, as browsers resolve them; the text is in the map too, for a published copy.
@@ -75,7 +78,11 @@ describe('the page bundles', () => {
     }
     const core = (JSON.parse(file('gradstream.js.map').toString('utf8')) as { sources: string[] }).sources.map((s) => resolve(dir, s));
     expect(core).toContain(resolve(packages, 'trainer/src/run/run.ts'));
-    expect(core.filter((s) => s.includes('backend-wasm'))).toEqual([]);
+    expect(core.filter((s) => s.includes('backend-wasm') || s.includes('backend-webgpu'))).toEqual([]);
+    // The browser entry only: nothing of Node's Dawn or of the SwiftShader driver files.
+    const webgpu = (JSON.parse(file('gradstream-webgpu.js.map').toString('utf8')) as { sources: string[] }).sources.map((s) => resolve(dir, s));
+    expect(webgpu).toContain(resolve(packages, 'backend-webgpu/src/index.ts'));
+    expect(webgpu.filter((s) => !s.startsWith(resolve(packages, 'backend-webgpu/src/')) || s.endsWith('/node.ts'))).toEqual([]);
   });
 
   it('train XOR as imported: on the TypeScript backend alone, then on wasm once gradstream-wasm.js is loaded', async () => {
@@ -98,5 +105,23 @@ describe('the page bundles', () => {
     await import(pathToFileURL(`${dir}gradstream-wasm.js`).href);
     const wasm = await train();
     expect(wasm).toEqual({ backend: 'wasm', predictions: [0, 1, 1, 0] });
+  });
+
+  it('gradstream-webgpu.js registers the webgpu backend, and in Node without a GPU rejects with what it tried', async () => {
+    type Bundle = typeof import('../src/index.js');
+    type WebGpuBundle = typeof import('../src/webgpu.js');
+    const g = (await import(pathToFileURL(`${dir}gradstream.js`).href)) as Bundle;
+    const w = (await import(pathToFileURL(`${dir}gradstream-webgpu.js`).href)) as WebGpuBundle;
+    // Node has no navigator.gpu: the library's error, of gradstream.js's one class, saying so.
+    const error = await w.loadWebGpuBackend().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(g.GradstreamError);
+    expect(error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', details: { tried: [expect.stringMatching(/^navigator\.gpu: absent/)] } });
+    // Registered, not loaded: choosing it by name fails the same way, and 'auto' passes it by.
+    const make = (backend: 'webgpu' | 'auto') => g.sequential([g.sigmoid()], { inputShape: [1], loss: g.mse(), backend });
+    expect(() => make('webgpu')).toThrow(expect.objectContaining({ code: 'BACKEND_UNAVAILABLE' }));
+    expect(make('auto').backend.name).not.toBe('webgpu');
   });
 });
