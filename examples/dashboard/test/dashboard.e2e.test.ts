@@ -14,7 +14,7 @@ import { checkSettings, fromQuery } from '../src/shared/settings.js';
 import { toyData } from '../src/worker/network.js';
 // The custom op the page offers after a hidden layer: a checkpoint that uses it needs it registered.
 import '../src/worker/plugins.js';
-import { chromiumPath, launchChromium } from '../../../test/support/chromium.js';
+import { CHROMIUM_ARGS, WEBGPU_CHROMIUM_ARGS, chromiumPath, launchChromium } from '../../../test/support/chromium.js';
 
 /* The page as a person uses it, in headless Chromium: every control, the run's buttons, invalid
    fields, a browser language Intl refuses, a phone's screen, links that carry the settings, the
@@ -30,8 +30,13 @@ const ACCURACY_WITHIN_MS = 20_000;
 /** Points per toy set (SAMPLES in src/worker/network.ts). */
 const POINTS = 400;
 
+/** WebGPU on SwiftShader: the default arguments without --disable-gpu, which would take WebGPU away. */
+const WEBGPU_ARGS = [...CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu'), ...WEBGPU_CHROMIUM_ARGS];
+
 let server: StaticServer | undefined;
 let browser: Browser | undefined;
+/** A second Chromium, with WebGPU, launched by the first scenario that needs it. */
+let gpuBrowser: Browser | undefined;
 let outdir: string | undefined;
 let downloads: string | undefined;
 
@@ -46,6 +51,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await gpuBrowser?.close();
   await browser?.close();
   await server?.close();
   for (const dir of [outdir, downloads]) if (dir !== undefined) await rm(dir, { recursive: true, force: true });
@@ -69,13 +75,15 @@ interface OpenOptions {
   readonly init?: () => void;
   /** Whether a run is to be drawn: a link with an invalid value builds none. */
   readonly drawn?: boolean;
+  /** The Chromium to open it in (default: the one without WebGPU). */
+  readonly browser?: Browser;
 }
 
 /** Opens the page and waits until the worker has said hello and the first run is drawn. */
 async function open(options: OpenOptions = {}): Promise<Opened> {
   const { query = '', width = 1280, height = 800, init, drawn = true } = options;
   const locale = 'locale' in options ? options.locale : 'en-US';
-  const page = await (browser as Browser).newPage({ viewport: { width, height }, ...(locale === undefined ? {} : { locale }) });
+  const page = await (options.browser ?? (browser as Browser)).newPage({ viewport: { width, height }, ...(locale === undefined ? {} : { locale }) });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   page.on('console', (m) => {
@@ -83,7 +91,7 @@ async function open(options: OpenOptions = {}): Promise<Opened> {
   });
   if (init !== undefined) await page.addInitScript(init);
   await page.goto(`${(server as StaticServer).url}${query}`);
-  await poll(() => text(page, 'backend'), 10_000).not.toBe('–');
+  await poll(() => text(page, 'backend-in-use'), 10_000).not.toBe('–');
   if (drawn) await poll(() => units(page), 10_000).toBeGreaterThan(0);
   return { page, errors };
 }
@@ -162,7 +170,7 @@ describe('the dashboard in headless Chromium', () => {
     // Served cross-origin isolated: the worker trains on the WebAssembly backend with shared memory, on every core.
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-    expect(await text(page, 'backend')).toBe(`wasm: WebAssembly SIMD128, ${cores} thread${cores === 1 ? '' : 's'}`);
+    expect(await text(page, 'backend-in-use')).toBe(`wasm: WebAssembly SIMD128, ${cores} thread${cores === 1 ? '' : 's'}`);
 
     await page.getByTestId('dataset').selectOption('xorCloud');
     // The 2-8-8-2 network of the default settings: 2·8 + 8·8 + 8·2 weights, one line each (the
@@ -602,6 +610,8 @@ describe('the dashboard in headless Chromium', () => {
 
     await page.getByTestId('mode').selectOption('lesson');
     await poll(() => phase()).toBe('forward');
+    // The lesson computes in float64, on the TypeScript backend, whichever backend is chosen.
+    expect(await text(page, 'backend-in-use')).toBe('ts: TypeScript (reference kernels, one thread)');
     expect(await page.getByTestId('lesson').isVisible()).toBe(true);
     expect(await page.getByTestId('boundary').isVisible()).toBe(false);
     // By hand from the hint's figures: z₁ = 0.5·1 + 0.1, a₁ = σ(z₁), ŷ = 0.8·a₁ + 0.2, L = ½(ŷ − 1)².
@@ -636,4 +646,96 @@ describe('the dashboard in headless Chromium', () => {
     expect(await text(page, 'lesson-w1')).toBe('0.5052');
     await finish(opened, 'lesson');
   }, 30_000);
+  it('offers WebGPU only where the browser has an adapter, and says why not', async () => {
+    const opened = await open();
+    const { page } = opened;
+    // This Chromium runs without a GPU process: the worker found no adapter (or, in a build
+    // without WebGPU, no navigator.gpu).
+    const why = /^(the browser found no WebGPU adapter|this browser offers no WebGPU here \(navigator\.gpu is absent\))$/;
+    const webgpu = page.getByTestId('backend').locator('option[value="webgpu"]');
+    expect(await webgpu.isDisabled()).toBe(true);
+    expect(await webgpu.getAttribute('title')).toMatch(why);
+    const reason = (await webgpu.getAttribute('title')) ?? '';
+    expect(await page.getByTestId('backend').inputValue()).toBe('wasm');
+    expect(await text(page, 'backend-in-use')).toMatch(/^wasm: WebAssembly SIMD128/);
+    await finish(opened, 'webgpu-unavailable');
+
+    // A link that asks for WebGPU says why it cannot have it, and builds nothing.
+    const linked = await open({ query: '?backend=webgpu', drawn: false });
+    await poll(() => text(linked.page, 'error-backend')).toBe(`WebGPU is not available here: ${reason}. Choose WebAssembly.`);
+    expect(await attr(linked.page, 'backend', 'aria-invalid')).toBe('true');
+    expect(await enabled(linked.page, 'start')).toBe(false);
+    expect(await units(linked.page)).toBe(0);
+    await linked.page.getByTestId('error-backend').scrollIntoViewIfNeeded();
+    await linked.page.screenshot({ path: join(SCREENSHOTS, 'webgpu-link-refused.png') });
+    await linked.page.getByTestId('backend').selectOption('wasm');
+    await poll(() => units(linked.page)).toBeGreaterThan(0);
+    expect(new URL(linked.page.url()).searchParams.has('backend')).toBe(false);
+    await finish(linked, 'webgpu-link-unavailable');
+  }, 20_000);
+
+  it('trains on WebGPU where the browser offers it, and shows the adapter', async () => {
+    gpuBrowser ??= await launchChromium('the dashboard test (WebGPU)', WEBGPU_ARGS);
+    const opened = await open({ browser: gpuBrowser });
+    const { page } = opened;
+    const webgpu = page.getByTestId('backend').locator('option[value="webgpu"]');
+    expect(await webgpu.isDisabled()).toBe(false);
+    expect(await webgpu.getAttribute('title')).toBe('WebGPU — google swiftshader (software)');
+
+    // Switching the backend builds the network again, on the GPU.
+    await start(page);
+    await page.getByTestId('backend').selectOption('webgpu');
+    await rebuilt(page);
+    await poll(() => text(page, 'backend-in-use')).toBe('WebGPU — google swiftshader (software)');
+    expect(new URL(page.url()).searchParams.get('backend')).toBe('webgpu');
+    expect(await units(page)).toBe(2 + 8 + 8 + 1);
+    // The example's swish computes on the host, which WebGPU does not see: not offered with it.
+    const op = (name: string) => page.getByTestId('activation').locator(`option[value="${name}"]`);
+    expect(await op('swish').isDisabled()).toBe(true);
+    expect(await op('swish').getAttribute('title')).toBe('does not run on WebGPU');
+    expect(await op('tanh').isDisabled()).toBe(false);
+
+    const clicked = Date.now();
+    await start(page);
+    await page.waitForFunction((at) => Number(document.querySelector<HTMLElement>('[data-testid="accuracy"]')?.dataset['value'] || 0) >= at, ACCURACY, {
+      timeout: 30_000,
+      polling: 50,
+    });
+    console.log(`circles on WebGPU: ${(ACCURACY * 100).toFixed(0)} % training accuracy after ${((Date.now() - clicked) / 1000).toFixed(1)} s, ${await steps(page)} steps`);
+    expect(Number.isFinite(await figure(page, 'test-loss'))).toBe(true);
+    // The drawing's gradients and weights, sampled from the GPU while it trains.
+    expect(await page.locator('#network line').count()).toBe(96);
+
+    // Pause, one step, and the boundary of that step read back from the GPU.
+    await page.getByTestId('pause').click();
+    await poll(() => state(page)).toBe('paused');
+    // A step already on the GPU when Pause came still reports: wait until none arrives.
+    await poll(async () => {
+      const before = await points(page);
+      await sleep(300);
+      return (await points(page)) === before;
+    }).toBe(true);
+    const paused = await points(page);
+    await page.getByTestId('step').click();
+    await poll(() => points(page)).toBe(paused + 1);
+    await poll(async () => Number(await attr(page, 'boundary', 'data-step'))).toBe(paused + 1);
+
+    // The checkpoint holds the trained weights, brought back from the GPU.
+    const saved = await download(page, 'export-checkpoint');
+    const model = fromCheckpoint(parseCheckpoint(await readFile(saved.path, 'utf8'))).model;
+    // The page's data: the defaults' (the backend does not change it).
+    const checked = checkSettings(fromQuery(''), ['tanh']);
+    if (!checked.ok) throw new Error(`the test's settings are invalid: ${JSON.stringify(checked.errors)}`);
+    const train = toyData(checked.settings).train;
+    const right = classes(model, train.x).filter((c, i) => c === (train.y[i]?.[1] ?? -1)).length;
+    expect(right / train.x.length).toBeGreaterThanOrEqual(0.9);
+
+    // A link keeps the choice.
+    const linked = await open({ browser: gpuBrowser, query: new URL(page.url()).search });
+    expect(await linked.page.getByTestId('backend').inputValue()).toBe('webgpu');
+    await poll(() => text(linked.page, 'backend-in-use')).toBe('WebGPU — google swiftshader (software)');
+    await linked.page.getByTestId('backend-in-use').scrollIntoViewIfNeeded();
+    await finish(linked, 'webgpu-link');
+    await finish(opened, 'webgpu');
+  }, 60_000);
 });

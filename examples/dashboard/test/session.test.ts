@@ -18,9 +18,9 @@ function record(over: Partial<RunSettings> = {}): { readonly session: Session; r
 }
 
 describe('Session', () => {
-  it('shows the prepared run: its points, the untrained output and every unit’s map', () => {
+  it('shows the prepared run: its points, the untrained output and every unit’s map', async () => {
     const { session: s } = record({ features: ['x', 'y', 'xTimesY'] });
-    const m = s.prepared();
+    const m = await s.prepared();
     if (m.type !== 'prepared') throw new Error(`expected a prepared message, got ${m.type}`);
     expect(m.points.labels).toHaveLength(400);
     expect(m.points.xy).toHaveLength(800);
@@ -40,9 +40,9 @@ describe('Session', () => {
     for (const c of [0, 17, cells - 1]) expect(m.featureMaps[2 * cells + c]).toBeCloseTo((m.featureMaps[c] as number) * (m.featureMaps[cells + c] as number), 5);
   });
 
-  it('predicts a value over the plane in regression', () => {
+  it('predicts a value over the plane in regression', async () => {
     const { session: s } = record({ problem: 'regression', dataset: 'plane' });
-    const m = s.prepared();
+    const m = await s.prepared();
     if (m.type !== 'prepared') throw new Error(`expected a prepared message, got ${m.type}`);
     // An untrained network's outputs: real values, some negative (not probabilities).
     expect(m.boundary.values.some((v) => v < 0)).toBe(true);

@@ -23,6 +23,7 @@ describe('checkSettings', () => {
       regularizationRate: 0.001,
       batchSize: 16,
       seed: 7,
+      backend: 'wasm',
     });
     expect(c.stepsPerSecond).toBe(1000);
     expect(checkSettings(raw({ speed: '' }), OPS)).toMatchObject({ ok: true, stepsPerSecond: null });
@@ -57,6 +58,50 @@ describe('checkSettings', () => {
     const c = checkSettings(raw({ features: 'sinY,x' }), OPS);
     expect(c.ok && c.settings.features).toEqual(['x', 'sinY']);
     expect(checkSettings(raw({ features: 'x,z' }), OPS)).toEqual({ ok: false, errors: { features: 'Unknown feature z.' } });
+  });
+});
+
+describe('the backend', () => {
+  const gpu = {
+    wasm: { available: true, summary: 'wasm: WebAssembly SIMD128, 4 threads', ops: OPS },
+    webgpu: { available: true, summary: 'WebGPU — google swiftshader (software)', ops: ['relu', 'sigmoid', 'tanh'] },
+  } as const;
+  const noGpu = { wasm: gpu.wasm, webgpu: { available: false, reason: 'the browser found no WebGPU adapter' } } as const;
+
+  it('takes WebGPU where the worker has it, and WebAssembly always', () => {
+    const c = checkSettings(raw({ backend: 'webgpu' }), OPS, gpu);
+    expect(c.ok && c.settings.backend).toBe('webgpu');
+    expect(checkSettings(raw({ backend: 'wasm' }), OPS, noGpu)).toMatchObject({ ok: true, settings: { backend: 'wasm' } });
+    // Before the worker says which it has: WebAssembly only.
+    expect(checkSettings(DEFAULTS, OPS).ok).toBe(true);
+    expect(checkSettings(raw({ backend: 'webgpu' }), OPS)).toEqual({ ok: false, errors: { backend: 'Waiting for the worker.' } });
+  });
+
+  it('says why WebGPU cannot be chosen, and refuses a backend it does not know', () => {
+    expect(checkSettings(raw({ backend: 'webgpu' }), OPS, noGpu)).toEqual({
+      ok: false,
+      errors: { backend: 'WebGPU is not available here: the browser found no WebGPU adapter. Choose WebAssembly.' },
+    });
+    expect(checkSettings(raw({ backend: 'cuda' }), OPS, gpu)).toEqual({ ok: false, errors: { backend: 'Choose WebAssembly or WebGPU.' } });
+  });
+
+  it('waits for WebGPU until the worker knows which ops compute on it', () => {
+    const trying = { wasm: gpu.wasm, webgpu: { available: true, summary: gpu.webgpu.summary } } as const;
+    expect(checkSettings(raw({ backend: 'webgpu' }), OPS, trying)).toEqual({ ok: false, errors: { backend: 'Waiting for the worker to try each op on WebGPU.' } });
+  });
+
+  it('refuses an op the chosen backend does not compute', () => {
+    expect(checkSettings(raw({ backend: 'webgpu', activation: 'swish' }), OPS, gpu)).toEqual({
+      ok: false,
+      errors: { activation: 'swish does not run on WebGPU: choose another op, or WebAssembly.' },
+    });
+    expect(checkSettings(raw({ backend: 'wasm', activation: 'swish' }), OPS, gpu).ok).toBe(true);
+  });
+
+  it('is kept in the URL when it is not the default', () => {
+    expect(toQuery(raw({ backend: 'webgpu' }))).toBe('?backend=webgpu');
+    expect(fromQuery('?backend=webgpu').backend).toBe('webgpu');
+    expect(fromQuery('').backend).toBe('wasm');
   });
 });
 

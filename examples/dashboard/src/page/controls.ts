@@ -1,5 +1,5 @@
-import { DATASETS, type Mode, type Problem, type RunState } from '../shared/protocol.js';
-import { FEATURE_PRESETS, FIELDS, type Field, type RawSettings } from '../shared/settings.js';
+import { BACKENDS, DATASETS, type BackendOffers, type Mode, type Problem, type RunState } from '../shared/protocol.js';
+import { BACKEND_LABELS, FEATURE_PRESETS, FIELDS, type Field, type RawSettings } from '../shared/settings.js';
 
 function byId<T extends HTMLElement>(id: string): T {
   const e = document.getElementById(id);
@@ -102,6 +102,35 @@ export class Controls {
     const names = ops.includes(chosen) ? ops : [...ops, chosen];
     menu.replaceChildren(...names.map((o) => new Option(o, o)));
     menu.value = chosen;
+  }
+
+  /**
+   * Marks the ops of the op menu that the chosen backend does not compute (disabled, saying why in
+   * their title); `runs` undefined marks none.
+   */
+  markOps(runs: readonly string[] | undefined, backend: string): void {
+    const menu = this.fields.get('activation') as HTMLSelectElement;
+    for (const option of Array.from(menu.options)) {
+      const off = runs !== undefined && !runs.includes(option.value);
+      option.disabled = off;
+      option.title = off ? `does not run on ${backend}` : '';
+    }
+  }
+
+  /**
+   * Offers the backends the worker has: one it lacks stays in the menu, disabled and saying so,
+   * with the reason as its title; one it has gets its line (WebGPU: its adapter) as the title.
+   */
+  setBackends(offers: BackendOffers): void {
+    const menu = this.fields.get('backend') as HTMLSelectElement;
+    for (const name of BACKENDS) {
+      const option = Array.from(menu.options).find((o) => o.value === name);
+      if (option === undefined) continue;
+      const offer = offers[name];
+      option.disabled = !offer.available;
+      option.text = offer.available ? BACKEND_LABELS[name] : `${BACKEND_LABELS[name]} (not available)`;
+      option.title = offer.available ? offer.summary : offer.reason;
+    }
   }
 
   /** Shows each field's message (and marks it invalid), clearing the others. */

@@ -3,8 +3,8 @@ import './locale-guard.js';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { LESSON_PHASES, type LessonFrame } from '../shared/lesson-frame.js';
-import type { ExportFormat, FromWorker, Mode, Problem, RunSettings, RunState, ToWorker, Update } from '../shared/protocol.js';
-import { checkSettings, fromQuery, regularizationRates, toQuery, type Checked, type Field, type RawSettings } from '../shared/settings.js';
+import { BACKENDS, type BackendName, type BackendOffers, type ExportFormat, type FromWorker, type Mode, type Problem, type RunSettings, type RunState, type ToWorker, type Update } from '../shared/protocol.js';
+import { BACKEND_LABELS, checkSettings, fromQuery, regularizationRates, toQuery, type Checked, type Field, type RawSettings } from '../shared/settings.js';
 import { BoundaryView } from './boundary-view.js';
 import { Controls } from './controls.js';
 import { formatPercent, formatValue } from './format.js';
@@ -43,7 +43,7 @@ const stats = {
   testLoss: $<HTMLElement>('[data-testid="test-loss"]'),
   accuracy: $<HTMLElement>('[data-testid="accuracy"]'),
   testAccuracy: $<HTMLElement>('[data-testid="test-accuracy"]'),
-  backend: $<HTMLElement>('[data-testid="backend"]'),
+  backend: $<HTMLElement>('[data-testid="backend-in-use"]'),
   message: $<HTMLElement>('[data-testid="message"]'),
   boundaryHint: $<HTMLElement>('[data-testid="boundary-hint"]'),
 };
@@ -51,9 +51,13 @@ const stats = {
 const worker = new Worker('worker.js');
 /** The ops the worker offers after a hidden layer; empty until it says hello. */
 let hiddenOps: readonly string[] = [];
+/** The backends the worker found; unknown until it says hello. */
+let backends: BackendOffers | undefined;
 let checked: Checked = { ok: false, errors: {} };
 /** The settings of the prepared run, to tell a live change from one that needs a new run. */
 let current: RunSettings | undefined;
+/** The settings of the last run asked for (prepared or on its way). */
+let asked: RunSettings | undefined;
 let speed: number | null | undefined;
 let run = 0;
 let state: RunState = 'ready';
@@ -78,7 +82,10 @@ const mode = (): Mode => (checked.ok ? checked.settings.mode : (controls.read().
 /** Reads and checks the form, shows its messages, and keeps the URL in step with it. */
 function check(): Checked {
   const raw = controls.read();
-  checked = checkSettings(raw, hiddenOps);
+  checked = checkSettings(raw, hiddenOps, backends);
+  const chosen = BACKENDS.find((name) => name === raw.backend);
+  const offer = chosen === undefined ? undefined : backends?.[chosen];
+  controls.markOps(offer?.available === true ? offer.ops : undefined, BACKEND_LABELS[chosen ?? 'wasm']);
   controls.showErrors(checked.ok ? {} : checked.errors);
   controls.showValues();
   const query = toQuery(raw);
@@ -93,6 +100,7 @@ function check(): Checked {
 function prepare(): void {
   if (!check().ok || !checked.ok) return;
   applySpeed(checked.stepsPerSecond);
+  asked = checked.settings;
   send({ type: 'prepare', settings: checked.settings });
 }
 
@@ -102,12 +110,16 @@ function applySpeed(stepsPerSecond: number | null): void {
   send({ type: 'speed', stepsPerSecond });
 }
 
+/** Whether settings differ from a run's in anything but the live settings (or there is no run). */
+function needsNewRun(next: RunSettings, run: RunSettings | undefined): boolean {
+  return run === undefined || (Object.keys(next) as (keyof RunSettings)[]).some((k) => !LIVE.includes(k) && JSON.stringify(next[k]) !== JSON.stringify(run[k]));
+}
+
 /** A field changed: a live setting goes to the running run, anything else starts over. */
 function changed(field: Field): void {
   if (!check().ok || !checked.ok) return;
   const next = checked.settings;
-  const structural = current === undefined || (Object.keys(next) as (keyof RunSettings)[]).some((k) => !LIVE.includes(k) && JSON.stringify(next[k]) !== JSON.stringify(current?.[k]));
-  if (structural || field === 'mode') {
+  if (needsNewRun(next, current) || field === 'mode') {
     prepare();
     return;
   }
@@ -139,6 +151,13 @@ function apply(m: Update): void {
   }
 }
 
+/** The backend line in the side bar; on WebGPU its title is the adapter's own description. */
+function showBackend(line: string, name?: BackendName): void {
+  stats.backend.textContent = line;
+  const offer = name === undefined ? undefined : backends?.[name];
+  stats.backend.title = offer?.available === true ? (offer.adapter?.description ?? '') : '';
+}
+
 function download(filename: string, bytes: Uint8Array, format: ExportFormat): void {
   const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: format === 'onnx' ? 'application/octet-stream' : 'application/json' });
   const url = URL.createObjectURL(blob);
@@ -166,14 +185,25 @@ worker.onmessage = (event: MessageEvent<FromWorker>): void => {
   const m = event.data;
   if (m.type === 'hello') {
     hiddenOps = m.hiddenOps;
-    stats.backend.textContent = m.backend;
+    backends = m.backends;
+    controls.setBackends(backends);
+    // Until a run is built, the chosen backend as the worker found it.
+    const chosen = BACKENDS.find((name) => name === controls.read().backend) ?? 'wasm';
+    const offer = backends[chosen];
+    showBackend(offer.available ? offer.summary : `${BACKEND_LABELS[chosen]}: not available`, chosen);
     controls.setHiddenOps(hiddenOps, controls.read().activation);
     prepare();
+  } else if (m.type === 'backends') {
+    // Now WebGPU can be chosen: build the run a form waiting for it asks for.
+    backends = m.backends;
+    controls.setBackends(backends);
+    if (check().ok && checked.ok && needsNewRun(checked.settings, asked)) prepare();
   } else if (m.type === 'prepared') {
     run = m.run;
     current = m.settings;
     lesson = undefined;
     resetStats();
+    showBackend(m.backend, m.settings.backend);
     const problem: Problem = m.settings.problem;
     lossChart.clear();
     normsChart.reset(m.topology.linear);
@@ -191,6 +221,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>): void => {
       current = checked.ok ? checked.settings : current;
     }
     lesson = { frame: m.frame, phase: 0 };
+    showBackend(m.backend);
     step = m.frame.step;
   } else if (m.type === 'update') {
     apply(m);

@@ -25,6 +25,32 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 export const REGULARIZATIONS = ['none', 'l1', 'l2'] as const;
 export type RegularizationName = (typeof REGULARIZATIONS)[number];
 
+/**
+ * What the playground trains on: WebAssembly SIMD on the CPU's cores, or WebGPU compute shaders on
+ * the GPU (offered where the browser gives the worker a WebGPU adapter).
+ */
+export const BACKENDS = ['wasm', 'webgpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+/** What a WebGPU adapter says of itself (as `@gradstream/backend-webgpu` reports it). */
+export interface AdapterInfo {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly description: string;
+  /** A software adapter (SwiftShader): correct, not fast. */
+  readonly fallback: boolean;
+}
+
+/**
+ * What the worker found of one backend when it started: ready, with the line that names it and
+ * the ops after a hidden layer it computes (of the worker's `hiddenOps`; absent while it is still
+ * finding out), or why not.
+ */
+export type BackendOffer =
+  | { readonly available: true; readonly summary: string; readonly adapter?: AdapterInfo; readonly ops?: readonly string[] }
+  | { readonly available: false; readonly reason: string };
+export type BackendOffers = Readonly<Record<BackendName, BackendOffer>>;
+
 /** The page's two modes: the playground, or the lesson's 1-1-1 network shown number by number. */
 export const MODES = ['playground', 'lesson'] as const;
 export type Mode = (typeof MODES)[number];
@@ -51,6 +77,7 @@ export interface RunSettings {
   readonly batchSize: number;
   /** Seeds the data, the split, the initial weights and the shuffling. */
   readonly seed: number;
+  readonly backend: BackendName;
 }
 
 /** Page → worker. */
@@ -176,6 +203,8 @@ export interface LessonMessage {
   readonly type: 'lesson';
   readonly run: number;
   readonly frame: LessonFrame;
+  /** The backend the lesson computes on, in one line (its own: float64 needs the TypeScript one). */
+  readonly backend: string;
 }
 
 /** Worker → page. */
@@ -185,13 +214,17 @@ export type FromWorker =
       readonly type: 'hello';
       /** Registry ops that can follow a hidden linear layer, built-in and custom. */
       readonly hiddenOps: readonly string[];
-      /** The backend the worker trains on, in one line (`wasm: WebAssembly SIMD128, 2 threads`). */
-      readonly backend: string;
+      /** Each backend the controls can offer, found when the worker started. */
+      readonly backends: BackendOffers;
     }
+  /** The backends again, once the worker knows which ops each computes (it sent hello meanwhile). */
+  | { readonly type: 'backends'; readonly backends: BackendOffers }
   | {
       readonly type: 'prepared';
       readonly run: number;
       readonly settings: RunSettings;
+      /** The backend this run trains on, in one line (`wasm: WebAssembly SIMD128, 2 threads`, `WebGPU — google swiftshader (software)`). */
+      readonly backend: string;
       readonly topology: Topology;
       readonly points: PointCloud;
       readonly domain: Domain;

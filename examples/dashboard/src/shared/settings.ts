@@ -1,10 +1,13 @@
 import { FEATURES, type Feature } from './features.js';
 import {
+  BACKENDS,
   DATASETS,
   MODES,
   OPTIMIZERS,
   PROBLEMS,
   REGULARIZATIONS,
+  type BackendName,
+  type BackendOffers,
   type DatasetName,
   type Problem,
   type RunSettings,
@@ -48,7 +51,11 @@ export const DEFAULTS: RawSettings = {
   batchSize: '16',
   seed: '7',
   speed: '1000',
+  backend: 'wasm',
 };
+
+/** How each backend is named in its menu and in messages. */
+export const BACKEND_LABELS: Readonly<Record<BackendName, string>> = { wasm: 'WebAssembly', webgpu: 'WebGPU' };
 
 export const FIELDS = Object.keys(DEFAULTS) as Field[];
 
@@ -102,10 +109,25 @@ function oneOf<T extends string>(options: readonly T[], value: string, what: str
 }
 
 /**
- * Checks every field. `hiddenOps` are the ops the worker offers after a hidden layer (the
- * registry's); an unknown name is refused with the list.
+ * A backend the worker offers, or why it cannot be chosen. Until the worker has said which it has
+ * (`backends` absent), only WebAssembly is taken: the worker always brings it.
  */
-export function checkSettings(raw: RawSettings, hiddenOps: readonly string[]): Checked {
+function checkBackend(value: string, backends: BackendOffers | undefined): BackendName | string {
+  const name = BACKENDS.find((b) => b === value);
+  if (name === undefined) return `Choose ${BACKENDS.map((b) => BACKEND_LABELS[b]).join(' or ')}.`;
+  if (backends === undefined) return name === 'wasm' ? name : 'Waiting for the worker.';
+  const offer = backends[name];
+  if (!offer.available) return `${BACKEND_LABELS[name]} is not available here: ${offer.reason}. Choose ${BACKEND_LABELS.wasm}.`;
+  return offer.ops === undefined ? `Waiting for the worker to try each op on ${BACKEND_LABELS[name]}.` : name;
+}
+
+/**
+ * Checks every field. `hiddenOps` are the ops the worker offers after a hidden layer (the
+ * registry's); an unknown name is refused with the list. `backends` are what the worker found of
+ * each backend; a backend it does not have is refused with its reason, an op the chosen one does
+ * not compute with a hint.
+ */
+export function checkSettings(raw: RawSettings, hiddenOps: readonly string[], backends?: BackendOffers): Checked {
   const errors: Partial<Record<Field, string>> = {};
   const take = <T>(field: Field, v: T | string, isValue: (v: T | string) => v is T): T | undefined => {
     if (isValue(v)) return v;
@@ -137,6 +159,11 @@ export function checkSettings(raw: RawSettings, hiddenOps: readonly string[]): C
   const seed = take('seed', numberIn(raw.seed, LIMITS.seed, true), isNumber);
   const speed = (SPEEDS as readonly string[]).includes(raw.speed) ? raw.speed : undefined;
   if (speed === undefined) errors.speed = 'Choose a speed.';
+  const backend = take('backend', checkBackend(raw.backend, backends), isText(BACKENDS));
+  const offer = backend === undefined ? undefined : backends?.[backend];
+  if (activation !== undefined && offer?.available === true && offer.ops?.includes(activation) === false) {
+    errors.activation = `${activation} does not run on ${BACKEND_LABELS[backend as BackendName]}: choose another op, or ${BACKEND_LABELS.wasm}.`;
+  }
   if (trainRatio !== undefined && batchSize !== undefined && batchSize > Math.round(400 * trainRatio)) {
     errors.batchSize = `At most ${Math.round(400 * trainRatio)}: the training points of this split.`;
   }
@@ -158,6 +185,7 @@ export function checkSettings(raw: RawSettings, hiddenOps: readonly string[]): C
       regularizationRate: regularizationRate as number,
       batchSize: batchSize as number,
       seed: seed as number,
+      backend: backend as BackendName,
     },
     stepsPerSecond: speed === '' ? null : Number(speed),
   };

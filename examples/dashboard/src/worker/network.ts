@@ -1,11 +1,11 @@
 import { circles, gaussians, moons, plane, spirals, xorCloud, type Labeled, type ToyOptions } from '@gradstream/datasets';
-import { defaultRegistry, sequential, type LayerSpec, type Model, type Registry } from '@gradstream/graph';
+import { defaultRegistry, sequential, type BackendChoice, type LayerSpec, type Model, type Registry } from '@gradstream/graph';
 import { linear, mse, softmaxCrossEntropy } from '@gradstream/ops';
 import { adam, momentum, sgd, type Optimizer } from '@gradstream/trainer';
 import { Rng } from '@gradstream/tensor';
 import { featureLabel, featureRows, orderedFeatures } from '../shared/features.js';
 export { regularizationRates } from '../shared/settings.js';
-import type { DatasetName, OptimizerName, PointCloud, RunSettings, Topology } from '../shared/protocol.js';
+import type { BackendName, DatasetName, OptimizerName, PointCloud, RunSettings, Topology } from '../shared/protocol.js';
 
 /** Points per toy set, training and test together: enough to show the shape, few enough for many epochs a second. */
 export const SAMPLES = 400;
@@ -62,8 +62,18 @@ export function testMask(count: number, trainRatio: number, seed: number): Uint8
 }
 
 /**
+ * The library's choice for a backend of the menu. WebAssembly is asked for as `auto`, which takes
+ * it wherever it can run and else the TypeScript backend, saying why: the page still trains, and
+ * its backend line tells the truth.
+ */
+export function backendChoice(name: BackendName): BackendChoice {
+  return name === 'webgpu' ? 'webgpu' : 'auto';
+}
+
+/**
  * Features → hidden layers (a linear layer and the chosen op each) → the output: two class logits
- * trained with softmax cross-entropy, or one value trained with the mean squared error.
+ * trained with softmax cross-entropy, or one value trained with the mean squared error, on the
+ * chosen backend (WebGPU once `loadWebGpuBackend` has resolved).
  */
 export function buildNetwork(settings: RunSettings): Model {
   const layers: LayerSpec[] = [];
@@ -74,7 +84,12 @@ export function buildNetwork(settings: RunSettings): Model {
   }
   const classes = settings.problem === 'classification';
   layers.push(linear({ inFeatures: width, outFeatures: classes ? 2 : 1 }));
-  return sequential(layers, { inputShape: [settings.features.length], loss: classes ? softmaxCrossEntropy() : mse(), seed: settings.seed });
+  return sequential(layers, {
+    inputShape: [settings.features.length],
+    loss: classes ? softmaxCrossEntropy() : mse(),
+    seed: settings.seed,
+    backend: backendChoice(settings.backend),
+  });
 }
 
 export function buildOptimizer(settings: RunSettings): Optimizer {

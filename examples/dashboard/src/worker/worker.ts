@@ -1,8 +1,6 @@
-// The worker trains on WebAssembly: a browser build of the library loads a backend only when asked.
-import '@gradstream/backend-wasm';
-import { backendSummary, sequential } from '@gradstream/graph';
-import { linear, softmaxCrossEntropy } from '@gradstream/ops';
 import { transferables, type FromWorker, type ToWorker } from '../shared/protocol.js';
+import { backendLine } from './backend-line.js';
+import { offerBackends, withWebGpuOps } from './backends.js';
 import { exportModel } from './export.js';
 import { LessonRun } from './lesson.js';
 import { hiddenOps } from './network.js';
@@ -34,17 +32,18 @@ async function handle(m: ToWorker): Promise<void> {
     const run = ++runs;
     if (m.settings.mode === 'lesson') {
       lesson = new LessonRun();
-      post({ type: 'lesson', run, frame: await lesson.next() });
+      await postLessonStep(lesson, run);
       return;
     }
     session = new Session(run, m.settings, post);
     session.setSpeed(speed);
-    post(session.prepared());
+    post(await session.prepared());
   } else if (m.type === 'lessonStep') {
-    if (lesson !== undefined) post({ type: 'lesson', run: runs, frame: await lesson.next() });
+    if (lesson !== undefined) await postLessonStep(lesson, runs);
   } else if (m.type === 'export') {
     const model = lesson?.model ?? session?.model;
     if (model === undefined) return;
+    await session?.paramsOnHost();
     const name = lesson !== undefined ? 'lesson' : `${session?.settings.dataset ?? 'model'}`;
     post({ type: 'exported', run: runs, format: m.format, ...exportModel(model, m.format, `gradstream-${name}`) });
   } else if (m.type === 'start') session?.start(m.paused);
@@ -58,11 +57,22 @@ async function handle(m: ToWorker): Promise<void> {
   else session?.setRegularization(m.l1, m.l2);
 }
 
-onmessage = (event: MessageEvent<ToWorker>): void => {
-  handle(event.data).catch(fail);
-};
+async function postLessonStep(run: LessonRun, id: number): Promise<void> {
+  // The lesson computes in float64, which only the TypeScript backend does: it never uses the chosen one.
+  post({ type: 'lesson', run: id, frame: await run.next(), backend: backendLine(run.model.backend) });
+}
 
-// What the controls can offer: the ops that can follow a hidden layer (custom plugins included),
-// and the backend the runs train on.
-const probe = sequential([linear({ inFeatures: 1, outFeatures: 2 })], { inputShape: [1], loss: softmaxCrossEntropy() });
-post({ type: 'hello', hiddenOps: hiddenOps(), backend: backendSummary(probe.backend) });
+// Messages are handled one after another: a run's `prepared` reaches the page before anything
+// that run reports, and an export waits for its parameters. The first waits for the hello: what
+// the controls can offer, the ops that can follow a hidden layer (custom plugins included) and the
+// backends this browser gives the worker. Which ops run on WebGPU follows when found out, while
+// the page already trains on WebAssembly.
+const ops = hiddenOps();
+let queue: Promise<void> = offerBackends(ops).then((backends) => {
+  post({ type: 'hello', hiddenOps: ops, backends });
+  if (backends.webgpu.available) void withWebGpuOps(backends, ops).then((all) => post({ type: 'backends', backends: all }));
+});
+
+onmessage = (event: MessageEvent<ToWorker>): void => {
+  queue = queue.then(() => handle(event.data)).catch(fail);
+};

@@ -17,6 +17,7 @@ export function runSettings(over: Partial<RunSettings> = {}): RunSettings {
     regularizationRate: 0,
     batchSize: 16,
     seed: 3,
+    backend: 'wasm',
     ...over,
   };
 }

@@ -100,6 +100,8 @@ export class Run {
   private awaiting = false;
   /** Set once the parameters have been read back from a device backend at the end of the run. */
   private heldRead = false;
+  /** On a device backend: what the step in flight read back for its batch event. */
+  private deviceEventParts: { readonly gradients: boolean; readonly trace: boolean } | undefined;
   private permits = 0;
   private pendingLr: number | undefined;
   /** Rates of the weight penalty a `setRegularization` command set, taken up by the next step. */
@@ -543,11 +545,16 @@ export class Run {
     sync.upload([c.plan.x.data, c.plan.y.data]);
     engine.compute(c);
     const batchEvent = this.wantsBatchEvent();
+    // What the batch event carries is decided now, with what is read back: a subscriber arriving
+    // while the step is on the device would otherwise get values that never came back.
+    const gradients = batchEvent && this.wantsGradients();
+    const trace = batchEvent && this.wantsTrace();
+    this.deviceEventParts = { gradients, trace };
     const extra: TypedArray[] = [];
     // Clipping by the global norm reads every gradient on the host before the update.
     const clips = (engine.optimizer.config() as { clipNorm?: number }).clipNorm !== undefined;
-    if (clips || (batchEvent && (this.options.gradients === true || this.interest.wantsGradients()))) extra.push(...c.grads.map((g) => g.data));
-    if (batchEvent && (this.options.trace === true || this.interest.wantsTrace())) extra.push(...engine.valuesAndGradients(c));
+    if (clips || gradients) extra.push(...c.grads.map((g) => g.data));
+    if (trace) extra.push(...engine.valuesAndGradients(c));
     await sync.download(engine.deviceReads(c, sync, batchEvent, extra));
     if (this.ended || this.ending !== undefined) return;
     const loss = c.plan.loss;
@@ -618,9 +625,18 @@ export class Run {
       lr: engine.optimizer.lr,
       gradNorms: engine.gradNorms(),
     };
-    if (this.options.gradients === true || this.interest.wantsGradients()) event.gradients = engine.snapshotGradients(c);
-    if (this.options.trace === true || this.interest.wantsTrace()) event.trace = engine.trace(c);
+    const parts = this.deviceEventParts;
+    if (parts?.gradients ?? this.wantsGradients()) event.gradients = engine.snapshotGradients(c);
+    if (parts?.trace ?? this.wantsTrace()) event.trace = engine.trace(c);
     return event;
+  }
+
+  private wantsGradients(): boolean {
+    return this.options.gradients === true || this.interest.wantsGradients();
+  }
+
+  private wantsTrace(): boolean {
+    return this.options.trace === true || this.interest.wantsTrace();
   }
 
   private closeEpoch(evaluation: Evaluation | undefined): void {
