@@ -5,8 +5,10 @@
  * a system Vulkan loader, still runs every WebGPU kernel. A test aid, not a production path: on a
  * machine with a GPU and its Vulkan driver, `nodeWebGpu()` alone finds the real adapter.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { constants } from 'node:os';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { GradstreamError } from '@gradstream/tensor';
 
 /** The files of the SwiftShader Vulkan driver, as `@sparticuz/chromium` extracts them. */
@@ -44,6 +46,54 @@ export function swiftShaderEnv(dir: string, base: NodeJS.ProcessEnv = process.en
     LD_LIBRARY_PATH: existing === undefined || existing === '' ? dir : `${dir}${delimiter}${existing}`,
     VK_ICD_FILENAMES: join(dir, 'vk_swiftshader_icd.json'),
   };
+}
+
+/**
+ * True when this process started with its Vulkan loader pointed at a SwiftShader driver
+ * (`VK_ICD_FILENAMES` names its manifest, `LD_LIBRARY_PATH` holds its folder): such a process
+ * that still finds no adapter gains nothing from {@link rerunOnSwiftShader}.
+ *
+ * @example
+ * ```ts
+ * import { onSwiftShader } from '@gradstream/backend-webgpu/node';
+ * console.log(onSwiftShader()); // true inside the test runner's workers
+ * ```
+ */
+export function onSwiftShader(env: NodeJS.ProcessEnv = process.env): boolean {
+  const icd = env['VK_ICD_FILENAMES'];
+  if (icd === undefined || basename(icd) !== 'vk_swiftshader_icd.json') return false;
+  return (env['LD_LIBRARY_PATH'] ?? '').split(delimiter).includes(dirname(icd));
+}
+
+/**
+ * Runs this same command again (`process.execPath`, the same Node flags and arguments) in a child
+ * whose environment points the Vulkan loader at the SwiftShader driver in `dir` — the loader reads
+ * those variables only when a process starts, so a running one cannot switch. The child shares
+ * this process's stdio; SIGINT and SIGTERM are passed on. Resolves to its exit code (128 + the
+ * signal's number when a signal ended it). For commands that must run on a machine without a GPU
+ * (benchmarks, examples); a test aid, not a production path.
+ *
+ * @example
+ * ```ts
+ * import { tmpdir } from 'node:os';
+ * import { hasSwiftShader, onSwiftShader, rerunOnSwiftShader } from '@gradstream/backend-webgpu/node';
+ * const noAdapter = false; // what loadWebGpuBackend told you
+ * if (noAdapter && !onSwiftShader() && hasSwiftShader(tmpdir())) process.exit(await rerunOnSwiftShader(tmpdir()));
+ * ```
+ */
+export function rerunOnSwiftShader(dir: string): Promise<number> {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, ...swiftShaderEnv(dir) } });
+  const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  return new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code ?? (signal === null ? 1 : 128 + constants.signals[signal]));
+    });
+  });
 }
 
 /**
