@@ -1,6 +1,6 @@
 /// <reference types="@webgpu/types" />
 import { GradstreamError, type Backend, type DType, type DeviceSync, type KernelCall, type Kernels, type SourceBindings, type TypedArray } from '@gradstream/tensor';
-import type { AdapterSummary, WebGpu } from './device.js';
+import type { AdapterSummary, GpuDeviceHandle, WebGpu } from './device.js';
 import { Dispatcher } from './dispatcher.js';
 import { GpuArrays } from './gpu-arrays.js';
 import { GpuContext } from './gpu-context.js';
@@ -37,7 +37,7 @@ export interface WebGpuBackend extends Backend {
   /** What the adapter says of itself. */
   readonly adapter: AdapterSummary;
   /** The device the kernels run on. */
-  readonly device: GPUDevice;
+  readonly device: GpuDeviceHandle;
   /** Live GPU arrays and their bytes; arrays created, dispatches and submissions so far. */
   memory(): { readonly arrays: number; readonly bytes: number; readonly created: number; readonly dispatches: number; readonly submits: number };
   /** Destroys the device and every buffer on it; the backend must not be used afterwards. */
@@ -78,7 +78,8 @@ function kernelSet(ctx: GpuContext): Kernels {
  * ```
  */
 export function createWebGpuBackend(webgpu: WebGpu): WebGpuBackend {
-  const { device, adapter } = webgpu;
+  const { adapter } = webgpu;
+  const device = webgpu.device as GPUDevice;
   const dispatcher = new Dispatcher(device);
   const arrays = new GpuArrays(device, dispatcher);
   const ctx = new GpuContext(device, arrays, dispatcher);

@@ -20,6 +20,38 @@ export interface AdapterSummary {
 }
 
 /**
+ * A WebGPU entry point: `navigator.gpu` in a page, `nodeWebGpu()` in Node — a WebGPU `GPU`, typed
+ * here by what this package calls on it, so that its declarations need no DOM types.
+ *
+ * @example
+ * ```ts
+ * import type { GpuEntry } from '@gradstream/backend-webgpu';
+ * const fromPage = (): GpuEntry | undefined => (globalThis as { navigator?: { gpu?: GpuEntry } }).navigator?.gpu;
+ * ```
+ */
+export interface GpuEntry {
+  requestAdapter(options?: { powerPreference?: 'low-power' | 'high-performance' }): Promise<unknown>;
+}
+
+/**
+ * A WebGPU device as this package hands it out: a WebGPU `GPUDevice` (cast it with
+ * `@webgpu/types` to use the rest of its API), typed here by what callers of this package need.
+ *
+ * @example
+ * ```ts
+ * import type { GpuDeviceHandle } from '@gradstream/backend-webgpu';
+ * const largest = (d: GpuDeviceHandle) => d.limits.maxStorageBufferBindingSize;
+ * ```
+ */
+export interface GpuDeviceHandle {
+  readonly limits: { readonly maxStorageBufferBindingSize: number; readonly maxBufferSize: number };
+  /** Resolves when the device is lost (destroyed, or reset by the driver). */
+  readonly lost: Promise<unknown>;
+  /** Destroys the device: every buffer on it goes, and work on it fails with `DEVICE_LOST`. */
+  destroy(): void;
+}
+
+/**
  * A WebGPU device ready for the kernels, with what its adapter says of itself.
  *
  * @example
@@ -30,7 +62,7 @@ export interface AdapterSummary {
  * ```
  */
 export interface WebGpu {
-  readonly device: GPUDevice;
+  readonly device: GpuDeviceHandle;
   readonly adapter: AdapterSummary;
 }
 
@@ -45,8 +77,8 @@ export interface WebGpu {
  */
 export interface WebGpuRequest {
   /** The GPU to ask (Node's from `nodeWebGpu()`); `navigator.gpu` when absent. */
-  readonly gpu?: GPU;
-  readonly powerPreference?: GPUPowerPreference;
+  readonly gpu?: GpuEntry;
+  readonly powerPreference?: 'low-power' | 'high-performance';
 }
 
 /** The limits the kernels use, asked up to what the adapter offers. */
@@ -73,7 +105,7 @@ export async function requestWebGpu(request: WebGpuRequest = {}): Promise<WebGpu
     tried.push(why);
     throw new GradstreamError('BACKEND_UNAVAILABLE', `webgpu: no WebGPU device here (${tried.join('; ')})`, { tried: [...tried] });
   };
-  const gpu = request.gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  const gpu = (request.gpu ?? (globalThis as { navigator?: { gpu?: GpuEntry } }).navigator?.gpu) as GPU | undefined;
   if (gpu === undefined) fail(request.gpu === undefined ? 'navigator.gpu: absent (a browser without WebGPU, a page not served over https or localhost, or Node without nodeWebGpu())' : 'gpu: absent');
   const options: GPURequestAdapterOptions = request.powerPreference === undefined ? {} : { powerPreference: request.powerPreference };
   let adapter: GPUAdapter | null = null;

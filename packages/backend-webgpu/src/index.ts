@@ -14,7 +14,7 @@ import { createWebGpuBackend, type WebGpuBackend } from './backend.js';
 import { requestWebGpu, type WebGpuRequest } from './device.js';
 
 export { createWebGpuBackend, type WebGpuBackend } from './backend.js';
-export { requestWebGpu, type AdapterSummary, type WebGpu, type WebGpuRequest } from './device.js';
+export { requestWebGpu, type AdapterSummary, type GpuDeviceHandle, type GpuEntry, type WebGpu, type WebGpuRequest } from './device.js';
 
 let loaded: WebGpuBackend | undefined;
 let loading: Promise<WebGpuBackend> | undefined;

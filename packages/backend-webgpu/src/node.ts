@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { GradstreamError } from '@gradstream/tensor';
+import type { GpuEntry } from './device.js';
 
 /** The files of the SwiftShader Vulkan driver, as `@sparticuz/chromium` extracts them. */
 const SWIFTSHADER_FILES = ['libvulkan.so.1', 'libvk_swiftshader.so', 'vk_swiftshader_icd.json'] as const;
@@ -100,7 +101,7 @@ export function rerunOnSwiftShader(dir: string): Promise<number> {
  * GPU instances handed out: Dawn's instance must outlive every adapter and device made from it
  * (collecting it while they live aborts the process), so each is held for the process's life.
  */
-const instances: GPU[] = [];
+const instances: GpuEntry[] = [];
 
 /**
  * Node's `navigator.gpu`: a GPU instance from the optional `webgpu` package (install it beside this
@@ -115,8 +116,8 @@ const instances: GPU[] = [];
  * console.log(webgpu.adapter.architecture); // 'swiftshader' under swiftShaderEnv
  * ```
  */
-export async function nodeWebGpu(): Promise<GPU> {
-  let dawn: { create(flags: string[]): GPU };
+export async function nodeWebGpu(): Promise<GpuEntry> {
+  let dawn: { create(flags: string[]): GpuEntry };
   try {
     // Imported when asked for: the package is optional, and this entry is Node's only.
     dawn = (await import('webgpu')) as typeof dawn;

@@ -16,9 +16,10 @@ let session: Promise<{ webgpu: WebGpu; ctx: GpuContext }> | undefined;
 export function gpuContext(): Promise<{ webgpu: WebGpu; ctx: GpuContext }> {
   session ??= (async () => {
     const webgpu = await requestWebGpu({ gpu: await nodeWebGpu() });
-    const dispatcher = new Dispatcher(webgpu.device);
-    const arrays = new GpuArrays(webgpu.device, dispatcher);
-    return { webgpu, ctx: new GpuContext(webgpu.device, arrays, dispatcher) };
+    const device = webgpu.device as GPUDevice;
+    const dispatcher = new Dispatcher(device);
+    const arrays = new GpuArrays(device, dispatcher);
+    return { webgpu, ctx: new GpuContext(device, arrays, dispatcher) };
   })();
   return session;
 }
