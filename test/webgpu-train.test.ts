@@ -1,6 +1,7 @@
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { sequential, type Model } from '@gradstream/graph';
-import { linear, mse, relu, sigmoid, softmaxCrossEntropy } from '@gradstream/ops';
+import { dense, embedding, gru, linear, mse, relu, sigmoid, softmaxCrossEntropy } from '@gradstream/ops';
+import { Rng } from '@gradstream/tensor';
 import { adam, evaluateAsync, fit, sgd, type TrainEvent } from '@gradstream/trainer';
 import { digits } from '@gradstream/datasets/digits';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +120,33 @@ describe('training on WebGPU', () => {
   it('refuses a buffer larger than the device binds with a typed TOO_LARGE error naming the sizes', () => {
     const max = backend.device.limits.maxStorageBufferBindingSize;
     expect(() => backend.allocate('float32', max / 4 + 1)).toThrow(expect.objectContaining({ code: 'TOO_LARGE', details: expect.objectContaining({ maxBytes: max }) }));
+  });
+
+  it('trains a recurrent net (embedding, GRU, dense) to what the CPU reaches, and a bad token id ends the run with the CPU\'s typed error', async () => {
+    const rng = Rng.fromSeed(1);
+    const x: number[][] = [];
+    const y: number[][] = [];
+    for (let i = 0; i < 300; i++) {
+      const ids = [rng.int(4), rng.int(4), rng.int(4), rng.int(4)];
+      x.push(ids);
+      y.push([0, 1, 2, 3].map((c) => (c === ids[0] ? 1 : 0)));
+    }
+    const train = async (b: 'ts' | 'webgpu', data: { x: number[][]; y: number[][] }) => {
+      const model = sequential([embedding({ vocabSize: 4, dim: 8 }), gru({ units: 16 }), dense({ outFeatures: 4 })], { inputShape: [4], loss: softmaxCrossEntropy(), seed: 2, backend: b });
+      const end = await lastValueFrom(fit(model, data, { epochs: 30, batchSize: 30, optimizer: adam({ lr: 0.02 }), seed: 2 }));
+      return { model, end };
+    };
+    const cpu = await train('ts', { x, y });
+    const gpu = await train('webgpu', { x, y });
+    expect(gpu.end).toMatchObject({ type: 'end', reason: 'completed' });
+    const accuracy = async (m: Model) => (await evaluateAsync(m, { x, y }, ['accuracy'])).metrics.accuracy as number;
+    expect(await accuracy(gpu.model)).toBeGreaterThan(0.95);
+    expect(Math.abs((gpu.end.type === 'end' ? gpu.end.loss : NaN) - (cpu.end.type === 'end' ? cpu.end.loss : NaN))).toBeLessThan(1e-3);
+    const bad = { x: x.map((row, i) => (i === 37 ? [row[0] as number, 9, 0, 0] : row)), y };
+    const cpuError = await train('ts', bad).catch((e: unknown) => e);
+    const gpuError = await train('webgpu', bad).catch((e: unknown) => e);
+    expect(cpuError).toMatchObject({ code: 'INVALID_DATA' });
+    expect(gpuError).toMatchObject({ code: 'INVALID_DATA', message: (cpuError as Error).message });
   });
 
   it('trains the digits MLP to the held-out accuracy the CPU reaches (within 0.5 points)', async () => {

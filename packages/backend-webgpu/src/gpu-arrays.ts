@@ -3,6 +3,9 @@ import { GradstreamError, type TypedArray } from '@gradstream/tensor';
 import { BufferUsage, MapMode } from './gpu-constants.js';
 import type { Dispatcher } from './dispatcher.js';
 
+/** Input checks a backend's kernels can raise flags for. */
+const FAULT_SLOTS = 64;
+
 /**
  * The backend's arrays: each a `Float32Array` in host memory (its shape, its host copy) paired
  * with a GPU storage buffer of the same length, where the kernels work. The host copy holds what
@@ -24,6 +27,14 @@ export class GpuArrays {
   get failure(): GradstreamError | undefined {
     return this.dispatcher.failure;
   }
+
+  /**
+   * Flags that kernels raise on the device when their input data is bad (a token id out of
+   * range): the GPU cannot throw, so every read brings these back too, and a raised flag turns
+   * the read into its check's typed error. Made when the first check is registered.
+   */
+  private faults: Float32Array | undefined;
+  private readonly faultChecks: (() => Promise<never>)[] = [];
 
   constructor(
     private readonly device: GPUDevice,
@@ -52,6 +63,22 @@ export class GpuArrays {
     this.count++;
     this.created++;
     return host;
+  }
+
+  /**
+   * A flag for a kernel to raise on the device (`faults[slot] = 1.0`), and `explain`, which reads
+   * what it needs back and throws the typed error the flag stands for. Returns the slot.
+   */
+  faultSlot(explain: () => Promise<never>): number {
+    this.faults ??= this.allocate(FAULT_SLOTS);
+    if (this.faultChecks.length === FAULT_SLOTS) throw new RangeError(`webgpu: more than ${FAULT_SLOTS} input checks`);
+    this.faultChecks.push(explain);
+    return this.faultChecks.length - 1;
+  }
+
+  /** The flags of {@link GpuArrays.faultSlot}, for a kernel's arguments. */
+  faultFlags(): Float32Array {
+    return this.faults ??= this.allocate(FAULT_SLOTS);
   }
 
   /** True when `a` came from {@link GpuArrays.allocate} and is not freed. */
@@ -87,8 +114,10 @@ export class GpuArrays {
    * one mapped buffer; resolves when they are there (rejects with a typed error if the device was
    * lost or ran out of memory).
    */
-  async read(arrays: readonly TypedArray[]): Promise<void> {
+  async read(requested: readonly TypedArray[]): Promise<void> {
     if (this.failure !== undefined) throw this.failure;
+    const faults = this.faults;
+    const arrays = faults === undefined ? requested : [...requested, faults];
     let total = 0;
     for (const a of arrays) total += Math.max(4, a.length * 4);
     const staging = this.takeStaging(total);
@@ -115,6 +144,15 @@ export class GpuArrays {
     }
     staging.unmap();
     this.giveStaging(total, staging);
+    if (faults !== undefined) await this.raiseFaults(faults);
+  }
+
+  /** Throws the error of the first raised flag (after lowering them all, so the next read is clean). */
+  private async raiseFaults(faults: Float32Array): Promise<void> {
+    const slot = faults.findIndex((f) => f !== 0);
+    if (slot < 0) return;
+    this.write(faults, new Float32Array(FAULT_SLOTS));
+    await (this.faultChecks[slot] as () => Promise<never>)();
   }
 
   /** Destroys the arrays' GPU buffers; the arrays must not be used afterwards. */

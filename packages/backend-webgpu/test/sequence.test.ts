@@ -70,14 +70,27 @@ describe('gatherRows and scatterAddRows on WebGPU', () => {
     }
   }
 
-  it('reads zeros for an id outside [0, vocab) and skips it when scattering (the graph checks ids first)', async () => {
+  it('reads zeros for an id outside [0, vocab), and the next read back throws the CPU\'s error naming the op and the position', async () => {
     const dim = 2;
     const table = Float32Array.from({ length: VOCAB * dim }, (_, q) => q + 1);
     const ids = new Float32Array([3, -1, VOCAB, 2.5, Number.NaN, 0]);
     const out = blank(ctx, ids.length * dim);
-    k.gatherRows(upload(ctx, table), upload(ctx, ids), out, 2, 3, dim, VOCAB);
+    k.gatherRows(upload(ctx, table), upload(ctx, ids), out, 2, 3, dim, VOCAB, 'embedding "tokens"');
+    let cpu: unknown;
+    try {
+      tsBackend.gatherRows(table, ids, new Float32Array(ids.length * dim), 2, 3, dim, VOCAB, 'embedding "tokens"');
+    } catch (e) {
+      cpu = e;
+    }
+    const read = ctx.arrays.read([out]);
+    await expect(read).rejects.toMatchObject({ code: 'INVALID_DATA', message: (cpu as Error).message, details: { op: 'embedding "tokens"', position: [0, 1], value: -1 } });
+    // The row of each bad id is zeros; the flag is lowered, so the next read is clean.
     expect(Array.from(await download(ctx, out))).toEqual([7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2]);
+  });
 
+  it('skips an id outside [0, vocab) when scattering', async () => {
+    const dim = 2;
+    const ids = new Float32Array([3, -1, VOCAB, 2.5, Number.NaN, 0]);
     const dTable = blank(ctx, VOCAB * dim, 0);
     k.scatterAddRows(upload(ctx, new Float32Array(ids.length * dim).fill(1)), upload(ctx, ids), dTable, 2, 3, dim, VOCAB);
     const want = new Float32Array(VOCAB * dim);

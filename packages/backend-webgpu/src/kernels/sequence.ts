@@ -1,4 +1,4 @@
-import { UNARY_OPS, type Kernels } from '@gradstream/tensor';
+import { GradstreamError, UNARY_OPS, tsBackend, type Kernels, type TypedArray } from '@gradstream/tensor';
 import type { KernelSpec } from '../dispatcher.js';
 import type { GpuContext } from '../gpu-context.js';
 import { renderWgsl } from '../wgsl-expr.js';
@@ -137,20 +137,41 @@ const LSTM_CELL_BACKWARD = cell(
   dc[i] = dct * fg;`,
 );
 
-// An id that is not an integer in [0, vocab) reads a row of zeros: the GPU cannot throw, and the
-// graph checks ids on the host before they reach the kernel (NaN fails every comparison).
+// An id that is not an integer in [0, vocab) reads a row of zeros and raises the call's fault
+// flag (NaN fails every comparison): the GPU cannot throw, so the next read back turns the flag
+// into the TypeScript backend's error, naming the op and the position.
 const GATHER_ROWS = elementwise(
   'gatherRows',
-  ['table', 'ids', 'out'],
+  ['table', 'ids', 'out', 'faults'],
   [
     ['dim', 'u32'],
     ['vocab', 'u32'],
+    ['slot', 'u32'],
   ],
   `let id = ids[i / u.dim];
   var value = 0.0;
   if (id >= 0.0 && id < f32(u.vocab) && id == floor(id)) { value = table[u32(id) * u.dim + i % u.dim]; }
+  else if (i % u.dim == 0u) { faults[u.slot] = 1.0; }
   out[i] = value;`,
 );
+
+/** The last lookup of one op (by its label), for the error its fault flag stands for. */
+interface Lookup {
+  slot: number;
+  ids: TypedArray;
+  batch: number;
+  steps: number;
+  dim: number;
+  vocab: number;
+}
+
+/** The ids back from the device, checked as the TypeScript backend checks them: its error, or a plain one. */
+async function explainIds(ctx: GpuContext, label: string, call: Lookup): Promise<never> {
+  await ctx.arrays.read([call.ids]);
+  const rows = call.batch * call.steps;
+  tsBackend.gatherRows(new Float32Array(call.vocab), call.ids.subarray(0, rows), new Float32Array(rows), call.batch, call.steps, 1, call.vocab, label);
+  throw new GradstreamError('INVALID_DATA', `${label}: an input id was not a token id (an integer in [0, ${call.vocab}))`, { op: label, vocab: call.vocab });
+}
 
 // One invocation per element of dTable, summing the rows of its id in id order: no two
 // invocations write one place, and the sum's order is the TypeScript backend's. An id that is not
@@ -188,14 +209,26 @@ const ADD_BLOCKS = elementwise('copyBlocksAccumulate', ['src', 'dst'], BLOCK_UNI
 /**
  * The sequence kernels of the contract: embedding lookup and its backward (`gatherRows`,
  * `scatterAddRows`), strided block copies (`copyBlocks`) and the GRU and LSTM cells with their
- * backwards. Out-of-range ids are not errors here (the GPU cannot throw; the graph checks ids
- * first): `gatherRows` reads zeros for them and `scatterAddRows` skips them.
+ * backwards. An id out of range makes `gatherRows` read zeros and raise a flag that the next read
+ * back turns into the same `INVALID_DATA` error as on the CPU; `scatterAddRows` skips it.
  */
 export function sequenceKernels(ctx: GpuContext): Pick<Kernels, 'gatherRows' | 'scatterAddRows' | 'copyBlocks' | 'gruCell' | 'gruCellBackward' | 'lstmCell' | 'lstmCellBackward'> {
+  const lookups = new Map<string, Lookup>();
   return {
-    gatherRows: (table, ids, out, batch, steps, dim, vocab) => {
+    gatherRows: (table, ids, out, batch, steps, dim, vocab, label = 'gatherRows') => {
+      let call = lookups.get(label);
+      if (call === undefined) {
+        const made: Lookup = { slot: 0, ids, batch, steps, dim, vocab };
+        made.slot = ctx.arrays.faultSlot(() => explainIds(ctx, label, made));
+        lookups.set(label, (call = made));
+      }
+      call.ids = ids;
+      call.batch = batch;
+      call.steps = steps;
+      call.dim = dim;
+      call.vocab = vocab;
       const n = batch * steps * dim;
-      ctx.run1d(GATHER_ROWS, [table, ids, out], [n, dim, vocab], n);
+      ctx.run1d(GATHER_ROWS, [table, ids, out, ctx.arrays.faultFlags()], [n, dim, vocab, call.slot], n);
     },
     scatterAddRows: (dOut, ids, dTable, batch, steps, dim, vocab) => {
       const n = vocab * dim;
