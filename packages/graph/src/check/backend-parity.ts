@@ -16,7 +16,7 @@ import { checkConfig, resolveCase, type GradcheckOptions } from './gradcheck.js'
  * ```
  */
 export interface ParityEntry {
-  readonly kind: 'output' | 'input gradient' | 'param gradient';
+  readonly kind: 'output' | 'input gradient' | 'param gradient' | 'state';
   readonly name: string;
   readonly maxError: number;
   /** The element where the error is largest, and the two backends' values there. */
@@ -57,9 +57,10 @@ export interface ParityOptions {
 }
 
 /**
- * Runs one op forward and backward in float32 on two backends — a `candidate` (a new backend,
- * the WebGPU one) and the `reference` (the TypeScript backend by default) — from the same inputs,
- * parameters, state and incoming gradient, and compares the output and every gradient. The
+ * Runs one op forward (in training mode) and backward in float32 on two backends — a `candidate`
+ * (a new backend, the WebGPU one) and the `reference` (the TypeScript backend by default) — from
+ * the same inputs, parameters, state and incoming gradient, and compares the output, every
+ * gradient, and the state the forward updated (moving statistics). The
  * reference's gradients are the ones {@link gradcheck} checks against finite differences, so a
  * backend that agrees with it computes each op's backward correctly. Works with device backends
  * (values go up and come back through their `sync`), hence the promise.
@@ -129,6 +130,8 @@ export async function backendParity(plugin: RegisteredPlugin, options: ParityOpt
     const list: [ParityEntry['kind'], string, Tensor][] = [['output', s.last.name, s.program.values.get(s.last.name) as Tensor]];
     for (const name of plugin.inputs) if (s.differentiable.has(name)) list.push(['input gradient', name, s.program.grads.get(name) as Tensor]);
     for (const node of s.nodes) for (const k of Object.keys(node.params)) list.push(['param gradient', `${node.name}.${k}`, s.program.paramGrads.get(`${node.name}.${k}`) as Tensor]);
+    // State as the training forward left it (moving statistics): its update is compared too.
+    for (const node of s.nodes) for (const [k, t] of Object.entries(node.state)) list.push(['state', `${node.name}.${k}`, t]);
     return list;
   });
   await candidate.sync?.download((compared[0] ?? []).map(([, , t]) => t.data));
