@@ -57,6 +57,8 @@ export class Dispatcher {
   private readonly i32 = new Int32Array(this.staging);
   private readonly f32 = new Float32Array(this.staging);
   private slot = 0;
+  /** The dynamic offset of a dispatch's uniforms, in an array made once (not one per dispatch). */
+  private readonly offset = new Uint32Array(1);
   private encoder: GPUCommandEncoder | undefined;
   private pass: GPUComputePassEncoder | undefined;
   private readonly ids = new WeakMap<GPUBuffer, number>();
@@ -95,7 +97,8 @@ export class Dispatcher {
     this.slot++;
     const pass = this.openPass();
     pass.setPipeline(c.pipeline);
-    pass.setBindGroup(0, this.bindGroup(c, buffers), [offset]);
+    this.offset[0] = offset;
+    pass.setBindGroup(0, this.bindGroup(c, buffers), this.offset, 0, 1);
     pass.dispatchWorkgroups(groupsX, groupsY, groupsZ);
     this.dispatches++;
   }
