@@ -19,4 +19,6 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 // Relative paths start where the user ran the command, also through `pnpm gradstream` in a subdirectory.
 const cwd = launchCwd(process.env, process.cwd());
-process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: interrupt.signal, cwd });
+// `--backend webgpu` without a GPU adapter runs this command line again on SwiftShader, where its files are at hand.
+const rerunOnSwiftShader = async (dir: string): Promise<number> => (await import('@gradstream/backend-webgpu/node')).rerunOnSwiftShader(dir);
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: interrupt.signal, cwd, rerunOnSwiftShader });

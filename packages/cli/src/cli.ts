@@ -109,7 +109,7 @@ function buildProgram(ctx: CommandContext, exit: (code: number) => void): Comman
     .addOption(new Option('--normalize <method>', 'rescale the inputs with statistics of the training samples, kept in the checkpoint').choices(['standard', 'minmax']))
     .option('--checkpoint <file>', 'keep the best epoch (lowest validation loss, else training loss) in this file')
     .option('--json', 'print every training event as a line of JSON instead of the bar and the chart', false)
-    .option('--backend <name>', 'kernels to run on: wasm (WebAssembly SIMD, all cores), ts (TypeScript) or auto', parse.backend, 'auto')
+    .option('--backend <name>', 'kernels to run on: wasm (WebAssembly SIMD, all cores), ts (TypeScript), webgpu (the GPU; needs a WebGPU adapter) or auto', parse.backend, 'auto')
     .option('--threads <n>', "threads for the wasm backend's large kernels (default: every core)", parse.positiveInt)
     .option('--verbose', 'say which backend runs the model, and why, before training', false)
     .addHelpText('after', DATA_HELP)
@@ -141,7 +141,7 @@ function buildProgram(ctx: CommandContext, exit: (code: number) => void): Comman
     .option('--label-column <name|index>', 'the CSV column holding the target: a header name or a 0-based index (default: the last columns)')
     .option('--batch <n>', 'samples per forward pass', parse.positiveInt, 256)
     .option('--json', 'print the result as one JSON object', false)
-    .option('--backend <name>', 'kernels to run on: wasm, ts or auto', parse.backend, 'auto')
+    .option('--backend <name>', 'kernels to run on: wasm, ts, webgpu or auto', parse.backend, 'auto')
     .option('--threads <n>', "threads for the wasm backend's large kernels (default: every core)", parse.positiveInt)
     .addHelpText('after', DATA_HELP)
     .action(async (checkpoint: string, options: Parameters<typeof evalCommand>[1]) => exit(await evalCommand(checkpoint, options, ctx)));
@@ -154,7 +154,7 @@ function buildProgram(ctx: CommandContext, exit: (code: number) => void): Comman
     .option('--label-column <name|index>', 'a CSV column to leave out of the inputs: a header name or a 0-based index')
     .option('--batch <n>', 'samples per forward pass', parse.positiveInt, 256)
     .option('--json', 'one JSON object per sample: {"class":k,"probabilities":[…]} or {"prediction":[…]}', false)
-    .option('--backend <name>', 'kernels to run on: wasm, ts or auto', parse.backend, 'auto')
+    .option('--backend <name>', 'kernels to run on: wasm, ts, webgpu or auto', parse.backend, 'auto')
     .option('--threads <n>', "threads for the wasm backend's large kernels (default: every core)", parse.positiveInt)
     .action(async (checkpoint: string, options: Parameters<typeof predictCommand>[1]) => exit(await predictCommand(checkpoint, options, ctx)));
 

@@ -6,7 +6,7 @@ import { GradstreamError } from '@gradstream/tensor';
  * | code | meaning |
  * | --- | --- |
  * | 0 | success |
- * | 1 | the work failed or its input was wrong: an invalid spec, bad data, an unreadable or corrupt checkpoint, a file that cannot be read or written (`FILE_ERROR`), a diverged run, a model ONNX cannot hold or an ONNX model gradstream cannot read (`UNSUPPORTED_EXPORT`, `UNSUPPORTED_IMPORT`) |
+ * | 1 | the work failed or its input was wrong: an invalid spec, bad data, an unreadable or corrupt checkpoint, a file that cannot be read or written (`FILE_ERROR`), a diverged run, a model ONNX cannot hold or an ONNX model gradstream cannot read (`UNSUPPORTED_EXPORT`, `UNSUPPORTED_IMPORT`), a backend this machine cannot run (`BACKEND_UNAVAILABLE`: `--backend webgpu` without a WebGPU adapter) |
  * | 2 | the command line itself was wrong: an unknown command or option, a missing or malformed argument, an unknown built-in dataset or setting (error code `INVALID_USAGE`) |
  * | 130 | interrupted (Ctrl-C) |
  *

@@ -44,6 +44,14 @@ export interface CliIo {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** What `--data -` reads (default: the process's stdin). */
   readonly stdin?: AsyncIterable<string | Uint8Array> | NodeJS.ReadableStream;
+  /**
+   * Runs this same command line again in a child process whose Vulkan loader uses the SwiftShader
+   * driver in `dir`, resolving to the child's exit code: how `--backend webgpu` goes on where Node
+   * finds no GPU adapter. The `gradstream` binary passes `rerunOnSwiftShader` from
+   * `@gradstream/backend-webgpu/node`; left out (a program calling {@link runCli}, whose process is
+   * not the command line), such a command fails with the `BACKEND_UNAVAILABLE` error instead.
+   */
+  readonly rerunOnSwiftShader?: (dir: string) => Promise<number>;
 }
 
 /** Writes whole lines. */

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { BACKEND_OPTIONS, type BackendOption } from './backend-option.js';
 
 /** Bytes per unit of a size on the command line. */
 const BYTE_UNITS: Readonly<Record<string, number>> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
@@ -25,9 +26,10 @@ export const parse = {
     if (text.trim() === '' || !(v > 0 && v < 1)) throw new InvalidArgumentError('expected a fraction between 0 and 1, e.g. 0.2.');
     return v;
   },
-  backend(text: string): 'auto' | 'ts' | 'wasm' {
-    if (text === 'auto' || text === 'ts' || text === 'wasm') return text;
-    throw new InvalidArgumentError('expected ts, wasm or auto.');
+  backend(text: string): BackendOption {
+    const name = BACKEND_OPTIONS.find((b) => b === text);
+    if (name === undefined) throw new InvalidArgumentError('expected ts, wasm, webgpu or auto.');
+    return name;
   },
   /** A size in bytes: a number, optionally with a unit (B, KiB, MiB, GiB, kB, MB, GB), e.g. `512MiB`. */
   bytes(text: string): number {

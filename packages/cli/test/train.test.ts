@@ -44,7 +44,7 @@ describe('gradstream train', () => {
     expect(wasmStart?.type === 'start' && wasmStart.config.backend).toBe('wasm: WebAssembly SIMD128, 1 thread');
     const bad = await run(['train', XOR_SPEC, '--data', 'builtin:xor', '--backend', 'gpu']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--backend <name>' argument 'gpu' is invalid\. expected ts, wasm or auto\./);
+    expect(bad.stderr).toMatch(/--backend <name>' argument 'gpu' is invalid\. expected ts, wasm, webgpu or auto\./);
     // the same numbers within float32 rounding on either backend
     const loss = (out: string) => (jsonLines(out).find((e) => e.type === 'epoch') as { loss: number }).loss;
     expect(Math.abs(loss(ts.stdout) - loss(wasm.stdout))).toBeLessThan(1e-5);

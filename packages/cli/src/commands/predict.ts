@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { loadCheckpoint } from '@gradstream/graph/node';
 import { sizeOf, type DType } from '@gradstream/tensor';
+import { prepareBackend } from '../backend-option.js';
 import { loadInputs } from '../data/load-inputs.js';
 import { readPreprocessing } from '../data/preprocessing.js';
 import { EXIT } from '../exit-codes.js';
-import { predictRows, type Prediction } from '../predict/predictions.js';
+import { predictRowsAsync, type Prediction } from '../predict/predictions.js';
 import { modelOptions, type CommandContext } from './context.js';
 import type { EvalOptions } from './eval.js';
 
@@ -34,14 +35,13 @@ const CHUNK = 1000;
  * ```
  */
 export async function predictCommand(path: string, options: PredictOptions, ctx: CommandContext): Promise<number> {
-  const { model, meta } = await loadCheckpoint(resolve(ctx.cwd, path), {
-    backend: options.backend,
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
-    ...modelOptions(ctx),
-  });
+  const ready = await prepareBackend(options.backend, options.threads, ctx);
+  if ('exit' in ready) return ready.exit;
+  const { model, meta } = await loadCheckpoint(resolve(ctx.cwd, path), { ...ready.options, ...modelOptions(ctx) });
   const preprocessing = readPreprocessing(meta, path, sizeOf(model.inputShape));
   const inputs = await loadInputs(options.data, model, ctx.cwd, ctx.io.stdin, options.labelColumn === undefined ? {} : { labelColumn: options.labelColumn });
-  const predictions = predictRows(model, inputs.x, { batch: options.batch, preprocessing });
+  // Asynchronous: on WebGPU each batch's outputs are read back from the device.
+  const predictions = await predictRowsAsync(model, inputs.x, { batch: options.batch, preprocessing });
   const value = numberText(model.dtype);
   const line = options.json ? (p: Prediction) => jsonLine(p, value) : (p: Prediction) => csvLine(p, value);
   const lines = options.json ? [] : [csvHeader(predictions[0] as Prediction)];

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { backendSummary } from '@gradstream/graph';
 import { writeCheckpointFile } from '@gradstream/graph/node';
 import { checkpointBest, fit, type EndEvent, type EpochEvent, type TrainEvent } from '@gradstream/trainer';
+import { prepareBackend, type BackendOption } from '../backend-option.js';
 import { withPreprocessing } from '../data/preprocessing.js';
 import { EXIT } from '../exit-codes.js';
 import { formatNumber } from '../format.js';
@@ -29,7 +30,7 @@ export interface TrainOptions {
   readonly normalize?: 'standard' | 'minmax';
   readonly checkpoint?: string;
   readonly json: boolean;
-  readonly backend: 'auto' | 'ts' | 'wasm';
+  readonly backend: BackendOption;
   readonly threads?: number;
   readonly verbose: boolean;
 }
@@ -42,7 +43,10 @@ export interface TrainOptions {
  */
 export async function trainCommand(path: string, options: TrainOptions, ctx: CommandContext): Promise<number> {
   const { stdout } = ctx.io;
-  const model = await readModel(path, ctx.cwd, options.seed, { backend: options.backend, ...(options.threads === undefined ? {} : { threads: options.threads }), ...modelOptions(ctx) });
+  const ready = await prepareBackend(options.backend, options.threads, ctx);
+  if ('exit' in ready) return ready.exit;
+  // On WebGPU the trainer reads the parameters back before each checkpoint and at the end: nothing here changes.
+  const model = await readModel(path, ctx.cwd, options.seed, { ...ready.options, ...modelOptions(ctx) });
   // On stderr, so stdout stays the run's output (and --json's lines stay JSON).
   if (options.verbose) println(ctx.io.stderr, `backend     ${backendSummary(model.backend)}`);
   // Split (shuffled, stratified), --val-data and --normalize; warnings on stderr like --verbose's line.

@@ -1,5 +1,5 @@
 import type { Model } from '@gradstream/graph';
-import { GradstreamError, sizeOf, type Tensor } from '@gradstream/tensor';
+import { GradstreamError, sizeOf, type Tensor, type TypedArray } from '@gradstream/tensor';
 import { predictedClass } from '../data/classes.js';
 import { applyPreprocessing, type Preprocessing } from '../data/preprocessing.js';
 
@@ -48,7 +48,9 @@ export type Prediction = ClassPrediction | ValuePrediction;
 
 /**
  * The model's outputs for input rows, computed in evaluation mode (dropout off) `batch` rows at a
- * time: `rows × outputs` values, row after row. Rows must be as wide as the model's input.
+ * time: `rows × outputs` values, row after row. Rows must be as wide as the model's input. On a
+ * backend whose results come back asynchronously (WebGPU) it throws an `INVALID_USAGE` error: use
+ * {@link modelOutputsAsync} there.
  *
  * @param model - the model
  * @param x - input rows, each as wide as the product of `inputShape`
@@ -63,9 +65,55 @@ export type Prediction = ClassPrediction | ValuePrediction;
  * ```
  */
 export function modelOutputs(model: Model, x: readonly (readonly number[])[], batch = 256): Float64Array {
+  if (model.backend.sync !== undefined) {
+    throw new GradstreamError('INVALID_USAGE', `modelOutputs: the ${model.backend.name} backend's results come back asynchronously: use await modelOutputsAsync(…)`, {
+      backend: model.backend.name,
+    });
+  }
+  const out = new Float64Array(x.length * sizeOf(model.outputShape));
+  for (const b of batches(model, x, batch)) b.copyTo(out);
+  return out;
+}
+
+/**
+ * {@link modelOutputs} on any backend, the WebGPU one included: each batch's outputs are read back
+ * from the device before they are copied out.
+ *
+ * @param model - the model
+ * @param x - input rows, each as wide as the product of `inputShape`
+ * @param batch - rows per forward pass (default 256)
+ * @example
+ * ```ts
+ * import { modelOutputsAsync } from '@gradstream/cli';
+ * import { fromSpec } from '@gradstream/graph';
+ * import '@gradstream/ops';
+ * const model = fromSpec({ version: 1, inputShape: [2], layers: [{ op: 'linear', inFeatures: 2, outFeatures: 1 }], loss: { op: 'mse' } });
+ * (await modelOutputsAsync(model, [[0, 1], [1, 0]])).length; // 2
+ * ```
+ */
+export async function modelOutputsAsync(model: Model, x: readonly (readonly number[])[], batch = 256): Promise<Float64Array> {
+  const out = new Float64Array(x.length * sizeOf(model.outputShape));
+  for (const b of batches(model, x, batch)) {
+    await model.backend.sync?.download([b.outputs]);
+    b.copyTo(out);
+  }
+  return out;
+}
+
+/** One forward pass's outputs, still in its plan: read them before the next batch runs. */
+interface OutputBatch {
+  readonly outputs: TypedArray;
+  copyTo(out: Float64Array): void;
+}
+
+/**
+ * The rows run forward `batch` at a time, in evaluation mode; each batch is sent to the device
+ * first (when the backend has one) and yielded with its outputs not yet read back, so the sync and
+ * async callers share one loop.
+ */
+function* batches(model: Model, x: readonly (readonly number[])[], batch: number): Generator<OutputBatch> {
   const inputWidth = sizeOf(model.inputShape);
   const width = sizeOf(model.outputShape);
-  const out = new Float64Array(x.length * width);
   x.forEach((row, i) => {
     if (row.length !== inputWidth) {
       throw new GradstreamError('INVALID_DATA', `row ${i + 1}: ${row.length} input value(s), but the model's input takes ${inputWidth}`, { row: i + 1 });
@@ -76,17 +124,23 @@ export function modelOutputs(model: Model, x: readonly (readonly number[])[], ba
     const plan = model.plan(size, 'infer');
     const input = plan.x.data;
     for (let r = 0; r < size; r++) input.set(x[start + r] as readonly number[], r * inputWidth);
+    model.backend.sync?.upload([input]);
     plan.predict();
-    const pred = (plan.values.get(model.output) as Tensor).data;
-    for (let k = 0; k < size * width; k++) out[start * width + k] = pred[k] as number;
+    const outputs = (plan.values.get(model.output) as Tensor).data;
+    yield {
+      outputs,
+      copyTo: (out) => {
+        for (let k = 0; k < size * width; k++) out[start * width + k] = outputs[k] as number;
+      },
+    };
   }
-  return out;
 }
 
 /**
  * A model's predictions for input rows: for a classifier (a `softmaxCrossEntropy` loss) the
  * arg-max class and the softmax probabilities, for other models the outputs. The rows are first
- * preprocessed as the model was trained (`preprocessing`, as a checkpoint keeps it).
+ * preprocessed as the model was trained (`preprocessing`, as a checkpoint keeps it). On WebGPU,
+ * use {@link predictRowsAsync}.
  *
  * @param model - the model
  * @param x - input rows as the data holds them
@@ -100,15 +154,40 @@ export function modelOutputs(model: Model, x: readonly (readonly number[])[], ba
  * const [first] = predictRows(model, [[0.5, 1]]); // { class: …, probabilities: [p0, p1, p2] }
  * ```
  */
-export function predictRows(
-  model: Model,
-  x: readonly (readonly number[])[],
-  options: { readonly batch?: number; readonly preprocessing?: Preprocessing } = {},
-): Prediction[] {
+export function predictRows(model: Model, x: readonly (readonly number[])[], options: PredictRowsOptions = {}): Prediction[] {
+  return predictionsOf(model, modelOutputs(model, applyPreprocessing(x, options.preprocessing ?? {}), options.batch));
+}
+
+/**
+ * {@link predictRows} on any backend, the WebGPU one included (see {@link modelOutputsAsync}).
+ *
+ * @param model - the model
+ * @param x - input rows as the data holds them
+ * @param options - rows per forward pass, and the preprocessing to apply first
+ * @example
+ * ```ts
+ * import { predictRowsAsync } from '@gradstream/cli';
+ * import { fromSpec } from '@gradstream/graph';
+ * import '@gradstream/ops';
+ * const model = fromSpec({ version: 1, inputShape: [2], layers: [{ op: 'linear', inFeatures: 2, outFeatures: 3 }], loss: { op: 'softmaxCrossEntropy' } });
+ * const [first] = await predictRowsAsync(model, [[0.5, 1]]); // { class: …, probabilities: [p0, p1, p2] }
+ * ```
+ */
+export async function predictRowsAsync(model: Model, x: readonly (readonly number[])[], options: PredictRowsOptions = {}): Promise<Prediction[]> {
+  return predictionsOf(model, await modelOutputsAsync(model, applyPreprocessing(x, options.preprocessing ?? {}), options.batch));
+}
+
+/** Options of {@link predictRows}: rows per forward pass, and the preprocessing to apply first. */
+interface PredictRowsOptions {
+  readonly batch?: number;
+  readonly preprocessing?: Preprocessing;
+}
+
+/** Each row's {@link Prediction} from the model's outputs (`rows × outputs`, row after row). */
+function predictionsOf(model: Model, outputs: Float64Array): Prediction[] {
   const width = sizeOf(model.outputShape);
-  const outputs = modelOutputs(model, applyPreprocessing(x, options.preprocessing ?? {}), options.batch);
   const classifier = model.lossNode.op.name === 'softmaxCrossEntropy';
-  return x.map((_, i) => {
+  return Array.from({ length: outputs.length / width }, (_, i) => {
     const row = Array.from(outputs.subarray(i * width, (i + 1) * width));
     return classifier ? { class: predictedClass(outputs, i, width), probabilities: softmax(row) } : { prediction: row };
   });

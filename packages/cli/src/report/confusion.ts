@@ -2,7 +2,7 @@ import type { Model } from '@gradstream/graph';
 import { sizeOf } from '@gradstream/tensor';
 import { predictedClass, targetClasses } from '../data/classes.js';
 import { formatNumber } from '../format.js';
-import { modelOutputs } from '../predict/predictions.js';
+import { modelOutputs, modelOutputsAsync } from '../predict/predictions.js';
 
 /**
  * How well one class is told apart: `precision` — of the samples predicted as the class, the share
@@ -89,6 +89,7 @@ export function classScores(matrix: readonly (readonly number[])[]): ClassScore[
  * A model's {@link ClassReport} on labelled data, predicted in evaluation mode, when the targets are
  * classes (see {@link targetClasses}); `undefined` for regression targets. The classes are read the
  * way the `accuracy` metric reads them, so the matrix's diagonal holds its hits.
+ * On WebGPU, use {@link classReportAsync}.
  *
  * @param model - the model
  * @param x - input rows, as the model takes them (preprocessed)
@@ -105,10 +106,35 @@ export function classScores(matrix: readonly (readonly number[])[]): ClassScore[
  */
 export function classReport(model: Model, x: readonly (readonly number[])[], y: readonly (readonly number[])[], batch = 256): ClassReport | undefined {
   const targets = targetClasses(model, y);
-  if (targets === undefined) return undefined;
+  return targets === undefined ? undefined : reportOf(model, targets, modelOutputs(model, x, batch));
+}
+
+/**
+ * {@link classReport} on any backend, the WebGPU one included: the outputs are read back from the
+ * device batch by batch (see {@link modelOutputsAsync}).
+ *
+ * @param model - the model
+ * @param x - input rows, as the model takes them (preprocessed)
+ * @param y - target rows, as fitted to the model
+ * @param batch - rows per forward pass
+ * @example
+ * ```ts
+ * import { classReportAsync } from '@gradstream/cli';
+ * import { fromSpec } from '@gradstream/graph';
+ * import '@gradstream/ops';
+ * const model = fromSpec({ version: 1, inputShape: [2], layers: [{ op: 'linear', inFeatures: 2, outFeatures: 2 }], loss: { op: 'softmaxCrossEntropy' } });
+ * (await classReportAsync(model, [[0, 1], [1, 0]], [[1, 0], [0, 1]]))?.matrix; // 2 × 2 counts summing to 2
+ * ```
+ */
+export async function classReportAsync(model: Model, x: readonly (readonly number[])[], y: readonly (readonly number[])[], batch = 256): Promise<ClassReport | undefined> {
+  const targets = targetClasses(model, y);
+  return targets === undefined ? undefined : reportOf(model, targets, await modelOutputsAsync(model, x, batch));
+}
+
+/** The report from the true classes and the model's outputs (`rows × classes`, row after row). */
+function reportOf(model: Model, targets: { readonly labels: readonly number[]; readonly count: number }, outputs: Float64Array): ClassReport {
   const width = sizeOf(model.outputShape);
-  const outputs = modelOutputs(model, x, batch);
-  const predicted = x.map((_, i) => predictedClass(outputs, i, width));
+  const predicted = targets.labels.map((_, i) => predictedClass(outputs, i, width));
   const matrix = confusionMatrix(targets.labels, predicted, targets.count);
   return { matrix, classes: classScores(matrix) };
 }
