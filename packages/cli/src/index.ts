@@ -34,7 +34,7 @@ export { predictedClass, targetClasses } from './data/classes.js';
 export { classGaps, splitValidation, type SplitOptions, type ValidationSplit } from './data/split.js';
 export { applyPreprocessing, readPreprocessing, withPreprocessing, type Preprocessing } from './data/preprocessing.js';
 export { trainingData, type TrainingData, type TrainingDataOptions } from './train/training-data.js';
-export { modelOutputs, modelOutputsAsync, predictRows, predictRowsAsync, type ClassPrediction, type Prediction, type ValuePrediction } from './predict/predictions.js';
+export { modelOutputs, modelOutputsAsync, predictRows, predictRowsAsync, type ClassPrediction, type Prediction, type PredictRowsOptions, type ValuePrediction } from './predict/predictions.js';
 export { classReport, classReportAsync, classScores, confusionMatrix, formatConfusion, type ClassReport, type ClassScore } from './report/confusion.js';
 export { chooseMetrics } from './metrics-choice.js';
 // walkthrough lives in @gradstream/trainer (pages use it too); re-exported so that code importing it

@@ -137,7 +137,9 @@ describe('a steady-state step through fit allocates nothing on the heap beyond t
       // engine learn the types it meets).
       await train();
       await train();
-      const bytes = await sampledAllocationBytes(train);
+      // The sampler counts whatever the process allocates meanwhile (the test runner's own
+      // messages, under load), which only adds: the lesser of two runs is the closer bound.
+      const bytes = Math.min(await sampledAllocationBytes(train), await sampledAllocationBytes(train));
       // A boxed number per step alone would be 16 bytes per step.
       expect(bytes / steps).toBeLessThan(1);
     });

@@ -177,8 +177,17 @@ export async function predictRowsAsync(model: Model, x: readonly (readonly numbe
   return predictionsOf(model, await modelOutputsAsync(model, applyPreprocessing(x, options.preprocessing ?? {}), options.batch));
 }
 
-/** Options of {@link predictRows}: rows per forward pass, and the preprocessing to apply first. */
-interface PredictRowsOptions {
+/**
+ * Options of {@link predictRows} and {@link predictRowsAsync}: rows per forward pass, and the
+ * preprocessing to apply first.
+ *
+ * @example
+ * ```ts
+ * import type { PredictRowsOptions } from '@gradstream/cli';
+ * const options: PredictRowsOptions = { batch: 256 };
+ * ```
+ */
+export interface PredictRowsOptions {
   readonly batch?: number;
   readonly preprocessing?: Preprocessing;
 }
