@@ -1,6 +1,5 @@
-import { tmpdir } from 'node:os';
 import { loadWebGpuBackend } from '@gradstream/backend-webgpu';
-import { hasSwiftShader, nodeWebGpu, onSwiftShader, rerunOnSwiftShader } from '@gradstream/backend-webgpu/node';
+import { nodeWebGpu, rerunOnSwiftShader, swiftShaderForRerun } from '@gradstream/backend-webgpu/node';
 import type { DigitsArgs, DigitsBackend } from './args.js';
 
 /**
@@ -15,9 +14,10 @@ export async function backendOf(args: DigitsArgs): Promise<{ backend?: DigitsBac
     try {
       await loadWebGpuBackend({ gpu: await nodeWebGpu() });
     } catch (e) {
-      if (!onSwiftShader() && hasSwiftShader(tmpdir())) {
+      const dir = swiftShaderForRerun();
+      if (dir !== undefined) {
         console.error('No WebGPU adapter here: running again on SwiftShader, a software GPU (correct, slow).');
-        process.exit(await rerunOnSwiftShader(tmpdir()));
+        process.exit(await rerunOnSwiftShader(dir));
       }
       console.error((e as Error).message);
       process.exit(1);

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { constants } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { GradstreamError } from '@gradstream/tensor';
 import type { GpuEntry } from './device.js';
@@ -64,6 +64,23 @@ export function onSwiftShader(env: NodeJS.ProcessEnv = process.env): boolean {
   const icd = env['VK_ICD_FILENAMES'];
   if (icd === undefined || basename(icd) !== 'vk_swiftshader_icd.json') return false;
   return (env['LD_LIBRARY_PATH'] ?? '').split(delimiter).includes(dirname(icd));
+}
+
+/**
+ * Where this command could run again on SwiftShader when Node finds no adapter: the temporary
+ * directory, when the driver is there (extracted by `@sparticuz/chromium`) and the process is not
+ * already on it; undefined when a re-run would not help.
+ *
+ * @example
+ * ```ts
+ * import { rerunOnSwiftShader, swiftShaderForRerun } from '@gradstream/backend-webgpu/node';
+ * const dir = swiftShaderForRerun();
+ * if (dir !== undefined) process.exitCode = await rerunOnSwiftShader(dir);
+ * ```
+ */
+export function swiftShaderForRerun(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = tmpdir();
+  return onSwiftShader(env) || !hasSwiftShader(dir) ? undefined : dir;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import type { BuildOptions } from '@gradstream/graph';
 import { println } from './io.js';
 import type { CommandContext } from './commands/context.js';
@@ -59,9 +58,9 @@ export async function prepareBackend(
     return { options };
   } catch (e) {
     const rerun = ctx.io.rerunOnSwiftShader;
-    const dir = tmpdir();
     // The Vulkan loader reads its driver from the environment only when a process starts.
-    if (rerun === undefined || node.onSwiftShader(ctx.io.env ?? process.env) || !node.hasSwiftShader(dir)) throw e;
+    const dir = node.swiftShaderForRerun(ctx.io.env ?? process.env);
+    if (rerun === undefined || dir === undefined) throw e;
     println(ctx.io.stderr, 'No WebGPU adapter here: running again on SwiftShader, a software GPU (correct, slow).');
     return { exit: await rerun(dir) };
   }

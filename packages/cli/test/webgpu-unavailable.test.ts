@@ -14,11 +14,16 @@ vi.mock('@gradstream/backend-webgpu', async (original) => ({
   ...(await original<object>()),
   loadWebGpuBackend: () => Promise.reject(new GradstreamError('BACKEND_UNAVAILABLE', NO_ADAPTER, { tried: ['requestAdapter: no adapter'] })),
 }));
-vi.mock('@gradstream/backend-webgpu/node', async (original) => ({
-  ...(await original<object>()),
-  nodeWebGpu: () => Promise.resolve({}),
-  hasSwiftShader: () => swiftShader.present,
-}));
+vi.mock('@gradstream/backend-webgpu/node', async (original) => {
+  const node = await original<typeof import('@gradstream/backend-webgpu/node')>();
+  return {
+    ...node,
+    nodeWebGpu: () => Promise.resolve({}),
+    hasSwiftShader: () => swiftShader.present,
+    // The real decision, with the driver's files as this test says.
+    swiftShaderForRerun: (env?: NodeJS.ProcessEnv) => (swiftShader.present && !node.onSwiftShader(env) ? tmpdir() : undefined),
+  };
+});
 
 const ON_SWIFTSHADER = { VK_ICD_FILENAMES: `${tmpdir()}/vk_swiftshader_icd.json`, LD_LIBRARY_PATH: tmpdir() };
 

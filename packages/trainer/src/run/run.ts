@@ -100,8 +100,9 @@ export class Run {
   private awaiting = false;
   /** Set once the parameters have been read back from a device backend at the end of the run. */
   private heldRead = false;
-  /** On a device backend: what the step in flight read back for its batch event. */
-  private deviceEventParts: { readonly gradients: boolean; readonly trace: boolean } | undefined;
+  /** On a device backend: whether the step in flight read back gradients and a trace for its batch event. */
+  private deviceGradients = false;
+  private deviceTrace = false;
   private permits = 0;
   private pendingLr: number | undefined;
   /** Rates of the weight penalty a `setRegularization` command set, taken up by the next step. */
@@ -549,7 +550,8 @@ export class Run {
     // while the step is on the device would otherwise get values that never came back.
     const gradients = batchEvent && this.wantsGradients();
     const trace = batchEvent && this.wantsTrace();
-    this.deviceEventParts = { gradients, trace };
+    this.deviceGradients = gradients;
+    this.deviceTrace = trace;
     const extra: TypedArray[] = [];
     // Clipping by the global norm reads every gradient on the host before the update.
     const clips = (engine.optimizer.config() as { clipNorm?: number }).clipNorm !== undefined;
@@ -625,9 +627,9 @@ export class Run {
       lr: engine.optimizer.lr,
       gradNorms: engine.gradNorms(),
     };
-    const parts = this.deviceEventParts;
-    if (parts?.gradients ?? this.wantsGradients()) event.gradients = engine.snapshotGradients(c);
-    if (parts?.trace ?? this.wantsTrace()) event.trace = engine.trace(c);
+    const onDevice = this.model.backend.sync !== undefined;
+    if (onDevice ? this.deviceGradients : this.wantsGradients()) event.gradients = engine.snapshotGradients(c);
+    if (onDevice ? this.deviceTrace : this.wantsTrace()) event.trace = engine.trace(c);
     return event;
   }
 
